@@ -1,0 +1,115 @@
+"""Model signals that put every save and delete made by a person into the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from praja.accounts import audit
+
+# Models never audited through signals: the log itself, sessions, throttling counters.
+_SKIP_APPS = {"sessions", "axes", "admin", "contenttypes", "migrations"}
+_SKIP_MODELS = {"accounts.auditentry", "accounts.audithead"}
+_AUDITED_APPS = {"auth", "otp_totp", "otp_static", "territory", "accounts", "situation"}
+
+
+def _audited(sender: type[Model]) -> bool:
+    meta = sender._meta
+    if meta.app_label in _SKIP_APPS or meta.label_lower in _SKIP_MODELS:
+        return False
+    return meta.app_label in _AUDITED_APPS or meta.app_label not in _SKIP_APPS
+
+
+def _snapshot(instance: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in ("last_login",):
+            continue
+        v = getattr(instance, f.attname)
+        if isinstance(v, (bytes, bytearray)):
+            v = "[biner]"
+        out[f.attname] = v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v)
+    return out
+
+
+def _region(instance: Model) -> str:
+    code = getattr(instance, "region_code", "")
+    try:
+        return str(code or "")
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+@receiver(pre_save)
+def _remember_before(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    if audit.current_actor() is None or not _audited(sender) or kwargs.get("raw"):
+        return
+    if instance.pk is None:
+        return
+    try:
+        before = sender._default_manager.filter(pk=instance.pk).first()
+    except Exception:  # noqa: BLE001
+        before = None
+    instance._praja_before = _snapshot(before) if before is not None else None  # type: ignore[attr-defined]
+
+
+@receiver(post_save)
+def _on_save(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+    if audit.current_actor() is None or not _audited(sender) or kwargs.get("raw"):
+        return
+    after = _snapshot(instance)
+    before = getattr(instance, "_praja_before", None)
+    if created or before is None:
+        changes = after
+        action = "create"
+    else:
+        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        action = "update"
+        if not changes:
+            return
+    if "password" in changes:
+        changes["password"] = "[diubah]"
+    audit.record(action, sender._meta.label_lower, str(instance.pk), _region(instance), changes)
+
+
+@receiver(post_delete)
+def _on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    if audit.current_actor() is None or not _audited(sender):
+        return
+    audit.record("delete", sender._meta.label_lower, str(instance.pk), _region(instance), _snapshot(instance))
+
+
+@receiver(m2m_changed)
+def _on_m2m(sender: Any, instance: Model, action: str, pk_set: set[Any] | None, **kwargs: Any) -> None:
+    if audit.current_actor() is None or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not _audited(type(instance)):
+        return
+    audit.record(
+        "update", type(instance)._meta.label_lower, str(instance.pk), _region(instance),
+        {f"{sender._meta.model_name}:{action}": sorted(str(p) for p in (pk_set or []))},
+    )
+
+
+@receiver(user_logged_in)
+def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    actor = audit.Actor(user.pk, user.get_username(), _address(request), "web")
+    audit.record("login", "auth.user", str(user.pk), actor=actor)
+
+
+@receiver(user_logged_out)
+def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is None:
+        return
+    actor = audit.Actor(user.pk, user.get_username(), _address(request), "web")
+    audit.record("logout", "auth.user", str(user.pk), actor=actor)
+
+
+def _address(request: Any) -> str:
+    if request is None:
+        return ""
+    return str(request.META.get("REMOTE_ADDR", ""))

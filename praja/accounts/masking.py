@@ -1,0 +1,49 @@
+"""Masking of personal data in lists and logs (phone numbers, NIK, staff numbers)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Field names whose values are personal data: masked in lists, in audit entries and in logs.
+PERSONAL_FIELDS = frozenset({"phone", "staff_number", "nik", "email", "reporter_name", "reporter_phone"})
+SECRET_FIELDS = frozenset({"password", "key", "bin_key", "secret", "token"})
+
+_PHONE_RE = re.compile(r"(?<!\d)(\+?62|0)8\d{7,11}(?!\d)")
+_NIK_RE = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def mask(value: str, keep_start: int = 2, keep_end: int = 2) -> str:
+    """'081234567890' -> '08********90'; short values are masked whole."""
+    v = str(value)
+    if not v:
+        return ""
+    if len(v) <= keep_start + keep_end + 2:
+        return "*" * len(v)
+    return v[:keep_start] + "*" * (len(v) - keep_start - keep_end) + v[-keep_end:]
+
+
+def mask_field(name: str, value: object) -> object:
+    if name in SECRET_FIELDS:
+        return "[rahasia]" if value else ""
+    if name in PERSONAL_FIELDS and value:
+        return mask(str(value))
+    return value
+
+
+def mask_text(text: str) -> str:
+    """Mask phone numbers and NIK numbers that appear inside free text (log lines)."""
+    text = _PHONE_RE.sub(lambda m: mask(m.group(0), 4, 2), text)
+    return _NIK_RE.sub(lambda m: mask(m.group(0), 4, 0), text)
+
+
+class MaskPersonalDataFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            msg = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not stop logging
+            return True
+        masked = mask_text(msg)
+        if masked != msg:
+            record.msg, record.args = masked, None
+        return True

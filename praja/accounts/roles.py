@@ -1,0 +1,68 @@
+"""The catalogue of roles: what each may do, and whether it needs a second factor.
+
+A role is held in a region (``RoleAssignment.region``): the region bounds what the holder sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+# Capabilities
+VIEW_TERRITORY = "territory.view"
+EDIT_TPS = "territory.edit_tps"
+IMPORT_TERRITORY = "territory.import"
+EDIT_JURISDICTION = "territory.edit_jurisdiction"
+VIEW_PEOPLE = "accounts.view_people"
+MANAGE_ACCOUNTS = "accounts.manage"
+VIEW_AUDIT = "audit.view"
+VIEW_PROTECTED = "protected.view"  # whistleblower identities and other data that endangers someone
+
+ALL_CAPABILITIES = frozenset(
+    {VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY, EDIT_JURISDICTION, VIEW_PEOPLE, MANAGE_ACCOUNTS, VIEW_AUDIT,
+     VIEW_PROTECTED}
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: object  # lazy translation
+    capabilities: frozenset[str]
+    # The home page this role lands on shows these panels first.
+    home: str = "overview"
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return VIEW_PROTECTED in self.capabilities or MANAGE_ACCOUNTS in self.capabilities
+
+
+def _role(key: str, label: object, *caps: str, home: str = "overview") -> Role:
+    return Role(key=key, label=label, capabilities=frozenset(caps), home=home)
+
+
+ROLES: dict[str, Role] = {
+    r.key: r
+    for r in [
+        _role("admin", _("Administrator sistem"), *sorted(ALL_CAPABILITIES), home="admin"),
+        _role("polres_ops", _("Staf Operasional Polres (Bag Ops)"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY,
+              EDIT_JURISDICTION, VIEW_PEOPLE, VIEW_AUDIT, home="operations"),
+        _role("polres_leader", _("Pimpinan Polres"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_AUDIT, home="operations"),
+        _role("polsek_officer", _("Personel Polsek"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, home="station"),
+        _role("kodim_staff", _("Staf Kodim"), VIEW_TERRITORY, VIEW_PEOPLE, home="operations"),
+        _role("koramil_staff", _("Personel Koramil"), VIEW_TERRITORY, VIEW_PEOPLE, home="station"),
+        _role("kpu_staff", _("Staf KPU"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY, home="election"),
+        _role("bawaslu_staff", _("Staf Bawaslu"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, VIEW_AUDIT,
+              home="supervision"),
+        _role("panwascam", _("Panwascam"), VIEW_TERRITORY, home="supervision"),
+        _role("gakkumdu", _("Sentra Gakkumdu"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, home="supervision"),
+        _role("propam", _("Propam"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, home="supervision"),
+        _role("pemda_staff", _("Staf Pemerintah Daerah"), VIEW_TERRITORY, home="overview"),
+        _role("camat", _("Camat / staf kecamatan"), VIEW_TERRITORY, home="station"),
+        _role("forum_member", _("Anggota forum tokoh agama/adat"), VIEW_TERRITORY, home="overview"),
+        _role("media", _("Media"), VIEW_TERRITORY, home="overview"),
+    ]
+}
+
+ROLE_CHOICES = [(r.key, r.label) for r in ROLES.values()]

@@ -1,0 +1,189 @@
+"""Django settings for Praja.
+
+Everything that differs between a laptop demo and a district server comes from the environment:
+
+- ``DATABASE_URL``: PostgreSQL (``postgres://user@host:5432/name``); default SQLite under ``var/``.
+- ``PRAJA_VAR_DIR``: where the SQLite database and uploads live (default ``./var``).
+- ``PRAJA_SECRET_KEY``: required in production (``praja.settings_production``).
+- ``PRAJA_TILE_URL``: a base-map tile URL template for Leaflet; empty means no tiles (offline).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("PRAJA_VAR_DIR", Path.cwd() / "var")).resolve()
+# Public data shipped beside the project (read-only, optional): ../shared/data
+SHARED_DATA_DIR = Path(
+    os.environ.get("PRAJA_SHARED_DATA", BASE_DIR.parent.parent / "shared" / "data")
+).resolve()
+
+SECRET_KEY = os.environ.get("PRAJA_SECRET_KEY", "praja-development-key-not-for-production-use-0123456789")
+DEBUG = os.environ.get("PRAJA_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("PRAJA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_htmx",
+    "praja.territory",
+    "praja.accounts",
+    "praja.situation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "praja.accounts.middleware.SecondFactorMiddleware",
+    "praja.accounts.middleware.AuditContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "praja.urls"
+WSGI_APPLICATION = "praja.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "praja.accounts.context_processors.praja",
+            ],
+        },
+    },
+]
+
+if not os.environ.get("DATABASE_URL"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'praja.sqlite3'}",
+        conn_max_age=int(os.environ.get("PRAJA_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; a busy timeout instead of "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- authentication -------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "situation:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes): lock a username+address pair after 5 failures for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("PRAJA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("PRAJA_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Praja"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 12  # one working shift
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- language and time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Jakarta"  # WIB; stored in UTC, shown in the region's zone
+USE_TZ = True
+
+PRAJA_TRUSTED_PROXY = os.environ.get("PRAJA_TRUSTED_PROXY", "0") == "1"
+
+# --- static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet and its marker clusters come from their PyPI packages (XStatic), never copied into the repo.
+try:
+    import xstatic.pkg.leaflet as _xs_leaflet
+    import xstatic.pkg.leaflet_markercluster as _xs_cluster
+
+    STATICFILES_DIRS += [
+        ("vendor/leaflet", _xs_leaflet.BASE_DIR),
+        ("vendor/leaflet-markercluster", _xs_cluster.BASE_DIR),
+    ]
+except ImportError:  # pragma: no cover - the packages are hard dependencies
+    pass
+# Serve straight from the finders: `praja serve` needs no collectstatic step and writes nothing.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Praja settings (defaults from mission/DOMAIN.md; each can be changed per district) ----------
+PRAJA = {
+    # Base-map tiles: empty means none (the map draws boundaries on a plain background, offline).
+    "TILE_URL": os.environ.get("PRAJA_TILE_URL", ""),
+    "TILE_ATTRIBUTION": os.environ.get("PRAJA_TILE_ATTRIBUTION", ""),
+    # TPS validation bounds (DOMAIN.md section 5: up to 600 voters per TPS; the import accepts 1..1000).
+    "TPS_MIN_VOTERS": int(os.environ.get("PRAJA_TPS_MIN_VOTERS", "1")),
+    "TPS_MAX_VOTERS": int(os.environ.get("PRAJA_TPS_MAX_VOTERS", "1000")),
+    "TPS_LEGAL_MAX_VOTERS": int(os.environ.get("PRAJA_TPS_LEGAL_MAX_VOTERS", "600")),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_personal": {"()": "praja.accounts.masking.MaskPersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PRAJA_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from praja.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("akun/", include("praja.accounts.urls")),
+    path("wilayah/", include("praja.territory.urls")),
+    path("api/", api.urls),
+    path("", include("praja.situation.urls")),
+]
