@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from praja.accounts.roles import ALL_CAPABILITIES
@@ -51,3 +53,30 @@ def needs_second_factor(user: Any) -> bool:
         return True
     person = person_of(user)
     return bool(person and person.needs_second_factor)
+
+
+def has_capability(request: Any, capability: str) -> bool:
+    return capability in getattr(request, "capabilities", frozenset())
+
+
+def require_capability(request: Any, capability: str) -> None:
+    """Raise PermissionDenied (403) unless the signed-in person holds `capability`."""
+    from django.core.exceptions import PermissionDenied
+
+    if not has_capability(request, capability):
+        raise PermissionDenied(capability)
+
+
+def capability_required(capability: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """View decorator: sign-in required (redirect to login), then `capability` (403 without it)."""
+    from django.contrib.auth.decorators import login_required
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+            require_capability(request, capability)
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorate

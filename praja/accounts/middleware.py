@@ -11,8 +11,9 @@ from django.utils.functional import SimpleLazyObject
 from praja.accounts import audit
 from praja.accounts.access import capabilities_for, needs_second_factor, scope_for
 
-# Paths a person who still owes a second factor may open.
-_OPEN_PREFIXES = ("/akun/", "/static/", "/i18n/", "/favicon")
+# Paths a person who still owes a second factor may open: signing in and out, the second factor itself.
+# (Not all of /akun/: the people, roles and audit pages live there too.)
+_OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/faktor-kedua/", "/static/", "/i18n/", "/favicon")
 
 
 class SecondFactorMiddleware:

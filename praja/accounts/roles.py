@@ -49,6 +49,8 @@ ROLES: dict[str, Role] = {
         _role("polres_ops", _("Staf Operasional Polres (Bag Ops)"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY,
               EDIT_JURISDICTION, VIEW_PEOPLE, VIEW_AUDIT, home="operations"),
         _role("polres_leader", _("Pimpinan Polres"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_AUDIT, home="operations"),
+        _role("polsek_leader", _("Pimpinan Polsek (Kapolsek)"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, VIEW_AUDIT,
+              home="station"),
         _role("polsek_officer", _("Personel Polsek"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, home="station"),
         _role("kodim_staff", _("Staf Kodim"), VIEW_TERRITORY, VIEW_PEOPLE, home="operations"),
         _role("koramil_staff", _("Personel Koramil"), VIEW_TERRITORY, VIEW_PEOPLE, home="station"),

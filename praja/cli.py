@@ -1,0 +1,190 @@
+"""The `praja` command.
+
+    praja demo [--host H] [--port P] [--workers N] [--no-serve]   migrate, build the demo district, serve
+    praja serve [--host H] [--port P] [--workers N]                serve an existing database (gunicorn)
+    praja bench NAME                                               run bench/NAME.py, write bench/results/NAME.json
+    praja manage ARGS...                                           any Django management command
+    praja territory load 35.07 | praja audit verify | ...          Praja's own management commands
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "praja.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "praja.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["praja manage", *argv])
+    return 0
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default=os.environ.get("PRAJA_HOST", DEFAULT_HOST))
+    p.add_argument("--port", type=int, default=int(os.environ.get("PRAJA_PORT", DEFAULT_PORT)))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("PRAJA_WORKERS", "2")))
+
+
+def _unapplied_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _ in plan]
+
+
+def serve(host: str, port: int, workers: int) -> int:
+    """Serve the existing database with gunicorn; never migrates or writes anything first."""
+    _django()
+    missing = _unapplied_migrations()
+    if missing:
+        print(
+            f"praja serve: the database is not migrated ({len(missing)} migrations missing, e.g. {missing[0]}).\n"
+            "Run `praja manage migrate` (or `praja demo`) first.",
+            file=sys.stderr,
+        )
+        return 2
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        print("praja serve: gunicorn is not installed", file=sys.stderr)
+        return 2
+    args = [
+        gunicorn, "praja.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "10",
+    ]
+    print(f"Praja: http://{host}:{port}/  ({workers} workers, gunicorn)", flush=True)
+    os.execv(gunicorn, args)
+    return 0  # pragma: no cover
+
+
+def print_accounts() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from praja.accounts.access import needs_second_factor
+    from praja.territory.demo import DEMO_ACCOUNTS
+
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    print("\nAkun demo / demo accounts (kata sandi / password):")
+    for username, name, agency, role, region, password in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        line = f"  {username:<22} {password:<22} {role:<15} {region or 'nasional':<9} {name}"
+        if needs_second_factor(user):
+            dev = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if dev is not None:
+                import base64
+
+                secret = base64.b32encode(dev.bin_key).decode()
+                line += f"\n  {'':<22} TOTP (faktor kedua / second factor) secret: {secret}"
+        print(line)
+    print()
+
+
+def demo(host: str, port: int, workers: int, serve_after: bool, force: bool) -> int:
+    from tqdm import tqdm
+
+    _django()
+    from django.core.management import call_command
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    from praja.territory.demo import build_demo, is_built
+
+    if is_built() and not force:
+        print("Kabupaten Malang sudah ada / is already there: nothing rebuilt, your changes are kept.")
+    else:
+        steps = ["wilayah", "batas", "TPS", "instansi", "akun"]
+        with tqdm(total=len(steps), desc="membangun distrik demo / building the demo district", unit="langkah") as bar:
+            def step(msg: str) -> None:
+                bar.set_postfix_str(msg)
+                bar.update(1)
+
+            result = build_demo(force=force, progress=step)
+        print(
+            f"Kabupaten Malang: {result.regions} wilayah, {result.boundaries} batas, {result.tps} TPS, "
+            f"DPT {result.voters:,}".replace(",", ".")
+            + f" ({time.perf_counter() - t0:.1f} s)"
+        )
+    print_accounts()
+    if not serve_after:
+        return 0
+    return serve(host, port, workers)
+
+
+def bench(name: str) -> int:
+    root = Path.cwd() / "bench"
+    path = root / f"{name}.py"
+    if not path.exists():
+        names = sorted(p.stem for p in root.glob("*.py") if not p.stem.startswith("_"))
+        print(f"praja bench: no benchmark {name!r}; there are: {', '.join(names) or 'none'}", file=sys.stderr)
+        return 2
+    _django()
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out_dir = root / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = mod.run()
+    import json
+
+    out = out_dir / f"{name}.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    print(f"-> {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="praja", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd")
+    p_demo = sub.add_parser("demo", help="migrate, build the demo district (Kabupaten Malang) and serve it")
+    _serve_args(p_demo)
+    p_demo.add_argument("--no-serve", action="store_true", help="build and print the accounts, do not serve")
+    p_demo.add_argument("--force", action="store_true", help="build even if the district is there (empty db only)")
+    p_serve = sub.add_parser("serve", help="serve an existing database with gunicorn")
+    _serve_args(p_serve)
+    p_bench = sub.add_parser("bench", help="run one benchmark of bench/ and write bench/results/NAME.json")
+    p_bench.add_argument("name")
+    sub.add_parser("manage", help="run a Django management command", add_help=False)
+
+    if not argv or argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return 0
+    if argv[0] == "manage":
+        return _manage(argv[1:])
+    if argv[0] not in ("demo", "serve", "bench"):
+        # Praja's own management commands: `praja territory load 35.07`, `praja audit verify`, ...
+        return _manage(argv)
+    args = parser.parse_args(argv)
+    if args.cmd == "demo":
+        return demo(args.host, args.port, args.workers, not args.no_serve, args.force)
+    if args.cmd == "serve":
+        return serve(args.host, args.port, args.workers)
+    return bench(args.name)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
