@@ -54,6 +54,13 @@ def _unapplied_migrations() -> list[str]:
 def serve(host: str, port: int, workers: int) -> int:
     """Serve the existing database with gunicorn; never migrates or writes anything first."""
     _django()
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and not Path(db["NAME"]).exists():
+        print(f"praja serve: no database at {db['NAME']}. Run `praja demo` or `praja manage migrate` first.",
+              file=sys.stderr)
+        return 2
     missing = _unapplied_migrations()
     if missing:
         print(
@@ -75,6 +82,10 @@ def serve(host: str, port: int, workers: int) -> int:
     return 0  # pragma: no cover
 
 
+def _area(region: str | None) -> str:
+    return {None: "nasional", "batu": "3 kec."}.get(region, region or "")
+
+
 def print_accounts() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -89,7 +100,7 @@ def print_accounts() -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             continue
-        line = f"  {username:<22} {password:<22} {role:<15} {region or 'nasional':<9} {name}"
+        line = f"  {username:<22} {password:<22} {role:<15} {_area(region):<9} {name}"
         if needs_second_factor(user):
             dev = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if dev is not None:
@@ -121,10 +132,10 @@ def demo(host: str, port: int, workers: int, serve_after: bool, force: bool) -> 
                 bar.update(1)
 
             result = build_demo(force=force, progress=step)
+        dpt = f"{result.voters:,}".replace(",", ".")
         print(
-            f"Kabupaten Malang: {result.regions} wilayah, {result.boundaries} batas, {result.tps} TPS, "
-            f"DPT {result.voters:,}".replace(",", ".")
-            + f" ({time.perf_counter() - t0:.1f} s)"
+            f"Kabupaten Malang: {result.regions} wilayah, {result.boundaries} batas / boundaries, "
+            f"{result.tps} TPS, DPT {dpt}, {result.agencies} instansi ({time.perf_counter() - t0:.1f} s)"
         )
     print_accounts()
     if not serve_after:

@@ -75,7 +75,7 @@ def registry_regions(scope: str) -> list[Wilayah]:
         for p in provinces:
             rows.extend(_walk(p.code))
     else:
-        code = wilayah.normalize_wilayah_code(scope)
+        code = wilayah.normalize_wilayah_code(scope) if scope.replace(".", "").isdigit() else scope
         if not is_region_code(code):
             raise ValueError(f"{scope!r} is not a Kemendagri region code (e.g. 35.07 or 35.07.01)")
         top = wilayah.get_wilayah(code)
