@@ -21,29 +21,64 @@ REPEATS = int(os.environ.get("PRAJA_BENCH_REPEATS", "3"))
 TARGET_S = 60.0
 
 
-def run() -> dict[str, Any]:
-    praja = Path(sys.executable).parent / "praja"
+PG = "postgres://postgres@127.0.0.1:5432"
+
+
+def _psql(sql: str) -> bool:
+    r = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql], capture_output=True)
+    return r.returncode == 0
+
+
+def _one(praja: Path, database_url: str | None) -> tuple[float, bool]:
+    with tempfile.TemporaryDirectory() as d:
+        env = {**os.environ, "PRAJA_VAR_DIR": d}
+        env.pop("DATABASE_URL", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        t0 = time.perf_counter()
+        out = subprocess.run([str(praja), "demo", "--no-serve"], env=env, capture_output=True, text=True)
+        elapsed = time.perf_counter() - t0
+        if out.returncode != 0:
+            raise RuntimeError(f"praja demo failed:\n{out.stderr[-2000:]}")
+        return elapsed, " 0 batas" not in out.stdout
+
+
+def _case(praja: Path, database: str) -> dict[str, Any]:
     times = []
-    for _ in range(REPEATS):
-        with tempfile.TemporaryDirectory() as d:
-            env = {**os.environ, "PRAJA_VAR_DIR": d}
-            env.pop("DATABASE_URL", None)
-            t0 = time.perf_counter()
-            out = subprocess.run([str(praja), "demo", "--no-serve"], env=env, capture_output=True, text=True)
-            elapsed = time.perf_counter() - t0
-            if out.returncode != 0:
-                raise RuntimeError(f"praja demo failed:\n{out.stderr[-2000:]}")
-            times.append(elapsed)
-            boundaries_loaded = " 0 batas" not in out.stdout
+    boundaries = False
+    for i in range(REPEATS):
+        url = None
+        if database == "postgresql":
+            name = f"praja_bench_{os.getpid()}_{i}"
+            _psql(f"DROP DATABASE IF EXISTS {name}")
+            _psql(f"CREATE DATABASE {name}")
+            url = f"{PG}/{name}"
+        try:
+            t, boundaries = _one(praja, url)
+        finally:
+            if url:
+                _psql(f"DROP DATABASE IF EXISTS {name}")
+        times.append(t)
     median = statistics.median(times)
     return {
-        "benchmark": "demo_load",
-        "what": "praja demo --no-serve on an empty SQLite database (migrate + build Kabupaten Malang)",
-        "repeats": REPEATS,
+        "database": database,
         "seconds": [round(t, 2) for t in times],
         "median_s": round(median, 2),
-        "target_s": TARGET_S,
         "within_target": median < TARGET_S,
-        "boundaries_loaded": boundaries_loaded,
+        "boundaries_loaded": boundaries,
+    }
+
+
+def run() -> dict[str, Any]:
+    praja = Path(sys.executable).parent / "praja"
+    cases = [_case(praja, "sqlite")]
+    if _psql("SELECT 1"):
+        cases.append(_case(praja, "postgresql"))
+    return {
+        "benchmark": "demo_load",
+        "what": "praja demo --no-serve on an empty database (migrate + build Kabupaten Malang)",
+        "repeats": REPEATS,
+        "target_s": TARGET_S,
+        "cases": cases,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }

@@ -83,12 +83,15 @@ def boundary_files(base: Path | None = None) -> list[Path]:
 
 
 def attach_boundaries(paths: list[Path]) -> int:
-    """Set Region.boundary from GeoJSON features keyed by `kode` (the validated import lives in importers)."""
+    """Set Region.boundary from GeoJSON files through the validated importer."""
     from praja.territory.importers import import_boundaries
 
     n = 0
     for p in paths:
-        n += import_boundaries(p).updated
+        result = import_boundaries(p)
+        if not result.ok:
+            raise ValueError(f"{p}: " + "; ".join(str(x) for x in result.problems[:5]))
+        n += result.updated
     return n
 
 
