@@ -49,13 +49,14 @@ class Area:
             return True
         return bool(shapely.dwithin(self.geometry, shapely.Point(lng, lat), pad))
 
-    def describe(self) -> str:
-        """How the check was made, Indonesian / English."""
+    def describe(self) -> tuple[str, str]:
+        """How the check was made: (Indonesian, English)."""
         if self.method == "batas":
-            return "menurut poligon batas wilayah / by the boundary polygon"
+            return "menurut poligon batas wilayah", "by its boundary polygon"
+        margin = f"{CENTROID_BOX_MARGIN_DEG:g}°"
         return (
-            f"menurut kotak titik tengah desa ±{CENTROID_BOX_MARGIN_DEG:g}° (batas wilayah belum dimuat) / "
-            f"by the box of desa centroids ±{CENTROID_BOX_MARGIN_DEG:g}° (no boundary loaded)"
+            f"menurut kotak titik tengah desa ±{margin} (batas wilayah belum dimuat)",
+            f"by the box of its desa centroids ±{margin} (no boundary loaded)",
         )
 
 
