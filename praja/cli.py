@@ -87,16 +87,15 @@ def _area(region: str | None) -> str:
 
 
 def print_accounts() -> None:
+    from django.contrib.auth import get_user_model
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from praja.accounts.access import needs_second_factor
     from praja.territory.demo import DEMO_ACCOUNTS
 
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     print("\nAkun demo / demo accounts (kata sandi / password):")
-    for username, name, agency, role, region, password in DEMO_ACCOUNTS:
+    for username, name, _agency, role, region, password in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
             continue
@@ -169,7 +168,9 @@ def bench(name: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="praja", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="praja", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="cmd")
     p_demo = sub.add_parser("demo", help="migrate, build the demo district (Kabupaten Malang) and serve it")
     _serve_args(p_demo)

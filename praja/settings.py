@@ -150,7 +150,8 @@ PRAJA_TRUSTED_PROXY = os.environ.get("PRAJA_TRUSTED_PROXY", "0") == "1"
 
 # --- static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Only `collectstatic` needs STATIC_ROOT; WhiteNoise serves from the finders (below) without it.
+STATIC_ROOT = os.environ.get("PRAJA_STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Leaflet and its marker clusters come from their PyPI packages (XStatic), never copied into the repo.
 try:

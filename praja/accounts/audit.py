@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -88,7 +89,7 @@ def record(
         }
         h = chain.entry_hash(head.last_hash, fields)
         entry = AuditEntry(
-            **{**fields, "at": timezone.datetime.fromisoformat(fields["at"])},
+            **{**fields, "at": datetime.fromisoformat(fields["at"])},
             actor_id=who.user_id,
             prev_hash=head.last_hash,
             hash=h,

@@ -30,7 +30,7 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and needs_second_factor(user)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
         ):
             if request.path.startswith("/api/"):
                 return HttpResponse("second factor required", status=403)
@@ -45,7 +45,7 @@ def client_address(request: HttpRequest) -> str:
     if getattr(settings, "PRAJA_TRUSTED_PROXY", False):
         fwd = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if fwd:
-            return fwd.split(",")[0].strip()
+            return str(fwd).split(",")[0].strip()
     return str(request.META.get("REMOTE_ADDR", ""))
 
 

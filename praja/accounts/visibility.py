@@ -36,17 +36,17 @@ def jurisdictions(qs: QuerySet[Jurisdiction], scope: Scope) -> QuerySet[Jurisdic
 
 def agencies(qs: QuerySet[Agency], scope: Scope) -> QuerySet[Agency]:
     """Agencies serving a region inside the scope, and those above it ("who covers me")."""
-    return qs.filter(scope.q_reaching("region_id"))
+    return qs.filter(scope.q_reaching("region__code"))
 
 
 def people(qs: QuerySet[Person], scope: Scope) -> QuerySet[Person]:
     """People whose agency serves a region inside the scope."""
-    return qs.filter(scope.q("agency__region_id"))
+    return qs.filter(scope.q("agency__region__code"))
 
 
 def role_assignments(qs: QuerySet[RoleAssignment], scope: Scope) -> QuerySet[RoleAssignment]:
     """Role assignments of the people one may see."""
-    return qs.filter(scope.q("person__agency__region_id"))
+    return qs.filter(scope.q("person__agency__region__code"))
 
 
 def audit_entries(qs: QuerySet[AuditEntry], scope: Scope) -> QuerySet[AuditEntry]:

@@ -78,7 +78,7 @@ def is_built() -> bool:
 
 def boundary_files(base: Path | None = None) -> list[Path]:
     d = (base or settings.SHARED_DATA_DIR) / "wilayah"
-    names = ["kab_malang_35.07_kabupaten.geojson", "kab_malang_35.07_kecamatan.geojson", "kab_malang_35.07_desa.geojson"]
+    names = [f"kab_malang_35.07_{level}.geojson" for level in ("kabupaten", "kecamatan", "desa")]
     return [d / n for n in names if (d / n).exists()]
 
 
@@ -230,7 +230,8 @@ def build_demo(force: bool = False, progress: Callable[[str], None] | None = Non
         say("TPS (dibangkitkan / generated)")
         generated = _generate_tps(f)
         source = GENERATED_SOURCE.format(seed=f["seed"])
-        desa_names = dict(Region.objects.filter(level=4, code__startswith=f["regency"] + ".").values_list("code", "name"))
+        desa = Region.objects.filter(level=4, code__startswith=f["regency"] + ".")
+        desa_names = dict(desa.values_list("code", "name"))
         TPS.objects.bulk_create(
             [
                 TPS(

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from praja.territory.models import TPS
 
@@ -51,13 +50,15 @@ class TPSForm(forms.ModelForm):  # type: ignore[type-arg]
         lo, hi = settings.PRAJA["TPS_MIN_VOTERS"], settings.PRAJA["TPS_MAX_VOTERS"]
         if voters is None or not lo <= voters <= hi:
             raise forms.ValidationError(
-                gettext("Jumlah pemilih harus antara %(min)s dan %(max)s."), params={"min": lo, "max": hi},
+                gettext("Jumlah pemilih harus antara %(min)s dan %(max)s."),
+                params={"min": lo, "max": hi},
                 code="voters_out_of_bounds",
             )
         legal = settings.PRAJA.get("TPS_LEGAL_MAX_VOTERS")
         if legal and voters > legal:
             self.warnings.append(
-                gettext("Jumlah pemilih %(n)s melebihi batas %(legal)s pemilih per TPS.") % {"n": voters, "legal": legal}
+                gettext("Jumlah pemilih %(n)s melebihi batas %(legal)s pemilih per TPS.")
+                % {"n": voters, "legal": legal}
             )
         return int(voters)
 
@@ -66,7 +67,8 @@ class TPSForm(forms.ModelForm):  # type: ignore[type-arg]
         if lat is not None and not LAT_BOUNDS[0] <= lat <= LAT_BOUNDS[1]:
             raise forms.ValidationError(
                 gettext("Lintang harus antara %(a)s dan %(b)s (wilayah Indonesia)."),
-                params={"a": LAT_BOUNDS[0], "b": LAT_BOUNDS[1]}, code="lat_out_of_bounds",
+                params={"a": LAT_BOUNDS[0], "b": LAT_BOUNDS[1]},
+                code="lat_out_of_bounds",
             )
         return lat
 
@@ -75,7 +77,8 @@ class TPSForm(forms.ModelForm):  # type: ignore[type-arg]
         if lng is not None and not LNG_BOUNDS[0] <= lng <= LNG_BOUNDS[1]:
             raise forms.ValidationError(
                 gettext("Bujur harus antara %(a)s dan %(b)s (wilayah Indonesia)."),
-                params={"a": LNG_BOUNDS[0], "b": LNG_BOUNDS[1]}, code="lng_out_of_bounds",
+                params={"a": LNG_BOUNDS[0], "b": LNG_BOUNDS[1]},
+                code="lng_out_of_bounds",
             )
         return lng
 
@@ -84,7 +87,8 @@ class TPSForm(forms.ModelForm):  # type: ignore[type-arg]
         lat, lng = data.get("lat"), data.get("lng")
         if "lat" in data and "lng" in data and (lat is None) != (lng is None):
             raise forms.ValidationError(
-                gettext("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."), code="coordinates_pair"
+                gettext("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."),
+                code="coordinates_pair",
             )
         desa = self.instance.desa if self.instance.desa_id else None
         if lat is not None and lng is not None and desa is not None and desa.centroid_lat is not None:

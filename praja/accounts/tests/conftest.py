@@ -1,0 +1,1 @@
+from praja.accounts.tests.fixtures import *  # noqa: F401,F403
