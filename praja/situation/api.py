@@ -1,3 +1,50 @@
-from ninja import Router
+"""Map data for the situation map, mounted at /api/map/ (session login; bounded by the person's scope)."""
 
-router = Router()
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from praja.accounts.roles import VIEW_TERRITORY
+from praja.situation import mapdata
+from praja.situation.regionpick import active_code
+
+router = Router(tags=["map"])
+
+
+class FeatureCollection(Schema):
+    type: str
+    features: list[dict[str, Any]]
+
+
+class TPSPoints(Schema):
+    fields: list[str]
+    rows: list[list[Any]]
+    desa: dict[str, str]
+    kecamatan: dict[str, str]
+    unlocated: int
+
+
+def _scope(request: HttpRequest) -> Any:
+    if VIEW_TERRITORY not in request.capabilities:  # type: ignore[attr-defined]
+        raise HttpError(403, "territory.view required")
+    return mapdata.map_scope(request.scope, active_code(request))  # type: ignore[attr-defined]
+
+
+@router.get("/boundaries", response=FeatureCollection, summary="Kecamatan and desa outlines in scope",
+            url_name="map_boundaries")
+def boundaries(request: HttpRequest) -> HttpResponse:
+    """GeoJSON of kecamatan (level 3) and desa (level 4) outlines, simplified; a kecamatan without an
+    outline is a Point at its centroid. Properties: code, name, level, parent, centroid [lat, lng]."""
+    return mapdata.respond(request, mapdata.boundaries_payload(_scope(request)))
+
+
+@router.get("/tps", response=TPSPoints, summary="TPS points in scope", url_name="map_tps")
+def tps(request: HttpRequest) -> HttpResponse:
+    """Every TPS in scope with coordinates, as rows of `fields`: code, lat, lng, voters, address,
+    generated (bit 1: voter count generated, bit 2: location generated). `desa` and `kecamatan` name
+    the regions by code; `unlocated` counts TPS left out for lack of coordinates."""
+    return mapdata.respond(request, mapdata.tps_payload(_scope(request)))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,17 @@ class SituationConfig(AppConfig):
     name = "praja.situation"
     label = "situation"
     verbose_name = "Situasi / Situation"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from praja.territory.models import Region
+
+        def _forget(sender: Any, **kwargs: Any) -> None:
+            from praja.situation.mapdata import forget_map_cache
+
+            forget_map_cache()
+
+        # An outline saved one by one (admin, boundary import) empties the cached map outlines.
+        post_save.connect(_forget, sender=Region, weak=False, dispatch_uid="situation_region_saved")
+        post_delete.connect(_forget, sender=Region, weak=False, dispatch_uid="situation_region_deleted")
