@@ -16,6 +16,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """The file cache outlives a test run; each test starts from an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def malang_regions(db: Any) -> Any:
     from praja.territory.loader import load_regions

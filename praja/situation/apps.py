@@ -21,3 +21,7 @@ class SituationConfig(AppConfig):
         # An outline saved one by one (admin, boundary import) empties the cached map outlines.
         post_save.connect(_forget, sender=Region, weak=False, dispatch_uid="situation_region_saved")
         post_delete.connect(_forget, sender=Region, weak=False, dispatch_uid="situation_region_deleted")
+        # Bulk writes (boundary import, registry load) bypass model signals and send this instead.
+        from praja.territory.signals import regions_changed
+
+        regions_changed.connect(_forget, weak=False, dispatch_uid="situation_regions_changed")

@@ -985,4 +985,7 @@ def import_boundaries(
             },
         )
     result.boundaries, result.centroids = len(regions), centroids
+    from praja.territory.signals import regions_changed
+
+    transaction.on_commit(lambda: regions_changed.send(sender=Region, codes=sorted(by_code)))
     return result

@@ -127,4 +127,9 @@ def load_regions(
             Region.objects.bulk_update(with_c, ["centroid_lat", "centroid_lng"], batch_size=500)
         if progress:
             progress(len(chunk))
+    from django.db import transaction
+
+    from praja.territory.signals import regions_changed
+
+    transaction.on_commit(lambda: regions_changed.send(sender=Region, codes=codes))
     return LoadResult(created=len(rows) - len(existing), updated=len(existing), with_centroid=with_centroid)

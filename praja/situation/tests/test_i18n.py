@@ -19,7 +19,7 @@ TEMPLATES = [
 PYTHON = [PRAJA / "situation" / "views.py"]
 _CALL = re.compile(r"""\b(?:gettext|ngettext|pgettext)\(\s*u?('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""")
 # Texts that read the same in both languages.
-SAME_IN_ENGLISH = {"Kec."}
+SAME_IN_ENGLISH = {"Kec.", "Audit"}
 
 
 def template_msgids(path: Path) -> list[str]:
