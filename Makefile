@@ -43,7 +43,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check praja bench tests
-	$(BIN)/mypy praja
+	$(BIN)/mypy praja bench
 
 clean:
 	rm -rf $(VENV) var test-output

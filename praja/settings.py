@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -162,7 +163,7 @@ PRAJA_TRUSTED_PROXY = os.environ.get("PRAJA_TRUSTED_PROXY", "0") == "1"
 STATIC_URL = "/static/"
 # Only `collectstatic` needs STATIC_ROOT; WhiteNoise serves from the finders (below) without it.
 STATIC_ROOT = os.environ.get("PRAJA_STATIC_ROOT") or None
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "static"]
 # Leaflet and its marker clusters come from their PyPI packages (XStatic), never copied into the repo.
 try:
     import xstatic.pkg.leaflet as _xs_leaflet

@@ -49,7 +49,7 @@ def committed_centroids() -> dict[str, tuple[float, float]]:
 def read_centroid_file(path: Path) -> dict[str, tuple[float, float]]:
     opener = gzip.open if path.suffix == ".gz" else open
     out: dict[str, tuple[float, float]] = {}
-    with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             try:
                 out[row["kode"]] = (float(row["lat"]), float(row["lng"]))
