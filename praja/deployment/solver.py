@@ -1,0 +1,189 @@
+"""The deployment solver: which posts guard which TPS, with whom, from which pool (no Django).
+
+    plan = solve(tps, pattern=preset("polres_malang_2024"), settings=Settings(), pools=pools)
+    problems = check(plan, tps, pattern, settings, pools)   # [] for a valid plan, also after hand edits
+
+Goal, in order: every TPS covered by its pattern; then the fewest officers (police; then TNI, then
+Linmas, then posts); then the least travel from pool to post. When people are short, sangat rawan and
+khusus TPS are covered first, then rawan, then the rest; the plan states the shortfall per kecamatan
+and how many people more (BKO) would close it.
+
+How (the structure a generic MILP does not see):
+- posts never cross an area (a desa by default), and TPS more than twice the walking distance apart
+  never share a post, so the input falls apart into small independent components
+  (solver_geometry.components), typically a few TPS each;
+- a component that one walking disk holds is solved exactly by a DP over the counts of TPS per
+  kind of pattern; the others by a greedy over the component's maximal reachable groups, proved
+  optimal by a lower bound (capacity, a distance-aware dual, the covering LP) or, where a gap is left,
+  finished by a small exact MILP (solver_cover);
+- posts go to pools as a transportation problem, in priority order (solver_pools).
+
+Every plan carries `officers_lower_bound`: the sum over components of the best bound found (or of
+the proved optimum), valid for any plan of the same input, and `bounds` with the simple capacity bound
+of the issue for comparison.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+from praja.deployment.solver_check import check
+from praja.deployment.solver_cover import Budget, cover_area
+from praja.deployment.solver_geometry import Projection, enclosing_circle
+from praja.deployment.solver_greedy import greedy
+from praja.deployment.solver_model import (
+    AREAS,
+    CLASSES,
+    PRIORITY,
+    TIERS,
+    TPS,
+    ClassPattern,
+    Pattern,
+    Plan,
+    Pool,
+    Post,
+    Settings,
+    Shortfall,
+)
+from praja.deployment.solver_patterns import DEFAULT_PATTERN, PRESETS, PostType, preset
+from praja.deployment.solver_plan import (
+    RawPost,
+    area_of,
+    capacity_bound,
+    post_location_ok,
+    staff,
+    summarise,
+)
+
+__all__ = [
+    "AREAS",
+    "CLASSES",
+    "DEFAULT_PATTERN",
+    "PRESETS",
+    "PRIORITY",
+    "TIERS",
+    "TPS",
+    "BOUND_NAME",
+    "ClassPattern",
+    "Pattern",
+    "Plan",
+    "Pool",
+    "Post",
+    "Settings",
+    "Shortfall",
+    "check",
+    "greedy",
+    "preset",
+    "solve",
+    "validate",
+]
+
+BOUND_NAME = (
+    "distance-aware: sum over 2x-walking-distance components of max(capacity, covering-LP dual, "
+    "proved optimum of the one-disk DP / MILP)"
+)
+
+
+def validate(tps: Sequence[TPS]) -> None:
+    """Raise ValueError naming the first problems of an input the solver cannot plan."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for t in tps:
+        if t.code in seen:
+            problems.append(f"TPS {t.code}: listed twice")
+        seen.add(t.code)
+        if t.cls not in CLASSES:
+            problems.append(f"TPS {t.code}: unknown class {t.cls!r}")
+        if not (-90 <= t.lat <= 90 and -180 <= t.lng <= 180) or t.lat != t.lat or t.lng != t.lng:
+            problems.append(f"TPS {t.code}: coordinates out of range")
+        if len(problems) >= 10:
+            break
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+def _posts_of_area(
+    members: list[TPS],
+    kinds: dict[str, PostType],
+    settings: Settings,
+    area_code: str,
+    stats: Counter[str],
+    budget: Budget,
+) -> tuple[list[RawPost], int]:
+    lats = [t.lat for t in members]
+    lngs = [t.lng for t in members]
+    proj = Projection.around(lats, lngs)
+    margin = proj.margin(lats)
+    radius = settings.walking_km * (1 - margin)
+    bound_radius = settings.walking_km * (1 + margin)
+    xy = proj.xy(lats, lngs)
+    out: list[RawPost] = []
+    lb = 0
+    comps = cover_area(
+        xy,
+        [kinds[t.cls] for t in members],
+        radius,
+        settings.exact_max_tps,
+        settings.milp_time_limit_s,
+        budget,
+        bound_radius,
+    )
+    for comp in comps:
+        lb += comp.police_lb
+        stats["components"] += 1
+        stats[f"method: {comp.method}"] += 1
+        stats["components proved optimal"] += int(comp.exact)
+        for idx, ptype in comp.posts:
+            group = tuple(members[i] for i in idx)
+            cx, cy, _ = enclosing_circle([(float(xy[i, 0]), float(xy[i, 1])) for i in idx])
+            lat, lng = proj.latlng(cx, cy)
+            lat, lng = round(lat, 6), round(lng, 6)
+            if not post_location_ok(lat, lng, group, settings.walking_km):
+                # cannot happen with the radius margin; never write an invalid post if it does
+                stats["posts split (projection)"] += 1
+                for t in group:
+                    out.append(RawPost(area_code, t.kecamatan_code, (t,), kinds[t.cls], t.lat, t.lng))
+                continue
+            out.append(RawPost(area_code, group[0].kecamatan_code, group, ptype, lat, lng))
+    return out, lb
+
+
+def solve(
+    tps: Sequence[TPS],
+    pattern: Pattern = DEFAULT_PATTERN,
+    settings: Settings | None = None,
+    pools: Sequence[Pool] = (),
+) -> Plan:
+    """The plan for these TPS. Deterministic: the same input gives the same plan."""
+    t0 = time.perf_counter()
+    settings = settings or Settings()
+    validate(tps)
+    kinds = {c: PostType.of(pattern.of(c)) for c in CLASSES}
+    by_area: dict[str, list[TPS]] = {}
+    for t in sorted(tps, key=lambda t: t.code):
+        by_area.setdefault(area_of(t, settings), []).append(t)
+    stats: Counter[str] = Counter()
+    raw: list[RawPost] = []
+    lower = 0
+    budget = Budget(settings.milp_budget_s)
+    for code in sorted(by_area):
+        posts, lb = _posts_of_area(by_area[code], kinds, settings, code, stats, budget)
+        raw += posts
+        lower += lb
+    staffed = staff(raw, pools, settings)
+    simple = capacity_bound(tps, kinds, settings)
+    plan = summarise(
+        staffed,
+        tps,
+        pools,
+        settings,
+        max(lower, simple),
+        BOUND_NAME,
+        {"capacity": simple, "distance_aware": lower},
+        dict(sorted(stats.items())),
+        time.perf_counter() - t0,
+        pattern.name,
+    )
+    return plan
