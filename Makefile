@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test bench lint typecheck messages system-packages serve clean
+.PHONY: demo test bench lint messages runtime-packages system-packages serve clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,19 +14,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# Debian packages: gettext (msgfmt for the translations), chromium (browser tests), pango (WeasyPrint PDFs).
-system-packages:
+# Debian packages. Runtime: gettext (msgfmt for the translations), pango (WeasyPrint PDFs).
+# Tests also drive Debian's chromium.
+define apt_install
+	if [ -n "$(1)" ]; then echo "installing Debian packages:$(1)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) fonts-dejavu-core >/dev/null; fi
+endef
+
+runtime-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
-	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing fonts-dejavu-core >/dev/null; \
-	fi
+	$(call apt_install,$$missing)
 
-messages: $(STAMP)
-	@command -v msgfmt >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
+system-packages: runtime-packages
+	@missing=""; test -x /usr/bin/chromium || missing="chromium"; \
+	$(call apt_install,$$missing)
+
+messages: $(STAMP) runtime-packages
 	@$(BIN)/python manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=var --ignore=node_modules
 
 demo: $(STAMP) messages
