@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "praja.territory",
     "praja.accounts",
+    "praja.risk",
     "praja.situation",
 ]
 
@@ -191,6 +192,11 @@ PRAJA = {
     "TPS_MAX_VOTERS": int(os.environ.get("PRAJA_TPS_MAX_VOTERS", "1000")),
     "TPS_LEGAL_MAX_VOTERS": int(os.environ.get("PRAJA_TPS_LEGAL_MAX_VOTERS", "600")),
 }
+
+# Background jobs (praja/jobs.py): in-process unless a Celery broker is given (deployment, issue 3).
+PRAJA_CELERY_BROKER_URL = os.environ.get("PRAJA_CELERY_BROKER_URL", "")
+PRAJA_CELERY_RESULT_BACKEND = os.environ.get("PRAJA_CELERY_RESULT_BACKEND", "")
+PRAJA_CELERY_QUEUE = os.environ.get("PRAJA_CELERY_QUEUE", "praja")
 
 LOGGING = {
     "version": 1,

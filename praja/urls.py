@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/", include("praja.accounts.urls")),
     path("wilayah/", include("praja.territory.urls")),
+    path("kerawanan/", include("praja.risk.urls")),
     path("api/", api.urls),
     path("", include("praja.situation.urls")),
 ]

@@ -18,10 +18,13 @@ VIEW_PEOPLE = "accounts.view_people"
 MANAGE_ACCOUNTS = "accounts.manage"
 VIEW_AUDIT = "audit.view"
 VIEW_PROTECTED = "protected.view"  # whistleblower identities and other data that endangers someone
+EDIT_RISK = "risk.edit"  # TPS vulnerability mapping: import values, weights and thresholds per district
+VIEW_DEPLOYMENT = "deployment.view"  # security deployment plans (where police stand): not for the public
+PLAN_DEPLOYMENT = "deployment.plan"  # make, edit and re-check deployment plans, patterns and pools
 
 ALL_CAPABILITIES = frozenset(
     {VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY, EDIT_JURISDICTION, VIEW_PEOPLE, MANAGE_ACCOUNTS, VIEW_AUDIT,
-     VIEW_PROTECTED}
+     VIEW_PROTECTED, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT}
 )
 
 
@@ -47,16 +50,19 @@ ROLES: dict[str, Role] = {
     for r in [
         _role("admin", _("Administrator sistem"), *sorted(ALL_CAPABILITIES), home="admin"),
         _role("polres_ops", _("Staf Operasional Polres (Bag Ops)"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY,
-              EDIT_JURISDICTION, VIEW_PEOPLE, VIEW_AUDIT, home="operations"),
-        _role("polres_leader", _("Pimpinan Polres"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_AUDIT, home="operations"),
+              EDIT_JURISDICTION, VIEW_PEOPLE, VIEW_AUDIT, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT,
+              home="operations"),
+        _role("polres_leader", _("Pimpinan Polres"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_AUDIT, VIEW_DEPLOYMENT,
+              home="operations"),
         _role("polsek_leader", _("Pimpinan Polsek (Kapolsek)"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, VIEW_AUDIT,
+              VIEW_DEPLOYMENT, home="station"),
+        _role("polsek_officer", _("Personel Polsek"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, VIEW_DEPLOYMENT,
               home="station"),
-        _role("polsek_officer", _("Personel Polsek"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, home="station"),
-        _role("kodim_staff", _("Staf Kodim"), VIEW_TERRITORY, VIEW_PEOPLE, home="operations"),
-        _role("koramil_staff", _("Personel Koramil"), VIEW_TERRITORY, VIEW_PEOPLE, home="station"),
+        _role("kodim_staff", _("Staf Kodim"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_DEPLOYMENT, home="operations"),
+        _role("koramil_staff", _("Personel Koramil"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_DEPLOYMENT, home="station"),
         _role("kpu_staff", _("Staf KPU"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY, home="election"),
         _role("bawaslu_staff", _("Staf Bawaslu"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, VIEW_AUDIT,
-              home="supervision"),
+              EDIT_RISK, home="supervision"),
         _role("panwascam", _("Panwascam"), VIEW_TERRITORY, home="supervision"),
         _role("gakkumdu", _("Sentra Gakkumdu"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, home="supervision"),
         _role("propam", _("Propam"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, home="supervision"),

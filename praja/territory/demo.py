@@ -254,6 +254,8 @@ def build_demo(force: bool = False, progress: Callable[[str], None] | None = Non
             {"tps": len(generated), "voters": voters, "regions": loaded.total, "boundaries": boundaries,
              "seed": f["seed"]},
         )
+        from praja.risk.services import load_demo_values  # risk (issue 3): generated vulnerability values
+        load_demo_values(f["regency"])  # risk: Bawaslu's Malang 2024 figures, marked generated, and scores
     return DemoResult(
         built=True, regions=loaded.total, tps=len(generated), voters=voters, boundaries=boundaries,
         agencies=len(agencies), accounts=accounts,
