@@ -11,17 +11,14 @@ from django.dispatch import receiver
 
 from praja.accounts import audit
 
-# Models never audited through signals: the log itself, sessions, throttling counters.
+# Every model is audited except the log itself, sessions, throttling counters and framework tables.
 _SKIP_APPS = {"sessions", "axes", "admin", "contenttypes", "migrations"}
 _SKIP_MODELS = {"accounts.auditentry", "accounts.audithead"}
-_AUDITED_APPS = {"auth", "otp_totp", "otp_static", "territory", "accounts", "situation"}
 
 
 def _audited(sender: type[Model]) -> bool:
     meta = sender._meta
-    if meta.app_label in _SKIP_APPS or meta.label_lower in _SKIP_MODELS:
-        return False
-    return meta.app_label in _AUDITED_APPS or meta.app_label not in _SKIP_APPS
+    return meta.app_label not in _SKIP_APPS and meta.label_lower not in _SKIP_MODELS
 
 
 def _snapshot(instance: Model) -> dict[str, Any]:
