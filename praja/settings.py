@@ -99,6 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file too (not Django's in-memory default), so they see what production sees: WAL,
+    # the busy timeout, and writers in several threads or processes waiting for each other.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_praja.sqlite3")}
 
 # A cache every gunicorn worker shares (the map payloads and their version key): files under var/
 # by default; point PRAJA_CACHE_DIR elsewhere, or use Redis on a multi-machine deployment.
