@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from praja.accounts.api import router as accounts_router
+from praja.deployment.api import router as deployment_router
 from praja.risk.api import router as risk_router
 from praja.situation.api import router as situation_router
 from praja.territory.api import router as territory_router
@@ -13,3 +14,4 @@ api.add_router("/territory/", territory_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/map/", situation_router)
 api.add_router("/risk/", risk_router)
+api.add_router("/deployment/", deployment_router)

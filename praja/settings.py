@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "praja.territory",
     "praja.accounts",
     "praja.risk",
+    "praja.deployment",
     "praja.situation",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("akun/", include("praja.accounts.urls")),
     path("wilayah/", include("praja.territory.urls")),
     path("kerawanan/", include("praja.risk.urls")),
+    path("pengamanan/", include("praja.deployment.urls")),
     path("api/", api.urls),
     path("", include("praja.situation.urls")),
 ]

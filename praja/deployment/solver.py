@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from praja.deployment.solver_check import check
 from praja.deployment.solver_cover import Budget, cover_area
@@ -155,8 +155,13 @@ def solve(
     pattern: Pattern = DEFAULT_PATTERN,
     settings: Settings | None = None,
     pools: Sequence[Pool] = (),
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Plan:
-    """The plan for these TPS. Deterministic: the same input gives the same plan."""
+    """The plan for these TPS. Deterministic: the same input gives the same plan.
+
+    `progress(area_code, done, total)`, when given, is called after each area (desa or kecamatan) is
+    covered, areas in code order; it only reports and never changes the plan.
+    """
     t0 = time.perf_counter()
     settings = settings or Settings()
     validate(tps)
@@ -168,10 +173,13 @@ def solve(
     raw: list[RawPost] = []
     lower = 0
     budget = Budget(settings.milp_budget_s)
-    for code in sorted(by_area):
+    areas = sorted(by_area)
+    for done, code in enumerate(areas, start=1):
         posts, lb = _posts_of_area(by_area[code], kinds, settings, code, stats, budget)
         raw += posts
         lower += lb
+        if progress is not None:
+            progress(code, done, len(areas))
     staffed = staff(raw, pools, settings)
     simple = capacity_bound(tps, kinds, settings)
     plan = summarise(

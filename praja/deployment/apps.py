@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeploymentAppConfig(AppConfig):
+    name = "praja.deployment"
+    label = "deployment"
+    verbose_name = "Rencana pengamanan / Deployment plan"

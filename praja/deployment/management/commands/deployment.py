@@ -1,0 +1,350 @@
+"""`praja deployment plan`: a deployment plan from files, or from the database.
+
+    praja deployment plan --tps TPS.csv --pools POOLS.csv [--pattern PATTERN.toml] --out DIR
+    praja deployment plan --region 35.07 [--pattern polres_malang_2024] [--out DIR]
+    praja deployment presets            the named patterns of DOMAIN.md as rows (idempotent)
+
+From files: every file is checked first; a bad row anywhere prints one line per bad row and field
+(as the imports do), nothing is written and the command exits with status 1. A good run writes
+DIR/plan.json (the totals, the lower bound and its name, every post), DIR/plan.xlsx (a sheet per Polsek)
+and DIR/posts.geojson. TPS without coordinates are placed at their desa's centroid and counted in
+plan.json (`tps_at_centroid`).
+
+From the database (--region): the region's TPS with their vulnerability class, its settings, pattern
+and pools; the plan is stored as a new version (audited) and, with --out, exported too. A province
+(--region 35) or the country (--region ID) is planned one job per regency (Celery workers when
+PRAJA_CELERY_BROKER_URL is set). Both show a progress bar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from praja import jobs
+from praja.accounts import audit
+from praja.deployment import exports, importers, tasks
+from praja.deployment.solver import PRESETS, TPS, Pattern, Plan, Pool, Settings, preset
+from praja.territory.importers import Problem
+
+
+class _Bar:
+    """One tqdm bar that follows jobs' (done, total, unit) progress."""
+
+    def __init__(self, desc: str) -> None:
+        self.bar: tqdm[Any] | None = None
+        self.desc = desc
+        self.unit = ""
+
+    def __call__(self, done: int, total: int, unit: str) -> None:
+        if self.bar is None or unit != self.unit or total != self.bar.total:
+            self.close()
+            self.unit = unit
+            self.bar = tqdm(total=total, desc=self.desc, unit=f" {unit}" if unit else "it", file=sys.stderr,
+                            disable=None, leave=False)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class Command(BaseCommand):
+    help = "Deployment plans (plotting pengamanan TPS): plan from files or from the database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        p = sub.add_parser("plan", help="plan from TPS.csv + POOLS.csv (+ PATTERN.toml), or a region of the database")
+        p.add_argument("--tps", type=Path, help="TPS list: code, desa_code, class, voters, lat, lng")
+        p.add_argument("--pools", type=Path, help="pools: unit, kind, lat, lng, available, kecamatan_codes")
+        p.add_argument("--pattern", help="PATTERN.toml, or a preset name: " + ", ".join(sorted(PRESETS)))
+        p.add_argument("--out", type=Path, help="directory for plan.json, plan.xlsx, posts.geojson")
+        p.add_argument("--region", help="plan this region of the database instead (35.07, 35 or ID)")
+        p.add_argument("--name", default="", help="scenario name of the stored plan (--region)")
+        p.add_argument("--walking-km", type=float, dest="walking_km")
+        p.add_argument("--area", choices=["desa", "kecamatan"])
+        p.add_argument("--reserve-share", type=float, dest="reserve_share")
+        sub.add_parser("presets", help="store the named patterns (DOMAIN.md section 1) as rows")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "presets":
+            from praja.deployment.services import ensure_presets
+
+            n = ensure_presets()
+            self.stdout.write(f"{len(PRESETS)} pola / patterns ({n} ditulis / written)")
+            return
+        if opts.get("region"):
+            if opts.get("tps") or opts.get("pools"):
+                raise CommandError(
+                    "--region tidak bisa digabung dengan --tps/--pools / --region excludes --tps/--pools"
+                )
+            self._from_database(opts)
+            return
+        if not (opts.get("tps") and opts.get("pools") and opts.get("out")):
+            raise CommandError("perlu --tps, --pools dan --out (atau --region) / needs --tps, --pools and --out "
+                               "(or --region)")
+        self._from_files(opts)
+
+    # --- from files -----------------------------------------------------------------------------------------
+
+    def _read(self, path: Path) -> bytes:
+        if not path.is_file():
+            raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+        return path.read_bytes()
+
+    def _from_files(self, opts: dict[str, Any]) -> None:
+        tps_path: Path = opts["tps"]
+        pools_path: Path = opts["pools"]
+        data_tps, data_pools = self._read(tps_path), self._read(pools_path)
+        from django.conf import settings as dj
+
+        max_voters = int(getattr(dj, "PRAJA", {}).get("TPS_MAX_VOTERS", importers.DEFAULT_MAX_VOTERS))
+        tps_file = importers.read_tps(tps_path.name, data_tps, importers.centroids, max_voters)
+        pools_file = importers.read_pools(pools_path.name, data_pools)
+        problems: list[Problem] = tps_file.problems + pools_file.problems
+        pattern, overrides, pattern_src = self._pattern(opts.get("pattern"), problems)
+        self._reject_if_bad(problems)
+        assert pattern is not None
+        settings = self._settings(opts, overrides)
+        bar = _Bar("merencanakan / planning")
+        t0 = time.perf_counter()
+        parts = tasks.split_by_regency(tps_file.tps, pools_file.pools)
+        try:
+            payloads = [tasks.make_payload(key, tps, pools, pattern, settings) for key, tps, pools in parts]
+            results, totals = tasks.plan_many(payloads, on_progress=bar)
+        finally:
+            bar.close()
+        plan = tasks.plan_from_dict(tasks.merge(results, totals))
+        seconds = time.perf_counter() - t0
+        out: Path = opts["out"]
+        out.mkdir(parents=True, exist_ok=True)
+        body = plan.to_dict()
+        body.update({
+            "tps_at_centroid": len(tps_file.at_centroid),
+            "tps_at_centroid_codes": tps_file.at_centroid,
+            "pattern": pattern.as_dict(),
+            "settings": asdict(settings),
+            "wall_seconds": round(seconds, 4),
+            "jobs": len(payloads),
+            "regencies": len({t.kecamatan_code[:5] for t in tps_file.tps}),
+            "solver_seconds": totals["solver_seconds"],
+            "backend": "celery" if jobs.uses_celery() else "in-process",
+            "inputs": {
+                "tps": {"file": tps_path.name, "sha256": hashlib.sha256(data_tps).hexdigest()},
+                "pools": {"file": pools_path.name, "sha256": hashlib.sha256(data_pools).hexdigest()},
+                "pattern": pattern_src,
+            },
+        })
+        (out / "plan.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        doc = self._document(plan, tps_file, pools_file.pools, pattern, settings)
+        (out / "plan.xlsx").write_bytes(exports.to_xlsx(doc))
+        (out / "posts.geojson").write_text(json.dumps(exports.to_geojson(doc), ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+        self._summary(plan, len(tps_file.at_centroid), out)
+
+    def _pattern(self, spec: str | None, problems: list[Problem]) -> tuple[Pattern | None, dict[str, Any], str]:
+        if not spec:
+            return preset("polres_malang_2024"), {}, "preset polres_malang_2024"
+        if spec in PRESETS:
+            return preset(spec), {}, f"preset {spec}"
+        path = Path(spec)
+        if not path.is_file():
+            raise CommandError(f"--pattern {spec}: bukan berkas atau preset ({', '.join(sorted(PRESETS))}) / "
+                               "neither a file nor a preset")
+        data = path.read_bytes()
+        pf = importers.read_pattern(path.name, data)
+        problems.extend(pf.problems)
+        return pf.pattern, pf.settings, f"{path.name} sha256 {hashlib.sha256(data).hexdigest()}"
+
+    def _settings(self, opts: dict[str, Any], base: dict[str, Any]) -> Settings:
+        values = dict(base)
+        for k in ("walking_km", "area", "reserve_share"):
+            if opts.get(k) is not None:
+                values[k] = opts[k]
+        try:
+            return Settings(**values)
+        except ValueError as exc:
+            raise CommandError(f"pengaturan tidak sah / invalid settings: {exc}") from exc
+
+    def _reject_if_bad(self, problems: list[Problem]) -> None:
+        if not problems:
+            return
+        for p in problems:
+            self.stderr.write(str(p))
+        files = sorted({p.file for p in problems})
+        rows = len({(p.file, p.row) for p in problems if p.row is not None})
+        raise CommandError(
+            f"{', '.join(files)} ditolak: {len(problems)} kesalahan pada {rows} baris; tidak ada yang "
+            f"direncanakan atau ditulis / rejected: {len(problems)} problems in {rows} rows; nothing was "
+            "planned or written",
+            returncode=1,
+        )
+
+    def _document(self, plan: Plan, tps_file: importers.TpsFile, pools: list[Pool], pattern: Pattern,
+                  settings: Settings) -> exports.Document:
+        by_code: dict[str, TPS] = {t.code: t for t in tps_file.tps}
+        centroid = set(tps_file.at_centroid)
+        kecs = sorted({t.kecamatan_code for t in tps_file.tps})
+        names = _names(set(kecs) | {p.area_code for p in plan.posts})
+        units = _units(kecs, pools, names)
+        posts = sorted(plan.posts, key=lambda p: (p.kecamatan_code, p.id))
+        lines = []
+        for i, p in enumerate(posts, start=1):
+            members = [by_code[c] for c in p.tps]
+            lines.append(exports.PostLine(
+                number=i, code=p.id, kecamatan=p.kecamatan_code, kecamatan_name=names.get(p.kecamatan_code, ""),
+                desa_name=names.get(p.area_code, ""), lat=p.lat, lng=p.lng, cls=p.cls, police=p.police, tni=p.tni,
+                linmas=p.linmas, pool=p.pool or "", km=p.km, tni_pool=p.tni_pool or "", tni_km=p.tni_km,
+                covered=p.covered, edited=False, unit=units[p.kecamatan_code],
+                tps=[exports.TpsLine(t.code, tps_file.address.get(t.code, ""), t.voters, t.cls, t.lat, t.lng,
+                                     t.code in centroid) for t in members],
+            ))
+        from django.utils import timezone
+
+        from praja.deployment.models import CLASS_LABELS
+
+        return exports.build_document(
+            title="Rencana pengamanan TPS", region_label=", ".join(sorted({k[:5] for k in kecs})),
+            version=pattern.name, pattern=pattern, settings=settings, posts=lines,
+            lower_bound=plan.officers_lower_bound, bound_name=plan.bound_name, reserve=plan.reserve,
+            bko_needed=plan.bko_needed, shortfall={k: asdict(v) for k, v in plan.shortfall.items()},
+            created=timezone.localtime(), class_labels={k: str(v) for k, v in CLASS_LABELS.items()},
+        )
+
+    def _summary(self, plan: Plan, at_centroid: int, out: Path | None) -> None:
+        uncovered = sum(plan.uncovered_by_class.values())
+        ratio = plan.officers / plan.officers_lower_bound if plan.officers_lower_bound else 1.0
+        self.stdout.write(
+            f"{plan.tps} TPS, {len(plan.posts)} pos, {plan.officers} Polri (batas bawah / lower bound "
+            f"{plan.officers_lower_bound}, rasio {ratio:.4f}), {plan.soldiers} TNI, {plan.linmas} Linmas, "
+            f"{plan.km_total:.1f} km; {uncovered} TPS belum terpenuhi / uncovered; BKO {plan.bko_needed}; "
+            f"{at_centroid} TPS di titik tengah desa / at desa centroid; {plan.seconds:.2f} s"
+            + (f" -> {out}" if out else "")
+        )
+
+    # --- from the database --------------------------------------------------------------------------------------
+
+    def _from_database(self, opts: dict[str, Any]) -> None:
+        from praja.deployment import services
+        from praja.deployment.models import Pattern as PatternRow
+        from praja.territory.models import Region
+        from praja.territory.scope import Scope
+
+        code = opts["region"].strip()
+        region_code = "" if code.upper() in ("ID", "ALL") else code
+        if region_code and not Region.objects.filter(code=region_code, level__lte=2).exists():
+            raise CommandError(f"--region {code}: bukan provinsi/kabupaten yang dikenal / not a known province or "
+                               "regency (e.g. 35.07, 35 or ID)")
+        with audit.acting_as(audit.system_actor("deployment plan")):
+            stored = services.settings_for(region_code)
+            spec = opts.get("pattern")
+            problems: list[Problem] = []
+            if not spec:
+                row = services.default_pattern(region_code)
+            elif spec in PRESETS:
+                services.ensure_presets()
+                row = PatternRow.objects.get(region__isnull=True, preset_key=spec)
+            else:
+                pattern, _o, _src = self._pattern(spec, problems)
+                self._reject_if_bad(problems)
+                assert pattern is not None
+                row = PatternRow.objects.create(
+                    name=pattern.name, region_id=region_code or None, source=pattern.source,
+                    classes=services.classes_of(pattern),
+                )
+            base = {"walking_km": stored.walking_km, "area": stored.area, "reserve_share": stored.reserve_share}
+            settings = self._settings(opts, base)
+            pools = services.snapshot_pools(region_code)
+            plan = services.create_plan(region_code, row, settings, pools, name=opts.get("name", ""))
+            bar = _Bar("merencanakan / planning")
+            try:
+                services.run_plan(plan.pk, on_progress=bar)
+            except Exception as exc:
+                raise CommandError(f"rencana gagal / plan failed: {exc}") from exc
+            finally:
+                bar.close()
+            plan.refresh_from_db()
+        core = services.core_plan(plan)
+        out: Path | None = opts.get("out")
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            doc = services.document(plan, Scope.everything())
+            body = {**_plan_json(plan), "posts": [_post_json(p) for p in core.posts]}
+            (out / "plan.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            (out / "plan.xlsx").write_bytes(exports.to_xlsx(doc))
+            (out / "posts.geojson").write_text(json.dumps(exports.to_geojson(doc), ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+        self.stdout.write(
+            f"rencana / plan {plan.pk} ({plan}): {plan.tps_count} TPS, {plan.posts_count} pos, {plan.officers} Polri "
+            f"(batas bawah / lower bound {plan.officers_lower_bound}), {plan.soldiers} TNI, {plan.linmas} Linmas, "
+            f"{plan.km_total:.1f} km; {plan.uncovered} TPS belum terpenuhi / uncovered; {plan.tps_at_centroid} TPS "
+            f"di titik tengah desa / at desa centroid; {plan.seconds:.2f} s" + (f" -> {out}" if out else "")
+        )
+
+
+PLAN_FIELDS = ("tps_count", "posts_count", "officers", "officers_lower_bound", "bound_name", "bounds", "soldiers",
+               "linmas", "km_total", "km_max", "uncovered_by_class", "shortfall", "bko_needed", "bko_used",
+               "bko_cost", "reserve", "reserve_required", "seconds", "solver_seconds", "regencies", "tps_at_centroid",
+               "stats")
+
+
+def _plan_json(plan: Any) -> dict[str, Any]:
+    d = {k: getattr(plan, k) for k in PLAN_FIELDS}
+    d["tps"] = d.pop("tps_count")
+    d["id"], d["region"], d["version"] = plan.pk, plan.region_code, plan.number
+    d["pattern"], d["settings"] = plan.pattern_snapshot, plan.settings_snapshot
+    d["ratio"] = round(plan.ratio, 6) if plan.ratio else 1.0
+    return d
+
+
+def _post_json(p: Any) -> dict[str, Any]:
+    d = asdict(p)
+    d["tps"] = list(p.tps)
+    return d
+
+
+def _names(codes: set[str]) -> dict[str, str]:
+    """Region names from the database, else the committed Kabupaten Malang file (nothing when neither)."""
+    out: dict[str, str] = {}
+    try:
+        from django.db import DatabaseError
+
+        from praja.territory.models import Region
+
+        try:
+            out.update(Region.objects.filter(code__in=sorted(codes)[:5000]).values_list("code", "name"))
+        except DatabaseError:
+            pass
+    except ImportError:
+        pass
+    if set(codes) - set(out) and importers.CENTROID_FILE.exists():
+        import csv
+
+        with importers.CENTROID_FILE.open(encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if r["kode"] in codes:
+                    out.setdefault(r["kode"], r["nama"])
+    return out
+
+
+def _units(kecs: list[str], pools: list[Pool], names: dict[str, str]) -> dict[str, str]:
+    """The sheet of each kecamatan: the own polri pool that serves it and the fewest other kecamatan (its
+    Polsek); 'Kecamatan X' when only a regency-wide pool serves it."""
+    out: dict[str, str] = {}
+    for k in kecs:
+        own = [p for p in pools if p.kind == "polri" and not p.bko and k in p.kecamatan_codes]
+        best = min(own, key=lambda p: (len(p.kecamatan_codes), p.unit), default=None)
+        if best is not None and len(best.kecamatan_codes) == 1:
+            out[k] = best.unit
+        else:
+            out[k] = f"Kecamatan {names.get(k, k)}"
+    return out
