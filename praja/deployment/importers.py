@@ -33,16 +33,16 @@ from praja.territory.importers import (
     ParsedTable,
     Problem,
     Row,
-    _blank,
-    _checked_coordinates,
-    _csv_rows,
-    _display,
-    _normalise_header,
-    _Unreadable,
-    _xlsx_rows,
+    Unreadable,
+    checked_coordinates,
+    csv_rows,
+    display_value,
+    is_blank,
     normalise_desa_code,
+    normalise_header,
     parse_float,
     parse_int,
+    xlsx_rows,
 )
 from praja.territory.regions import parse_tps_code
 
@@ -85,28 +85,28 @@ def read_table(file_name: str, data: bytes, columns: Mapping[str, tuple[str, ...
     suffix = Path(file_name).suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm") or (suffix not in (".csv", ".txt") and data[:2] == b"PK"):
-            raw = list(_xlsx_rows(data))
+            raw = list(xlsx_rows(data))
         else:
-            raw = list(_csv_rows(data))
-    except _Unreadable as exc:
+            raw = list(csv_rows(data))
+    except Unreadable as exc:
         table.problems.append(Problem(file_name, None, "", "", str(exc)))
         return table
-    head = next((i for i, (_n, cells) in enumerate(raw) if not all(_blank(c) for c in cells)), None)
+    head = next((i for i, (_n, cells) in enumerate(raw) if not all(is_blank(c) for c in cells)), None)
     if head is None:
         table.problems.append(Problem(file_name, None, "", "", "berkas kosong / the file is empty"))
         return table
     alias = {a: col for col, names in columns.items() for a in names}
     index: dict[str, int] = {}
     for i, cell in enumerate(raw[head][1]):
-        col = alias.get(_normalise_header(cell))
+        col = alias.get(normalise_header(cell))
         if col is None:
             continue
         if col in index:
-            table.problems.append(Problem(file_name, None, _display(cell), "",
+            table.problems.append(Problem(file_name, None, display_value(cell), "",
                                           f"kolom {col} muncul dua kali / column {col} appears twice"))
             continue
         index[col] = i
-        table.labels[col] = _display(cell)
+        table.labels[col] = display_value(cell)
     for col in required:
         if col not in index:
             table.problems.append(Problem(
@@ -116,9 +116,9 @@ def read_table(file_name: str, data: bytes, columns: Mapping[str, tuple[str, ...
     if table.problems:
         return table
     for number, cells in raw[head + 1:]:
-        if all(_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
-        table.rows.append(Row(number, {c: (cells[i] if i < len(cells) and not _blank(cells[i]) else None)
+        table.rows.append(Row(number, {c: (cells[i] if i < len(cells) and not is_blank(cells[i]) else None)
                                        for c, i in index.items()}))
     if not table.rows:
         table.problems.append(Problem(file_name, None, "", "",
@@ -130,7 +130,7 @@ def read_table(file_name: str, data: bytes, columns: Mapping[str, tuple[str, ...
 
 
 def normalise_class(value: object) -> str | None:
-    text = re.sub(r"[\s\-]+", "_", _display(value).lower())
+    text = re.sub(r"[\s\-]+", "_", display_value(value).lower())
     return text if text in CLASSES else None
 
 
@@ -148,7 +148,7 @@ Bad = Callable[[str, object, str], None]
 
 def _bad_for(table: ParsedTable, row: Row, out: list[Problem]) -> Bad:
     def bad(column: str, value: object, message: str) -> None:
-        out.append(Problem(table.file, row.number, table.label(column), _display(value), message))
+        out.append(Problem(table.file, row.number, table.label(column), display_value(value), message))
 
     return bad
 
@@ -179,8 +179,8 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
         bad = _bad_for(table, row, mine)
         v = row.values
         code = desa = None
-        parsed = parse_tps_code(_display(v.get("code"))) if not _blank(v.get("code")) else None
-        if _blank(v.get("code")):
+        parsed = parse_tps_code(display_value(v.get("code"))) if not is_blank(v.get("code")) else None
+        if is_blank(v.get("code")):
             bad("code", v.get("code"), "wajib diisi / required")
         elif parsed is None:
             bad("code", v.get("code"), "bukan kode TPS (contoh 35.07.01.2001/003) / not a TPS code "
@@ -189,7 +189,7 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
             desa = parsed[0]
             code = f"{desa}/{parsed[1]:03d}"
         raw_desa = v.get("desa_code")
-        if not _blank(raw_desa):
+        if not is_blank(raw_desa):
             given = normalise_desa_code(raw_desa)
             if given is None:
                 bad("desa_code", raw_desa, "bukan kode desa (contoh 35.07.01.2001) / not a desa code")
@@ -200,30 +200,30 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
             bad("desa_code", raw_desa, "wajib diisi / required")
         kec = desa[:8] if desa else ""
         raw_kec = v.get("kecamatan_code")
-        if not _blank(raw_kec) and desa:
-            k = normalise_kecamatan_code(_display(raw_kec))
+        if not is_blank(raw_kec) and desa:
+            k = normalise_kecamatan_code(display_value(raw_kec))
             if k != kec:
                 bad("kecamatan_code", raw_kec, f"kecamatan harus {kec} (dari kode desa) / must be {kec}")
         cls = normalise_class(v.get("class"))
-        if _blank(v.get("class")):
+        if is_blank(v.get("class")):
             bad("class", v.get("class"), "wajib diisi / required")
         elif cls is None:
             bad("class", v.get("class"), f"kelas tidak dikenal; pilih {', '.join(CLASSES)} / unknown class")
-        voters = parse_int(v.get("voters")) if not _blank(v.get("voters")) else None
-        if _blank(v.get("voters")):
+        voters = parse_int(v.get("voters")) if not is_blank(v.get("voters")) else None
+        if is_blank(v.get("voters")):
             bad("voters", v.get("voters"), "wajib diisi / required")
         elif voters is None:
             bad("voters", v.get("voters"), "bukan bilangan bulat / not an integer")
         elif not 0 <= voters <= max_voters:
             bad("voters", v.get("voters"), f"{voters} di luar batas 0..{max_voters} / outside 0..{max_voters}")
-        lat, lng, ok = _checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
+        lat, lng, ok = checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
         if code is not None:
             if code in seen:
                 bad("code", v.get("code"), f"TPS {code} ganda: sudah ada di baris {seen[code]} / "
                     f"duplicate: already in row {seen[code]}")
             else:
                 seen[code] = row.number
-        address = "" if _blank(v.get("address")) else str(v.get("address")).strip()[:255]
+        address = "" if is_blank(v.get("address")) else str(v.get("address")).strip()[:255]
         if mine:
             out.problems.extend(mine)
             continue
@@ -263,7 +263,7 @@ class PoolsFile:
 
 
 def _parse_bool(value: object) -> bool | None:
-    text = _display(value).lower()
+    text = display_value(value).lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
@@ -281,7 +281,7 @@ def read_pools(file_name: str, data: bytes) -> PoolsFile:
         mine: list[Problem] = []
         bad = _bad_for(table, row, mine)
         v = row.values
-        unit = _display(v.get("unit"))
+        unit = display_value(v.get("unit"))
         if not unit:
             bad("unit", v.get("unit"), "wajib diisi / required")
         elif len(str(v.get("unit")).strip()) > MAX_UNIT:
@@ -291,14 +291,14 @@ def read_pools(file_name: str, data: bytes) -> PoolsFile:
                 f"duplicate unit: already in row {seen[unit.lower()]}")
         else:
             seen[unit.lower()] = row.number
-        kind = _display(v.get("kind")).lower()
+        kind = display_value(v.get("kind")).lower()
         if kind not in ("polri", "tni"):
             bad("kind", v.get("kind"), "harus polri atau tni / must be polri or tni")
-        lat, lng, _ok = _checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
-        if _blank(v.get("lat")) and _blank(v.get("lng")):
+        lat, lng, _ok = checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
+        if is_blank(v.get("lat")) and is_blank(v.get("lng")):
             bad("lat", v.get("lat"), "koordinat satuan wajib diisi / the unit's coordinates are required")
-        available = parse_int(v.get("available")) if not _blank(v.get("available")) else None
-        if _blank(v.get("available")):
+        available = parse_int(v.get("available")) if not is_blank(v.get("available")) else None
+        if is_blank(v.get("available")):
             bad("available", v.get("available"), "wajib diisi / required")
         elif available is None:
             bad("available", v.get("available"), "bukan bilangan bulat / not an integer")
@@ -306,7 +306,7 @@ def read_pools(file_name: str, data: bytes) -> PoolsFile:
             bad("available", v.get("available"), f"di luar batas 0..{MAX_AVAILABLE} / outside 0..{MAX_AVAILABLE}")
         kecs: set[str] = set()
         raw_k = v.get("kecamatan_codes")
-        for part in re.split(r"[;,\s]+", "" if _blank(raw_k) else str(raw_k)):
+        for part in re.split(r"[;,\s]+", "" if is_blank(raw_k) else str(raw_k)):
             if not part:
                 continue
             k = normalise_kecamatan_code(part)
@@ -315,14 +315,14 @@ def read_pools(file_name: str, data: bytes) -> PoolsFile:
             else:
                 kecs.add(k)
         cost = 0.0
-        if not _blank(v.get("cost")):
+        if not is_blank(v.get("cost")):
             c = parse_float(v.get("cost"))
             if c is None or c < 0:
                 bad("cost", v.get("cost"), "harus angka >= 0 / must be a number >= 0")
             else:
                 cost = c
         bko = cost > 0
-        if not _blank(v.get("bko")):
+        if not is_blank(v.get("bko")):
             b = _parse_bool(v.get("bko"))
             if b is None:
                 bad("bko", v.get("bko"), "isi 1/0, ya/tidak atau true/false / use 1/0, ya/tidak or true/false")
@@ -358,7 +358,7 @@ def read_pattern(file_name: str, data: bytes) -> PatternFile:
     out = PatternFile()
 
     def bad(where: str, value: object, message: str) -> None:
-        out.problems.append(Problem(file_name, None, where, _display(value), message, unit="kunci"))
+        out.problems.append(Problem(file_name, None, where, display_value(value), message, unit="kunci"))
 
     try:
         doc = tomllib.loads(data.decode("utf-8-sig"))

@@ -37,15 +37,15 @@ from praja.territory.importers import (
     MAX_ROWS,
     Problem,
     Progress,
-    _blank,
-    _csv_rows,
-    _display,
-    _normalise_header,
-    _source,
-    _Unreadable,
-    _xlsx_rows,
+    Unreadable,
+    csv_rows,
+    display_value,
+    is_blank,
     normalise_desa_code,
+    normalise_header,
     parse_float,
+    read_source,
+    xlsx_rows,
 )
 from praja.territory.regions import tps_code
 
@@ -148,10 +148,10 @@ def read_rows(file_name: str, data: bytes) -> tuple[list[tuple[int, list[object]
         ]
     try:
         if suffix in ("xlsx", "xlsm") or (suffix not in ("csv", "txt") and data[:2] == b"PK"):
-            rows = list(_xlsx_rows(data))
+            rows = list(xlsx_rows(data))
         else:
-            rows = list(_csv_rows(data))
-    except _Unreadable as exc:
+            rows = list(csv_rows(data))
+    except Unreadable as exc:
         return [], [Problem(file_name, None, "", "", str(exc))]
     return rows, []
 
@@ -163,22 +163,22 @@ def map_header(
     problems: list[Problem] = []
 
     def file_problem(cell: object, message: str) -> None:
-        problems.append(Problem(file_name, None, _display(cell), "", message))
+        problems.append(Problem(file_name, None, display_value(cell), "", message))
 
     seen: dict[str, str] = {}
     for index, cell in enumerate(cells):
-        if _blank(cell):
+        if is_blank(cell):
             continue
-        name = _normalise_header(cell)
-        header.labels[index] = _display(cell)
+        name = normalise_header(cell)
+        header.labels[index] = display_value(cell)
         if name in seen:
             file_problem(
                 cell,
-                f"kolom {name} muncul dua kali ({seen[name]}, {_display(cell)}) / "
+                f"kolom {name} muncul dua kali ({seen[name]}, {display_value(cell)}) / "
                 f"column {name} appears twice",
             )
             continue
-        seen[name] = _display(cell)
+        seen[name] = display_value(cell)
         if name in TPS_ALIASES:
             header.tps = index
         elif name in specs:
@@ -199,8 +199,8 @@ def map_header(
         else:
             file_problem(
                 cell,
-                f"kolom {_display(cell)} bukan indikator yang dikenal (lihat daftar indikator) / "
-                f"column {_display(cell)} is not a known indicator (see the list of indicators)",
+                f"kolom {display_value(cell)} bukan indikator yang dikenal (lihat daftar indikator) / "
+                f"column {display_value(cell)} is not a known indicator (see the list of indicators)",
             )
     if header.tps is None:
         problems.append(
@@ -239,7 +239,7 @@ def map_header(
 
 def normalise_tps_code(value: object) -> str | None:
     """'35.07.01.2001/003', '35.07.01.2001/3', '3507012001/3', '3507012001003' -> '35.07.01.2001/003'."""
-    text = re.sub(r"\s+", "", _display(value))
+    text = re.sub(r"\s+", "", display_value(value))
     m = _TPS_TEXT.match(text) or _TPS_PLAIN.match(text)
     if m is None:
         return None
@@ -252,7 +252,7 @@ def normalise_tps_code(value: object) -> str | None:
 
 def parse_value(spec: IndicatorSpec, raw: object) -> tuple[float | None, str]:
     """(value, "") or (None, message) for one indicator cell."""
-    shown = _display(raw)
+    shown = display_value(raw)
     t = spec.value_type
     if t is cat.ValueType.BOOLEAN:
         if isinstance(raw, bool):
@@ -301,7 +301,7 @@ def parse_date(raw: object) -> date | None:
         return raw.date()
     if isinstance(raw, date):
         return raw
-    text = _display(raw)
+    text = display_value(raw)
     if " " in text:  # "2024-11-15 00:00:00" from a spreadsheet
         text = text.split(" ", 1)[0]
     for fmt in _DATE_FORMATS:
@@ -337,7 +337,7 @@ def validate_mapping(
     total = len(rows)
 
     def cell(cells: list[object], index: int | None) -> object:
-        if index is None or index >= len(cells) or _blank(cells[index]):
+        if index is None or index >= len(cells) or is_blank(cells[index]):
             return None
         return cells[index]
 
@@ -353,7 +353,7 @@ def validate_mapping(
             _out: list[Problem] = mine,
         ) -> None:
             label = header.labels.get(index, column) if index is not None else column
-            _out.append(Problem(file_name, _n, label, _display(value), message))
+            _out.append(Problem(file_name, _n, label, display_value(value), message))
 
         raw_code = cell(cells, header.tps)
         code: str | None = None
@@ -366,7 +366,7 @@ def validate_mapping(
                     header.tps,
                     "kode_tps",
                     raw_code,
-                    f"{_display(raw_code)} bukan kode TPS (contoh 35.07.01.2001/003) "
+                    f"{display_value(raw_code)} bukan kode TPS (contoh 35.07.01.2001/003) "
                     f"/ not a TPS code (e.g. 35.07.01.2001/003)",
                 )
             elif code not in known_tps:
@@ -419,7 +419,7 @@ def validate_mapping(
                     header.meta["tanggal"],
                     "tanggal",
                     raw_date,
-                    f"{_display(raw_date)} bukan tanggal (contoh "
+                    f"{display_value(raw_date)} bukan tanggal (contoh "
                     f"2024-11-15 atau 15/11/2024) / not a date (e.g. 2024-11-15 or 15/11/2024)",
                 )
             elif parsed > today:
@@ -574,19 +574,19 @@ def import_mapping(
     from praja.risk import services
     from praja.risk.models import Indicator, IndicatorValue
 
-    file_name, data = _source(file, data)
+    file_name, data = read_source(file, data)
     result = MappingImportResult(file=file_name, sha256=hashlib.sha256(data).hexdigest())
     rows, problems = read_rows(file_name, data)
     if problems:
         result.problems = problems
         return result
-    first = next((i for i, (_, cells) in enumerate(rows) if not all(_blank(c) for c in cells)), None)
+    first = next((i for i, (_, cells) in enumerate(rows) if not all(is_blank(c) for c in cells)), None)
     if first is None:
         result.problems = [Problem(file_name, None, "", "", "berkas kosong / the file is empty")]
         return result
     specs = indicator_specs()
     header, header_problems = map_header(file_name, rows[first][1], specs)
-    data_rows = [(n, cells) for n, cells in rows[first + 1 :] if not all(_blank(c) for c in cells)]
+    data_rows = [(n, cells) for n, cells in rows[first + 1 :] if not all(is_blank(c) for c in cells)]
     result.rows = len(data_rows)
     if header.tps is None:
         result.problems = header_problems

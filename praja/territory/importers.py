@@ -72,7 +72,7 @@ class Problem:
         }
 
 
-def _display(value: object) -> str:
+def display_value(value: object) -> str:
     """A cell value as the user typed it (512.0 from a spreadsheet shows as 512)."""
     if value is None:
         return ""
@@ -82,7 +82,7 @@ def _display(value: object) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -108,8 +108,8 @@ REQUIRED_COLUMNS = ("kode_desa", "nomor_tps", "dpt")
 _ALIAS_TO_COLUMN = {alias: col for col, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
 
-def _normalise_header(cell: object) -> str:
-    text = _display(cell).lower()
+def normalise_header(cell: object) -> str:
+    text = display_value(cell).lower()
     return re.sub(r"_+", "_", re.sub(r"[\s.\-/]+", "_", text)).strip("_")
 
 
@@ -148,15 +148,15 @@ def read_table(file_name: str, data: bytes) -> ParsedTable:
         return table
     try:
         if suffix in (".xlsx", ".xlsm") or (suffix not in (".csv", ".txt") and data[:2] == b"PK"):
-            raw_rows = list(_xlsx_rows(data))
+            raw_rows = list(xlsx_rows(data))
         else:
-            raw_rows = list(_csv_rows(data))
-    except _Unreadable as exc:
+            raw_rows = list(csv_rows(data))
+    except Unreadable as exc:
         table.problems.append(Problem(file_name, None, "", "", str(exc)))
         return table
 
     header_index = next(
-        (i for i, (_, cells) in enumerate(raw_rows) if not all(_blank(c) for c in cells)), None
+        (i for i, (_, cells) in enumerate(raw_rows) if not all(is_blank(c) for c in cells)), None
     )
     if header_index is None:
         table.problems.append(Problem(file_name, None, "", "", "berkas kosong / the file is empty"))
@@ -164,7 +164,7 @@ def read_table(file_name: str, data: bytes) -> ParsedTable:
     _, header = raw_rows[header_index]
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
-        column = _ALIAS_TO_COLUMN.get(_normalise_header(cell))
+        column = _ALIAS_TO_COLUMN.get(normalise_header(cell))
         if column is None:
             continue  # extra columns are ignored
         if column in columns:
@@ -172,15 +172,15 @@ def read_table(file_name: str, data: bytes) -> ParsedTable:
                 Problem(
                     file_name,
                     None,
-                    _display(cell),
+                    display_value(cell),
                     "",
-                    f"kolom {column} muncul dua kali ({table.labels[column]}, {_display(cell)}) / "
+                    f"kolom {column} muncul dua kali ({table.labels[column]}, {display_value(cell)}) / "
                     f"column {column} appears twice",
                 )
             )
             continue
         columns[column] = index
-        table.labels[column] = _display(cell)
+        table.labels[column] = display_value(cell)
     for column in REQUIRED_COLUMNS:
         if column not in columns:
             table.problems.append(
@@ -210,10 +210,10 @@ def read_table(file_name: str, data: bytes) -> ParsedTable:
         return table
 
     for number, cells in raw_rows[header_index + 1 :]:
-        if all(_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
         values = {
-            col: (cells[i] if i < len(cells) and not _blank(cells[i]) else None) for col, i in columns.items()
+            col: (cells[i] if i < len(cells) and not is_blank(cells[i]) else None) for col, i in columns.items()
         }
         table.rows.append(Row(number=number, values=values))
     if len(table.rows) > MAX_ROWS:
@@ -231,11 +231,11 @@ def read_table(file_name: str, data: bytes) -> ParsedTable:
     return table
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     pass
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
+def csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -244,7 +244,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
     if "\x00" in text:
-        raise _Unreadable(
+        raise Unreadable(
             "berkas bukan CSV teks (berisi byte nol) / the file is not a text CSV (contains NUL bytes)"
         )
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -258,22 +258,22 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
         ):
             yield number, list(cells)
     except csv.Error as exc:
-        raise _Unreadable(f"CSV rusak: {exc} / malformed CSV: {exc}") from exc
+        raise Unreadable(f"CSV rusak: {exc} / malformed CSV: {exc}") from exc
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
+def xlsx_rows(data: bytes) -> Iterator[tuple[int, list[object]]]:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors all mean "not a readable XLSX"
-        raise _Unreadable(
+        raise Unreadable(
             "berkas XLSX tidak dapat dibaca (rusak atau bukan XLSX) / cannot read the XLSX file "
             "(damaged or not XLSX)"
         ) from exc
     try:
         if not book.worksheets:
-            raise _Unreadable("berkas XLSX tidak berisi lembar kerja / the XLSX file has no worksheet")
+            raise Unreadable("berkas XLSX tidak berisi lembar kerja / the XLSX file has no worksheet")
         sheet = book.worksheets[0]
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(cells)
@@ -290,7 +290,7 @@ _INT_TEXT = re.compile(r"^[+-]?\d+(\.0+)?$")
 
 def normalise_desa_code(value: object) -> str | None:
     """'35.07.01.2001' or '3507012001' (also a number from a spreadsheet) -> '35.07.01.2001'."""
-    text = re.sub(r"\s+", "", _display(value))
+    text = re.sub(r"\s+", "", display_value(value))
     if _DESA_DOTTED.match(text):
         return text
     if _DESA_PLAIN.match(text):
@@ -306,7 +306,7 @@ def parse_int(value: object) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if math.isfinite(value) and value.is_integer() else None
-    text = _display(value)
+    text = display_value(value)
     if not _INT_TEXT.match(text):
         return None
     return int(text.split(".")[0])
@@ -319,7 +319,7 @@ def parse_float(value: object) -> float | None:
     if isinstance(value, (int, float)):
         number = float(value)
     else:
-        text = _display(value).replace(" ", "")
+        text = display_value(value).replace(" ", "")
         if "," in text and "." not in text and text.count(",") == 1:
             text = text.replace(",", ".")
         try:
@@ -380,13 +380,13 @@ def validate_tps_rows(
         def bad(
             column: str, value: object, message: str, _row: Row = row, _out: list[Problem] = row_problems
         ) -> None:
-            _out.append(Problem(table.file, _row.number, table.label(column), _display(value), message))
+            _out.append(Problem(table.file, _row.number, table.label(column), display_value(value), message))
 
         v = row.values
         # kode_desa
         desa: str | None = None
         raw_desa = v.get("kode_desa")
-        if _blank(raw_desa):
+        if is_blank(raw_desa):
             bad("kode_desa", raw_desa, "wajib diisi / required")
         else:
             desa = normalise_desa_code(raw_desa)
@@ -394,7 +394,7 @@ def validate_tps_rows(
                 bad(
                     "kode_desa",
                     raw_desa,
-                    f"{_display(raw_desa)} bukan kode desa (contoh 35.07.01.2001 atau 3507012001) / "
+                    f"{display_value(raw_desa)} bukan kode desa (contoh 35.07.01.2001 atau 3507012001) / "
                     f"not a desa code (e.g. 35.07.01.2001 or 3507012001)",
                 )
             elif desa not in known_desa:
@@ -417,7 +417,7 @@ def validate_tps_rows(
         # dpt
         voters = _checked_int(v.get("dpt"), min_voters, max_voters, "dpt", bad)
         # alamat
-        raw_address = "" if _blank(v.get("alamat")) else str(v.get("alamat")).strip()
+        raw_address = "" if is_blank(v.get("alamat")) else str(v.get("alamat")).strip()
         if len(raw_address) > ADDRESS_MAX_LENGTH:
             bad(
                 "alamat",
@@ -427,7 +427,7 @@ def validate_tps_rows(
             )
         address = raw_address
         # lat, lng
-        lat, lng, coords_ok = _checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
+        lat, lng, coords_ok = checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
         if coords_ok and lat is not None and lng is not None and desa is not None:
             area_code = regency or desa[:5]
             area = areas.get(area_code)
@@ -438,7 +438,7 @@ def validate_tps_rows(
                         table.file,
                         row.number,
                         f"{table.label('lat')}, {table.label('lng')}",
-                        f"{_display(v.get('lat'))}, {_display(v.get('lng'))}",
+                        f"{display_value(v.get('lat'))}, {display_value(v.get('lng'))}",
                         f"titik ({lat:g}, {lng:g}) di luar kabupaten/kota {area_code} {how_id} / "
                         f"point outside regency {area_code} {how_en}",
                     )
@@ -483,7 +483,7 @@ def _checked_int(
     bad: Callable[[str, object, str], None],
     strip_prefix: str = "",
 ) -> int | None:
-    if _blank(raw):
+    if is_blank(raw):
         bad(column, raw, "wajib diisi / required")
         return None
     value = raw
@@ -491,7 +491,7 @@ def _checked_int(
         value = re.sub(rf"^\s*{strip_prefix}\s*", "", raw, flags=re.IGNORECASE)
     number = parse_int(value)
     if number is None:
-        bad(column, raw, f"{_display(raw)} bukan bilangan bulat / {_display(raw)} is not an integer")
+        bad(column, raw, f"{display_value(raw)} bukan bilangan bulat / {display_value(raw)} is not an integer")
         return None
     if not low <= number <= high:
         bad(column, raw, f"{number} di luar batas {low}..{high} / outside {low}..{high}")
@@ -499,15 +499,15 @@ def _checked_int(
     return number
 
 
-def _checked_coordinates(
+def checked_coordinates(
     raw_lat: object, raw_lng: object, table: ParsedTable, bad: Callable[[str, object, str], None]
 ) -> tuple[float | None, float | None, bool]:
     """(lat, lng, ok): both empty is fine (None, None, True); anything malformed is reported."""
-    if _blank(raw_lat) and _blank(raw_lng):
+    if is_blank(raw_lat) and is_blank(raw_lng):
         return None, None, True
     ok = True
     for column, raw, other in (("lat", raw_lat, raw_lng), ("lng", raw_lng, raw_lat)):
-        if _blank(raw) and not _blank(other):
+        if is_blank(raw) and not is_blank(other):
             other_column = "lng" if column == "lat" else "lat"
             bad(
                 column,
@@ -516,13 +516,13 @@ def _checked_coordinates(
                 f"sekali / empty while {table.label(other_column)} is given: give both or neither",
             )
             ok = False
-    lat = parse_float(raw_lat) if not _blank(raw_lat) else None
-    lng = parse_float(raw_lng) if not _blank(raw_lng) else None
+    lat = parse_float(raw_lat) if not is_blank(raw_lat) else None
+    lng = parse_float(raw_lng) if not is_blank(raw_lng) else None
     for column, raw, value, limit in (("lat", raw_lat, lat, 90.0), ("lng", raw_lng, lng, 180.0)):
-        if _blank(raw):
+        if is_blank(raw):
             continue
         if value is None:
-            bad(column, raw, f"{_display(raw)} bukan angka / {_display(raw)} is not a number")
+            bad(column, raw, f"{display_value(raw)} bukan angka / {display_value(raw)} is not a number")
             ok = False
         elif not -limit <= value <= limit:
             hint = ""
@@ -594,7 +594,7 @@ def validate_boundary_features(
         mine: list[Problem] = []
 
         def bad(fld: str, value: object, message: str, _n: int = number, _out: list[Problem] = mine) -> None:
-            _out.append(Problem(file_name, _n, fld, _display(value), message, unit="fitur"))
+            _out.append(Problem(file_name, _n, fld, display_value(value), message, unit="fitur"))
 
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             bad(
@@ -751,7 +751,7 @@ def _common_region(codes: Iterable[str]) -> str:
     return ""
 
 
-def _source(file: str | PathLike[str], data: bytes | None) -> tuple[str, bytes]:
+def read_source(file: str | PathLike[str], data: bytes | None) -> tuple[str, bytes]:
     """(file name shown in messages, content): `data` as given, or read from the path `file`."""
     if data is None:
         data = Path(file).read_bytes()
@@ -774,7 +774,7 @@ def import_tps(
     from django.conf import settings
     from django.db import IntegrityError
 
-    file_name, data = _source(file, data)
+    file_name, data = read_source(file, data)
     result = TpsImportResult(file=file_name, sha256=hashlib.sha256(data).hexdigest())
     table = read_table(file_name, data)
     result.rows = len(table.rows)
@@ -935,7 +935,7 @@ def import_boundaries(
     from praja.accounts import audit
     from praja.territory.models import Region
 
-    file_name, data = _source(file, data)
+    file_name, data = read_source(file, data)
     result = BoundaryImportResult(file=file_name, sha256=hashlib.sha256(data).hexdigest())
     features, problems = read_feature_collection(file_name, data)
     result.features = len(features)

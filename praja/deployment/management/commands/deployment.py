@@ -20,42 +20,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from praja import jobs
 from praja.accounts import audit
 from praja.deployment import exports, importers, tasks
 from praja.deployment.solver import PRESETS, TPS, Pattern, Plan, Pool, Settings, preset
+from praja.progress import PhaseBar
 from praja.territory.importers import Problem
-
-
-class _Bar:
-    """One tqdm bar that follows jobs' (done, total, unit) progress."""
-
-    def __init__(self, desc: str) -> None:
-        self.bar: tqdm[Any] | None = None
-        self.desc = desc
-        self.unit = ""
-
-    def __call__(self, done: int, total: int, unit: str) -> None:
-        if self.bar is None or unit != self.unit or total != self.bar.total:
-            self.close()
-            self.unit = unit
-            self.bar = tqdm(total=total, desc=self.desc, unit=f" {unit}" if unit else "it", file=sys.stderr,
-                            disable=None, leave=False)
-        self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 class Command(BaseCommand):
@@ -115,12 +92,12 @@ class Command(BaseCommand):
         self._reject_if_bad(problems)
         assert pattern is not None
         settings = self._settings(opts, overrides)
-        bar = _Bar("merencanakan / planning")
+        bar = PhaseBar(desc="merencanakan / planning")
         t0 = time.perf_counter()
         parts = tasks.split_by_regency(tps_file.tps, pools_file.pools)
         try:
             payloads = [tasks.make_payload(key, tps, pools, pattern, settings) for key, tps, pools in parts]
-            results, totals = tasks.plan_many(payloads, on_progress=bar)
+            results, totals = tasks.plan_many(payloads, on_progress=bar.counting)
         finally:
             bar.close()
         plan = tasks.plan_from_dict(tasks.merge(results, totals))
@@ -265,9 +242,9 @@ class Command(BaseCommand):
             settings = self._settings(opts, base)
             pools = services.snapshot_pools(region_code)
             plan = services.create_plan(region_code, row, settings, pools, name=opts.get("name", ""))
-            bar = _Bar("merencanakan / planning")
+            bar = PhaseBar(desc="merencanakan / planning")
             try:
-                services.run_plan(plan.pk, on_progress=bar)
+                services.run_plan(plan.pk, on_progress=bar.counting)
             except Exception as exc:
                 raise CommandError(f"rencana gagal / plan failed: {exc}") from exc
             finally:

@@ -20,9 +20,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from praja.accounts import audit
+from praja.progress import PhaseBar
 from praja.risk import services
 from praja.risk.importers import import_mapping
-from praja.territory.management.commands.territory_import import _Bar
 from praja.territory.models import Region
 
 
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--regency {regency}: bukan kabupaten/kota yang dikenal / not a known regency"
             )
-        bar = _Bar(sys.stderr)
+        bar = PhaseBar(sys.stderr)
         try:
             result = import_mapping(
                 path.name,
@@ -110,7 +110,7 @@ class Command(BaseCommand):
         code = opts["code"].strip()
         if code not in ("ID", "") and not Region.objects.filter(code=code).exists():
             raise CommandError(f"{code}: wilayah tidak dikenal / unknown region")
-        bar = _Bar(sys.stderr)
+        bar = PhaseBar(sys.stderr)
         try:
             result = services.recompute(
                 code,

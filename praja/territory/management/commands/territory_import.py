@@ -11,38 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from praja.accounts import audit
+from praja.progress import PhaseBar
 from praja.territory.importers import Problem, import_boundaries, import_tps
 from praja.territory.models import Region
 from praja.territory.regions import is_region_code, level_of
-
-_PHASES = {"periksa": "memeriksa / checking", "simpan": "menyimpan / saving"}
-
-
-class _Bar:
-    """A tqdm progress bar per phase, fed by the importers' (phase, done, total) callback."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.phase = ""
-        self.bar: tqdm[Any] | None = None
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if phase != self.phase:
-            self.close()
-            self.phase = phase
-            self.bar = tqdm(
-                total=total, desc=_PHASES.get(phase, phase), file=self.stream, disable=None, leave=False
-            )
-        assert self.bar is not None
-        self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 class Command(BaseCommand):
@@ -61,7 +35,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
         data = path.read_bytes()
-        bar = _Bar(sys.stderr)
+        bar = PhaseBar(sys.stderr)
         with audit.acting_as(audit.system_actor(f"territory_import {opts['what']}")):
             try:
                 if opts["what"] == "tps":
