@@ -12,35 +12,18 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.accounts.access import has_capability
 from praja.accounts.forms import RoleAssignmentForm
 from praja.accounts.masking import mask
 from praja.accounts.models import Agency, AuditEntry, Person, RoleAssignment
 from praja.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
+from praja.api_support import MAX_PAGE, BoundedPagination, require
 
 router = Router(tags=["accounts"])
-
-MAX_PAGE = 1000
-MAX_OFFSET = 10_000_000
-
-
-class BoundedPagination(LimitOffsetPagination):
-    """limit/offset paging whose numbers stay within what every database accepts (else 422, never 500)."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=MAX_PAGE)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
-def require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request, capability):
-        raise HttpError(403, f"missing capability {capability}")
-
 
 # --- schemas --------------------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.accounts.api import BoundedPagination, require
 from praja.accounts.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
+from praja.api_support import BoundedPagination, require
 from praja.deployment import services
 from praja.deployment.models import Pattern, Plan, Post
 from praja.deployment.solver import Settings

@@ -15,9 +15,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.accounts.access import has_capability
-from praja.accounts.api import BoundedPagination
 from praja.accounts.roles import VIEW_TERRITORY
+from praja.api_support import MAX_PAGE, BoundedPagination, require
 from praja.risk import index as ix
 from praja.risk import services
 from praja.risk.models import Klass, TPSScore
@@ -26,13 +25,11 @@ from praja.territory.regions import is_region_code
 from praja.territory.scope import Scope
 
 router = Router(tags=["risk"])
-MAX_PAGE = 1000
 MAP_FIELDS = ["code", "lat", "lng", "klass", "score"]
 
 
 def _scope(request: HttpRequest) -> Scope:
-    if not has_capability(request, VIEW_TERRITORY):
-        raise HttpError(403, f"missing capability {VIEW_TERRITORY}")
+    require(request, VIEW_TERRITORY)
     return visibility.scope_of(request)
 
 

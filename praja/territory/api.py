@@ -11,25 +11,15 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.accounts.access import has_capability
-from praja.accounts.api import BoundedPagination
 from praja.accounts.roles import EDIT_TPS, VIEW_TERRITORY
+from praja.api_support import MAX_PAGE, BoundedPagination, require
 from praja.territory.models import TPS, Jurisdiction, Region
 from praja.territory.tps_forms import TPSForm
 
 router = Router(tags=["territory"])
-
-MAX_PAGE = 1000
-
-
-def require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request, capability):
-        raise HttpError(403, f"missing capability {capability}")
-
 
 # --- schemas --------------------------------------------------------------------------------------
 
