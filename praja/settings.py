@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "praja.accounts",
     "praja.risk",
     "praja.deployment",
+    "praja.coordination",
     "praja.situation",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("wilayah/", include("praja.territory.urls")),
     path("kerawanan/", include("praja.risk.urls")),
     path("pengamanan/", include("praja.deployment.urls")),
+    path("koordinasi/", include("praja.coordination.urls")),
     path("api/", api.urls),
     path("", include("praja.situation.urls")),
 ]

@@ -21,10 +21,11 @@ VIEW_PROTECTED = "protected.view"  # whistleblower identities and other data tha
 EDIT_RISK = "risk.edit"  # TPS vulnerability mapping: import values, weights and thresholds per district
 VIEW_DEPLOYMENT = "deployment.view"  # security deployment plans (where police stand): not for the public
 PLAN_DEPLOYMENT = "deployment.plan"  # make, edit and re-check deployment plans, patterns and pools
+MANAGE_COORDINATION = "coordination.manage"  # hold rakor, record decisions and commitments
 
 ALL_CAPABILITIES = frozenset(
     {VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY, EDIT_JURISDICTION, VIEW_PEOPLE, MANAGE_ACCOUNTS, VIEW_AUDIT,
-     VIEW_PROTECTED, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT}
+     VIEW_PROTECTED, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT, MANAGE_COORDINATION}
 )
 
 
@@ -51,7 +52,7 @@ ROLES: dict[str, Role] = {
         _role("admin", _("Administrator sistem"), *sorted(ALL_CAPABILITIES), home="admin"),
         _role("polres_ops", _("Staf Operasional Polres (Bag Ops)"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY,
               EDIT_JURISDICTION, VIEW_PEOPLE, VIEW_AUDIT, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT,
-              home="operations"),
+              MANAGE_COORDINATION, home="operations"),
         _role("polres_leader", _("Pimpinan Polres"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_AUDIT, VIEW_DEPLOYMENT,
               home="operations"),
         _role("polsek_leader", _("Pimpinan Polsek (Kapolsek)"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, VIEW_AUDIT,

@@ -258,6 +258,8 @@ def build_demo(force: bool = False, progress: Callable[[str], None] | None = Non
         load_demo_values(f["regency"])  # risk: Bawaslu's Malang 2024 figures, marked generated, and scores
         from praja.deployment.services import load_demo_pools  # deployment (issue 3): pools and patterns
         load_demo_pools(f["regency"])  # deployment: Polsek/Koramil/Polres pools, numbers marked as examples
+        from praja.coordination.services import load_demo as load_coordination  # coordination (issue 6)
+        load_coordination(f["regency"])  # coordination: Pilkada 2024 stage calendar and the operation
     return DemoResult(
         built=True, regions=loaded.total, tps=len(generated), voters=voters, boundaries=boundaries,
         agencies=len(agencies), accounts=accounts,

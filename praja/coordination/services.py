@@ -1,0 +1,128 @@
+"""Who sees which meetings and commitments, and closing a commitment.
+
+A meeting is visible to people whose scope covers its region (or encloses it is NOT enough: a Polsek of
+another kecamatan does not see it), and to people whose agency attended it. A commitment is visible with
+its meeting, and always to the people of its owner agency.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from praja.accounts.access import person_of
+from praja.coordination.models import ActivityReport, Commitment, Election, Line, Meeting, Operation, Stage
+from praja.territory.scope import Scope
+
+
+class CommitmentError(ValueError):
+    pass
+
+
+def agency_id_of(user: Any) -> int | None:
+    person = person_of(user)
+    return person.agency_id if person is not None else None
+
+
+def visible_meetings(scope: Scope, agency_id: int | None) -> QuerySet[Meeting]:
+    q = scope.q("region__code")
+    if agency_id is not None and not scope.national:
+        q |= Q(attendances__agency_id=agency_id)
+    ids = Meeting.objects.filter(q).values("pk")
+    return Meeting.objects.filter(pk__in=ids).select_related("region")
+
+
+def visible_commitments(scope: Scope, agency_id: int | None) -> QuerySet[Commitment]:
+    q = Q(decision__meeting__in=visible_meetings(scope, agency_id).values("pk"))
+    if agency_id is not None:
+        q |= Q(owner_id=agency_id)
+    return Commitment.objects.filter(q).select_related("owner", "decision", "decision__meeting", "closed_by")
+
+
+def can_close(commitment: Commitment, user: Any, can_manage: bool) -> bool:
+    return can_manage or (agency_id_of(user) is not None and agency_id_of(user) == commitment.owner_id)
+
+
+def close_commitment(
+    commitment: Commitment, user: Any, can_manage: bool, evidence: str, evidence_file: Any = None
+) -> Commitment:
+    """Mark the commitment done. Only its owner agency (or a coordinator) may, and only with evidence."""
+    if not can_close(commitment, user, can_manage):
+        raise PermissionError("not the owner agency")
+    if commitment.status == Commitment.Status.DONE:
+        raise CommitmentError(_("Komitmen ini sudah selesai."))
+    if not (evidence or "").strip():
+        raise CommitmentError(_("Bukti wajib diisi untuk menutup komitmen."))
+    commitment.evidence = evidence.strip()
+    if evidence_file:
+        commitment.evidence_file = evidence_file
+    commitment.status = Commitment.Status.DONE
+    commitment.closed_by = user
+    commitment.closed_at = timezone.now()
+    commitment.save()
+    return commitment
+
+
+# --- the stage calendar ---------------------------------------------------------------------------
+
+DEFAULT_STAGES = Path(__file__).resolve().parent / "data" / "pilkada_2024_stages.json"
+
+
+def load_election(path: Path = DEFAULT_STAGES) -> Election:
+    """Create or replace an election and its stages from a JSON file (slug, name, stages[])."""
+    data = json.loads(Path(path).read_text("utf-8"))
+    with transaction.atomic():
+        election, _created = Election.objects.update_or_create(slug=data["slug"], defaults={"name": data["name"]})
+        election.stages.all().delete()
+        for i, s in enumerate(data["stages"], start=1):
+            Stage.objects.create(
+                election=election, order=i, name=s["name"], start=datetime.date.fromisoformat(s["start"]),
+                end=datetime.date.fromisoformat(s["end"]), posture=s.get("posture", ""),
+                checklist=list(s.get("checklist", [])),
+            )
+    return election
+
+
+def current_stages(election: Election, day: datetime.date) -> list[Stage]:
+    return [s for s in election.stages.all() if s.is_current(day)]
+
+
+def starting_within(election: Election, day: datetime.date, days: int = 7) -> list[Stage]:
+    """Stages that start after `day` and within `days` of it: what the operation must have ready this week."""
+    return list(election.stages.filter(start__gt=day, start__lte=day + datetime.timedelta(days=days)))
+
+
+# --- the operation --------------------------------------------------------------------------------
+
+
+def visible_operations(scope: Scope) -> QuerySet[Operation]:
+    """Operations whose region lies in the scope or encloses part of it."""
+    return Operation.objects.filter(scope.q_reaching("region__code")).select_related("region")
+
+
+def visible_reports(scope: Scope) -> QuerySet[ActivityReport]:
+    return ActivityReport.objects.filter(scope.q("region__code")).select_related("line", "region", "reported_by")
+
+
+def load_demo_operation(regency: str) -> Operation:
+    """Operasi Mantap Praja Semeru 2024 (19 Aug - 31 Dec 2024) for the regency, with its five lines."""
+    op, _created = Operation.objects.get_or_create(
+        name="Operasi Mantap Praja Semeru 2024", region_id=regency,
+        defaults={"start": datetime.date(2024, 8, 19), "end": datetime.date(2024, 12, 31)},
+    )
+    for kind in Line.Kind:
+        Line.objects.get_or_create(operation=op, kind=kind.value)
+    return op
+
+
+def load_demo(regency: str) -> None:
+    """The demo's coordination data: the Pilkada 2024 stage calendar and the operation."""
+    load_election()
+    load_demo_operation(regency)

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from praja.accounts.models import AuditEntry
+from praja.accounts.tests.fixtures import HOME_KEC, OTHER_KEC, World, main_of
+from praja.coordination.models import Attendance, Commitment, Decision, Meeting
+
+
+def _commit(meeting: Meeting, world: World, owner: str, days: int = 5) -> Commitment:
+    d = meeting.decisions.get(number=1)
+    return Commitment.objects.create(
+        decision=d, owner=world.agencies[owner], due_date=timezone.localdate() + datetime.timedelta(days=days)
+    )
+
+
+def test_coordinator_holds_a_rakor_and_turns_a_decision_into_a_commitment(ops: Client, world: World) -> None:
+    r = ops.post(reverse("coordination:meeting_new"), {
+        "title": "Rakor Forkopimda", "held_at": "2024-11-20T09:00", "place": "Pendopo Kabupaten",
+        "chair": "Kapolres Malang", "region": "35.07", "agenda": "Kesiapan pungut hitung", "minutes": "Dibuka.",
+    })
+    m = Meeting.objects.get(title="Rakor Forkopimda")
+    assert r.status_code == 302 and r["Location"] == reverse("coordination:meeting", args=[m.pk])
+    ops.post(reverse("coordination:attendance_add", args=[m.pk]), {
+        "agency": world.agencies["polsek-donomulyo"].pk, "person_name": "AKP Budi", "position": "Kapolsek",
+    })
+    ops.post(reverse("coordination:decision_add", args=[m.pk]), {"text": "Patroli gabungan di Donomulyo"})
+    d = Decision.objects.get(meeting=m)
+    assert d.number == 1
+    ops.post(reverse("coordination:commitment_add", args=[m.pk, d.pk]), {
+        "owner": world.agencies["polsek-donomulyo"].pk, "due_date": "2024-11-25",
+    })
+    c = Commitment.objects.get(decision=d)
+    assert c.owner.slug == "polsek-donomulyo" and c.status == "open"
+    page = main_of(ops.get(reverse("coordination:meeting", args=[m.pk])))
+    assert "AKP Budi" in page and "Patroli gabungan di Donomulyo" in page and "Polsek Donomulyo" in page
+    entries = AuditEntry.objects.filter(target_type__startswith="coordination.")
+    audited = set(entries.values_list("target_type", flat=True))
+    assert audited == {"coordination.meeting", "coordination.attendance", "coordination.decision",
+                       "coordination.commitment"}
+
+
+def test_a_polsek_officer_cannot_hold_a_rakor(officer: Client) -> None:
+    assert officer.get(reverse("coordination:meeting_new")).status_code == 403
+
+
+def test_a_polsek_officer_sees_a_rakor_of_its_kecamatan(officer: Client, meeting: Meeting) -> None:
+    assert "Rakor Pengamanan Kampanye" in main_of(officer.get(reverse("coordination:index")))
+    assert officer.get(reverse("coordination:meeting", args=[meeting.pk])).status_code == 200
+
+
+def test_a_polsek_officer_does_not_see_a_rakor_of_another_kecamatan(other_officer: Client, meeting: Meeting) -> None:
+    assert other_officer.get(reverse("coordination:meeting", args=[meeting.pk])).status_code == 404
+    assert "Rakor Pengamanan Kampanye" not in main_of(other_officer.get(reverse("coordination:index")))
+
+
+def test_an_agency_that_attended_sees_the_rakor(other_officer: Client, meeting: Meeting, world: World) -> None:
+    Attendance.objects.create(meeting=meeting, agency=world.agencies["polsek-kalipare"], person_name="Iptu Sari")
+    assert other_officer.get(reverse("coordination:meeting", args=[meeting.pk])).status_code == 200
+
+
+def test_the_owner_agency_closes_a_commitment_with_evidence(officer: Client, meeting: Meeting, world: World) -> None:
+    c = _commit(meeting, world, "polsek-donomulyo")
+    f = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xffdata", content_type="image/jpeg")
+    r = officer.post(reverse("coordination:commitment_close", args=[c.pk]),
+                     {"evidence": "Peta titik kampanye diserahkan", "evidence_file": f})
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert c.status == "done" and c.evidence == "Peta titik kampanye diserahkan"
+    assert c.closed_by == world.people["officer"].user and c.closed_at is not None and c.evidence_file
+    assert AuditEntry.objects.filter(target_type="coordination.commitment", action="update").exists()
+
+
+def test_closing_a_commitment_needs_evidence(officer: Client, meeting: Meeting, world: World) -> None:
+    c = _commit(meeting, world, "polsek-donomulyo")
+    r = officer.post(reverse("coordination:commitment_close", args=[c.pk]), {"evidence": "  "})
+    assert r.status_code == 400
+    c.refresh_from_db()
+    assert c.status == "open" and c.closed_at is None
+
+
+def test_another_agency_cannot_close_a_commitment(officer: Client, meeting: Meeting, world: World) -> None:
+    c = _commit(meeting, world, "polres-malang")
+    r = officer.post(reverse("coordination:commitment_close", args=[c.pk]), {"evidence": "sudah"})
+    assert r.status_code == 403
+    c.refresh_from_db()
+    assert c.status == "open"
+
+
+def test_a_commitment_outside_view_answers_404(other_officer: Client, meeting: Meeting, world: World) -> None:
+    c = _commit(meeting, world, "polres-malang")
+    assert other_officer.get(reverse("coordination:commitment_close", args=[c.pk])).status_code == 404
+
+
+def test_the_owner_agency_sees_its_commitment_even_from_another_kecamatan(
+    other_officer: Client, meeting: Meeting, world: World
+) -> None:
+    _commit(meeting, world, "polsek-kalipare")
+    page = main_of(other_officer.get(reverse("coordination:board") + "?instansi=saya"))
+    assert "Polsek memetakan titik kampanye" in page
+
+
+def test_the_board_shows_overdue_and_due_soon(ops: Client, meeting: Meeting, world: World) -> None:
+    _commit(meeting, world, "polsek-donomulyo", days=-2)
+    d2 = Decision.objects.create(meeting=meeting, number=2, text="Koordinasi dengan KPU")
+    Commitment.objects.create(decision=d2, owner=world.agencies["polres-malang"],
+                              due_date=timezone.localdate() + datetime.timedelta(days=1))
+    page = main_of(ops.get(reverse("coordination:board")))
+    assert "co-state-overdue" in page and "co-state-due_soon" in page
+    only_overdue = main_of(ops.get(reverse("coordination:board") + "?status=overdue"))
+    assert "Polsek memetakan titik kampanye" in only_overdue and "Koordinasi dengan KPU" not in only_overdue
+
+
+def test_my_agency_board_lists_only_my_agency(officer: Client, meeting: Meeting, world: World) -> None:
+    _commit(meeting, world, "polres-malang")
+    page = main_of(officer.get(reverse("coordination:board") + "?instansi=saya"))
+    assert "Polsek memetakan titik kampanye" not in page
+    assert "Polsek memetakan titik kampanye" in main_of(officer.get(reverse("coordination:board")))
+
+
+def test_only_a_coordinator_records_decisions(officer: Client, meeting: Meeting) -> None:
+    r = officer.post(reverse("coordination:decision_add", args=[meeting.pk]), {"text": "x"})
+    assert r.status_code == 403
+    assert meeting.decisions.count() == 1
+
+
+def test_a_coordinator_cannot_edit_a_rakor_into_a_region_outside_scope(world: World, meeting: Meeting) -> None:
+    from praja.accounts.tests.fixtures import client_for
+
+    kapolsek_admin = client_for(world.people["polsek_admin"].user)  # admin scoped to 35.07.01
+    r = kapolsek_admin.post(reverse("coordination:meeting_edit", args=[meeting.pk]), {
+        "title": meeting.title, "held_at": "2024-11-20T09:00", "place": "x", "chair": "y", "region": OTHER_KEC,
+    })
+    assert r.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.region_id == HOME_KEC
+
+
+def test_the_notulen_pdf_is_a4_with_minutes_and_attendance(ops: Client, meeting: Meeting, world: World) -> None:
+    import re
+    import zlib
+
+    from praja.coordination.views import notulen_html
+
+    Attendance.objects.create(meeting=meeting, agency=world.agencies["polsek-donomulyo"], person_name="AKP Budi")
+    r = ops.get(reverse("coordination:meeting_pdf", args=[meeting.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    parts = [r.content]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", r.content, re.S):
+        try:
+            parts.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    text = b"\n".join(parts)
+    found = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", text)
+    boxes = {tuple(round(float(x)) for x in m) for m in found}
+    assert boxes == {(595, 842)}  # A4 portrait, in points
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", text)) == 2  # the notulen, then the attendance list
+    html = notulen_html(meeting)
+    assert "AKP Budi" in html and "Rapat dibuka pukul 09.00." in html and "Polsek memetakan titik kampanye" in html
+
+
+def test_the_notulen_pdf_of_another_kecamatan_answers_404(other_officer: Client, meeting: Meeting) -> None:
+    assert other_officer.get(reverse("coordination:meeting_pdf", args=[meeting.pk])).status_code == 404
+
+
+def test_an_owner_agency_outside_the_region_closes_its_commitment_from_its_board(
+    other_officer: Client, meeting: Meeting, world: World
+) -> None:
+    c = _commit(meeting, world, "polsek-kalipare")
+    r = other_officer.post(reverse("coordination:commitment_close", args=[c.pk]), {"evidence": "Laporan patroli"})
+    assert r.status_code == 302 and r["Location"] == reverse("coordination:board") + "?instansi=saya"
+    c.refresh_from_db()
+    assert c.status == "done"
