@@ -122,7 +122,14 @@ def demo(host: str, port: int, workers: int, serve_after: bool, force: bool) -> 
     from praja.territory.demo import build_demo, is_built
 
     if is_built() and not force:
-        print("Kabupaten Malang sudah ada / is already there: nothing rebuilt, your changes are kept.")
+        from django.db import transaction
+
+        from praja.territory.demo import ensure_demo_extras, facts
+
+        with transaction.atomic():
+            added = ensure_demo_extras(facts()["regency"])
+        print("Kabupaten Malang sudah ada / is already there: nothing rebuilt, your changes are kept."
+              + (f" Added what was missing: {', '.join(added)}." if added else ""))
     else:
         steps = ["wilayah", "batas", "TPS", "instansi", "akun"]
         with tqdm(total=len(steps), desc="membangun distrik demo / building the demo district", unit="langkah") as bar:

@@ -215,6 +215,33 @@ def _accounts(f: dict[str, Any], agencies: dict[str, Agency]) -> list[str]:
     return made
 
 
+def ensure_demo_extras(regency: str) -> list[str]:
+    """What the apps above territory add to the demo, each only when it is missing, so a demo database
+    built by an older Praja gains them on the next `praja demo` without losing anything users entered.
+    Returns the names of the parts that were added."""
+    from praja.coordination.models import Election, Operation
+    from praja.coordination.services import load_demo_operation, load_election
+    from praja.deployment.models import Pool
+    from praja.deployment.services import load_demo_pools
+    from praja.risk.models import IndicatorValue
+    from praja.risk.services import load_demo_values
+
+    added = []
+    if not IndicatorValue.objects.filter(tps__code__startswith=regency + ".").exists():
+        load_demo_values(regency)  # risk: Bawaslu's Malang 2024 figures, marked generated, and scores
+        added.append("risk")
+    if not Pool.objects.filter(region_id=regency).exists():
+        load_demo_pools(regency)  # deployment: Polsek/Koramil/Polres pools, numbers marked as examples
+        added.append("deployment")
+    if not Election.objects.exists():
+        load_election()  # coordination: the Pilkada 2024 stage calendar (PKPU 2/2024)
+        added.append("stages")
+    if not Operation.objects.filter(region_id=regency).exists():
+        load_demo_operation(regency)  # coordination: Operasi Mantap Praja Semeru 2024 and its five lines
+        added.append("operation")
+    return added
+
+
 def build_demo(force: bool = False, progress: Callable[[str], None] | None = None) -> DemoResult:
     """Build the demo district unless it is already there. One transaction: all or nothing."""
     say = progress or (lambda _msg: None)
@@ -254,12 +281,7 @@ def build_demo(force: bool = False, progress: Callable[[str], None] | None = Non
             {"tps": len(generated), "voters": voters, "regions": loaded.total, "boundaries": boundaries,
              "seed": f["seed"]},
         )
-        from praja.risk.services import load_demo_values  # risk (issue 3): generated vulnerability values
-        load_demo_values(f["regency"])  # risk: Bawaslu's Malang 2024 figures, marked generated, and scores
-        from praja.deployment.services import load_demo_pools  # deployment (issue 3): pools and patterns
-        load_demo_pools(f["regency"])  # deployment: Polsek/Koramil/Polres pools, numbers marked as examples
-        from praja.coordination.services import load_demo as load_coordination  # coordination (issue 6)
-        load_coordination(f["regency"])  # coordination: Pilkada 2024 stage calendar and the operation
+        ensure_demo_extras(f["regency"])
     return DemoResult(
         built=True, regions=loaded.total, tps=len(generated), voters=voters, boundaries=boundaries,
         agencies=len(agencies), accounts=accounts,

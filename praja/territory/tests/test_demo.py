@@ -86,3 +86,20 @@ def test_the_build_is_in_the_audit_log(demo_district: Any) -> None:
     entry = AuditEntry.objects.get(action="demo_build")
     assert entry.actor_label.startswith("system:demo")
     assert entry.changes["tps"] == 4042
+
+
+def test_a_demo_built_by_an_older_praja_gains_what_newer_apps_add(demo_district: Any) -> None:
+    from praja.coordination.models import Election
+    from praja.deployment.models import Pool
+    from praja.territory.demo import ensure_demo_extras
+
+    assert ensure_demo_extras("35.07") == []  # a fresh demo has everything
+    Election.objects.all().delete()
+    Pool.objects.filter(region_id="35.07").delete()
+    edited = TPS.objects.get(code="35.07.01.2001/001")
+    edited.voters = 321
+    edited.save()
+    assert ensure_demo_extras("35.07") == ["deployment", "stages"]
+    assert Election.objects.get().stages.count() == 13
+    assert Pool.objects.filter(region_id="35.07").exists()
+    assert TPS.objects.get(code="35.07.01.2001/001").voters == 321
