@@ -20,6 +20,7 @@ from praja.accounts import roles as R
 from praja.accounts.access import person_of
 from praja.situation import figures as fig
 from praja.situation import regionpick
+from praja.situation.stages import stage_panel
 from praja.territory.models import Region
 
 # Modules of the mission that are not built yet: shown as "coming", linked once their page exists.
@@ -131,6 +132,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "links": quick_links(request),
         "modules": modules(),
         "scope_empty": request.scope.is_empty,  # type: ignore[attr-defined]
+        "stages": stage_panel(request.GET.get("tanggal", "")),
     }
     return render(request, "situation/home.html", context)
 
