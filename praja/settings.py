@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "praja.risk",
     "praja.deployment",
     "praja.coordination",
+    "praja.reports",
+    "praja.infowatch",
     "praja.situation",
 ]
 

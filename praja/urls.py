@@ -11,6 +11,8 @@ urlpatterns = [
     path("kerawanan/", include("praja.risk.urls")),
     path("pengamanan/", include("praja.deployment.urls")),
     path("koordinasi/", include("praja.coordination.urls")),
-    path("api/", api.urls),
+    path("laporan/", include("praja.reports.urls")),
+    path("info/", include("praja.infowatch.urls")),
+    path("api/v1/", api.urls),
     path("", include("praja.situation.urls")),
 ]

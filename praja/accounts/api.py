@@ -1,4 +1,4 @@
-"""Accounts API (/api/accounts/): agencies, people, role assignments and the audit log, within scope.
+"""Accounts API (/api/v1/accounts/): agencies, people, role assignments and the audit log, within scope.
 
 Objects outside the caller's scope answer 404; a missing capability answers 403. Phone and staff numbers
 are masked in lists.

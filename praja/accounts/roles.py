@@ -22,10 +22,13 @@ EDIT_RISK = "risk.edit"  # TPS vulnerability mapping: import values, weights and
 VIEW_DEPLOYMENT = "deployment.view"  # security deployment plans (where police stand): not for the public
 PLAN_DEPLOYMENT = "deployment.plan"  # make, edit and re-check deployment plans, patterns and pools
 MANAGE_COORDINATION = "coordination.manage"  # hold rakor, record decisions and commitments
+INFOWATCH_ANALYSE = "infowatch.analyse"  # hoax monitoring: queue, sources, fact-checks, verdicts, drafts
+INFOWATCH_APPROVE = "infowatch.approve"  # approve and publish a clarification (someone other than its drafter)
 
 ALL_CAPABILITIES = frozenset(
     {VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY, EDIT_JURISDICTION, VIEW_PEOPLE, MANAGE_ACCOUNTS, VIEW_AUDIT,
-     VIEW_PROTECTED, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT, MANAGE_COORDINATION}
+     VIEW_PROTECTED, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT, MANAGE_COORDINATION,
+     INFOWATCH_ANALYSE, INFOWATCH_APPROVE}
 )
 
 
@@ -52,9 +55,11 @@ ROLES: dict[str, Role] = {
         _role("admin", _("Administrator sistem"), *sorted(ALL_CAPABILITIES), home="admin"),
         _role("polres_ops", _("Staf Operasional Polres (Bag Ops)"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY,
               EDIT_JURISDICTION, VIEW_PEOPLE, VIEW_AUDIT, EDIT_RISK, VIEW_DEPLOYMENT, PLAN_DEPLOYMENT,
-              MANAGE_COORDINATION, home="operations"),
+              MANAGE_COORDINATION, INFOWATCH_ANALYSE, home="operations"),
         _role("polres_leader", _("Pimpinan Polres"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_AUDIT, VIEW_DEPLOYMENT,
-              home="operations"),
+              INFOWATCH_ANALYSE, INFOWATCH_APPROVE, home="operations"),
+        _role("humas", _("Humas Polres (hubungan masyarakat)"), VIEW_TERRITORY, INFOWATCH_ANALYSE,
+              home="overview"),
         _role("polsek_leader", _("Pimpinan Polsek (Kapolsek)"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, VIEW_AUDIT,
               VIEW_DEPLOYMENT, home="station"),
         _role("polsek_officer", _("Personel Polsek"), VIEW_TERRITORY, EDIT_TPS, VIEW_PEOPLE, VIEW_DEPLOYMENT,
@@ -63,7 +68,7 @@ ROLES: dict[str, Role] = {
         _role("koramil_staff", _("Personel Koramil"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_DEPLOYMENT, home="station"),
         _role("kpu_staff", _("Staf KPU"), VIEW_TERRITORY, EDIT_TPS, IMPORT_TERRITORY, home="election"),
         _role("bawaslu_staff", _("Staf Bawaslu"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, VIEW_AUDIT,
-              EDIT_RISK, home="supervision"),
+              EDIT_RISK, INFOWATCH_ANALYSE, home="supervision"),
         _role("panwascam", _("Panwascam"), VIEW_TERRITORY, home="supervision"),
         _role("gakkumdu", _("Sentra Gakkumdu"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, home="supervision"),
         _role("propam", _("Propam"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, home="supervision"),

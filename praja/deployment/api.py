@@ -1,4 +1,4 @@
-"""Deployment API (/api/deployment/): plans in scope, their totals, posts and progress; start a plan;
+"""Deployment API (/api/v1/deployment/): plans in scope, their totals, posts and progress; start a plan;
 re-check it. Viewing needs deployment.view (403 without); starting and re-checking deployment.plan.
 A plan or post outside the caller's scope answers 404."""
 

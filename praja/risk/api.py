@@ -1,4 +1,4 @@
-"""Risk API (/api/risk/): stored TPS scores with their explanations, roll-ups, and the risk map data.
+"""Risk API (/api/v1/risk/): stored TPS scores with their explanations, roll-ups, and the risk map data.
 
 Bounded by the caller's scope: a TPS or region outside it answers 404; without territory.view, 403.
 """

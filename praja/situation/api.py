@@ -1,4 +1,4 @@
-"""Map data for the situation map, mounted at /api/map/ (session login; bounded by the person's scope)."""
+"""Map data for the situation map, mounted at /api/v1/map/ (session login; bounded by the person's scope)."""
 
 from __future__ import annotations
 

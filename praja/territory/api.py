@@ -1,4 +1,4 @@
-"""Territory API (/api/territory/): regions, TPS (read, PATCH) and jurisdictions, within the caller's scope.
+"""Territory API (/api/v1/territory/): regions, TPS (read, PATCH) and jurisdictions, within the caller's scope.
 
 Objects outside the scope answer 404; a missing capability answers 403.
 """

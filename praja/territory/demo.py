@@ -50,6 +50,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str | None, str]] = [
     ("fkub", "KH Abdul Manan (demo)", "fkub-kab-malang", "forum_member", "35.07", "praja-fkub-2024"),
     ("adat", "Ki Suryo Wibowo (demo)", "forum-adat-kab-malang", "forum_member", "35.07", "praja-adat-2024"),
     ("media", "Nadia Putri (demo)", "media-malang", "media", "35.07", "praja-media-2024"),
+    ("humas", "Iptu Rina Kartika (demo)", "polres-malang", "humas", "35.07", "praja-humas-2024"),
 ]
 DEMO_PASSWORDS = {a[0]: a[5] for a in DEMO_ACCOUNTS}
 

@@ -45,7 +45,7 @@ def test_tps_edit_through_the_page_appends_an_entry_with_user_address_and_change
 def test_tps_edit_through_the_api_is_recorded_with_the_api_channel(world: World) -> None:
     client = client_for(world.people["officer"].user, second_factor=False)
     r = client.patch(
-        f"/api/territory/tps/{HOME_DESA}/2",
+        f"/api/v1/territory/tps/{HOME_DESA}/2",
         json.dumps({"voters": 299}),
         content_type="application/json",
         REMOTE_ADDR="10.1.1.1",

@@ -89,4 +89,4 @@ def test_pages_need_sign_in(world: World) -> None:
     ):
         r = client.get(url)
         assert r.status_code == 302 and r["Location"].startswith(reverse("accounts:login")), url
-    assert client.get("/api/territory/tps").status_code == 401
+    assert client.get("/api/v1/territory/tps").status_code == 401

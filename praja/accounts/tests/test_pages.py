@@ -42,7 +42,7 @@ def test_people_pages_need_the_people_capability(world: World) -> None:
     media = make_person("wartawan", world.agencies["polsek-donomulyo"], [("media", HOME_KEC)])
     client = client_for(media.user, second_factor=False)
     assert client.get(reverse("accounts:person_list")).status_code == 403
-    assert client.get("/api/accounts/people").status_code == 403
+    assert client.get("/api/v1/accounts/people").status_code == 403
     # Agencies are public within scope; their people are not listed without the capability.
     r = client.get(reverse("accounts:agency_detail", args=["polsek-donomulyo"]))
     assert r.status_code == 200 and "Bripka Agus Santoso" not in r.content.decode()
@@ -53,7 +53,7 @@ def test_audit_list_filters_by_region_action_and_type(root_client: Client, world
     assert "35.07.02.2001/001" in page and f"{HOME_DESA}/001" not in page
     page = main_of(root_client.get(reverse("accounts:audit_list"), {"tindakan": "import"}))
     assert "territory.region" in page and "<td>territory.tps" not in page
-    items = root_client.get("/api/accounts/audit?target_type=territory.tps").json()["items"]
+    items = root_client.get("/api/v1/accounts/audit?target_type=territory.tps").json()["items"]
     assert [e["target_id"] for e in items] == ["35.07.02.2001/001", f"{HOME_DESA}/001"]  # newest first
 
 
@@ -76,7 +76,7 @@ def test_admin_grants_and_removes_a_role_inside_scope(polsek_admin_client: Clien
     r = polsek_admin_client.post(reverse("accounts:assignment_delete", args=[a.pk]))
     assert r.status_code == 302 and not RoleAssignment.objects.filter(pk=a.pk).exists()
     a = RoleAssignment.objects.create(person=officer, role="kpu_staff", region_id=HOME_DESA)
-    assert polsek_admin_client.delete(f"/api/accounts/assignments/{a.pk}").status_code == 204
+    assert polsek_admin_client.delete(f"/api/v1/accounts/assignments/{a.pk}").status_code == 204
     assert not RoleAssignment.objects.filter(pk=a.pk).exists()
 
 
@@ -86,7 +86,7 @@ def test_regional_admin_cannot_remove_a_national_role(polsek_admin_client: Clien
     page = main_of(polsek_admin_client.get(reverse("accounts:person_detail", args=[officer.pk])))
     assert reverse("accounts:assignment_delete", args=[national.pk]) not in page
     polsek_admin_client.post(reverse("accounts:assignment_delete", args=[national.pk]))
-    assert polsek_admin_client.delete(f"/api/accounts/assignments/{national.pk}").status_code == 403
+    assert polsek_admin_client.delete(f"/api/v1/accounts/assignments/{national.pk}").status_code == 403
     assert RoleAssignment.objects.filter(pk=national.pk).exists()
 
 
@@ -95,7 +95,7 @@ def test_grant_is_audited(polsek_admin_client: Client, world: World) -> None:
 
     officer = world.people["officer"]
     r = polsek_admin_client.post(
-        "/api/accounts/assignments",
+        "/api/v1/accounts/assignments",
         json.dumps({"person": officer.pk, "role": "camat", "region": HOME_KEC}),
         content_type="application/json",
     )

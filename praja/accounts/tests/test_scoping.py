@@ -60,14 +60,14 @@ class TestRegion:
         assert officer_client.get(reverse("territory:region_detail", args=["35.07"])).status_code == 404
 
     def test_api_shows_own_kecamatan_and_hides_the_other(self, officer_client: Client, world: World) -> None:
-        assert [r["code"] for r in api_items(officer_client, "/api/territory/regions")] == [HOME_KEC]
-        children = api_items(officer_client, f"/api/territory/regions?parent={HOME_KEC}")
+        assert [r["code"] for r in api_items(officer_client, "/api/v1/territory/regions")] == [HOME_KEC]
+        children = api_items(officer_client, f"/api/v1/territory/regions?parent={HOME_KEC}")
         assert [r["code"] for r in children] == [HOME_DESA, HOME_DESA_2]
-        assert api_json(officer_client, f"/api/territory/regions/{HOME_DESA}")["name"] == "Tulungrejo"
-        assert officer_client.get(f"/api/territory/regions/{OTHER_KEC}").status_code == 404
-        assert officer_client.get(f"/api/territory/regions/{OTHER_DESA}").status_code == 404
-        assert officer_client.get(f"/api/territory/regions?parent={OTHER_KEC}").status_code == 404
-        every = api_items(officer_client, "/api/territory/regions?level=4")
+        assert api_json(officer_client, f"/api/v1/territory/regions/{HOME_DESA}")["name"] == "Tulungrejo"
+        assert officer_client.get(f"/api/v1/territory/regions/{OTHER_KEC}").status_code == 404
+        assert officer_client.get(f"/api/v1/territory/regions/{OTHER_DESA}").status_code == 404
+        assert officer_client.get(f"/api/v1/territory/regions?parent={OTHER_KEC}").status_code == 404
+        every = api_items(officer_client, "/api/v1/territory/regions?level=4")
         assert {r["code"] for r in every} == {HOME_DESA, HOME_DESA_2}
 
 
@@ -84,11 +84,11 @@ class TestTPS:
         assert OTHER_DESA not in r.content.decode()
 
     def test_api_lists_own_tps_and_404s_the_other(self, officer_client: Client, world: World) -> None:
-        codes = [t["code"] for t in api_items(officer_client, "/api/territory/tps")]
+        codes = [t["code"] for t in api_items(officer_client, "/api/v1/territory/tps")]
         assert codes == [f"{HOME_DESA}/001", f"{HOME_DESA}/002", f"{HOME_DESA_2}/001"]
-        assert api_json(officer_client, f"/api/territory/tps/{HOME_DESA}/1")["voters"] == 250
-        assert officer_client.get(f"/api/territory/tps/{OTHER_DESA}/1").status_code == 404
-        assert api_items(officer_client, f"/api/territory/tps?kecamatan={OTHER_KEC}") == []
+        assert api_json(officer_client, f"/api/v1/territory/tps/{HOME_DESA}/1")["voters"] == 250
+        assert officer_client.get(f"/api/v1/territory/tps/{OTHER_DESA}/1").status_code == 404
+        assert api_items(officer_client, f"/api/v1/territory/tps?kecamatan={OTHER_KEC}") == []
 
     def test_edit_outside_is_refused_and_nothing_changes(self, officer_client: Client, world: World) -> None:
         before = TPS.objects.get(code=f"{OTHER_DESA}/001")
@@ -99,7 +99,7 @@ class TestTPS:
             officer_client.post(reverse("territory:tps_edit", args=[OTHER_DESA, 1]), data).status_code == 404
         )
         r = officer_client.patch(
-            f"/api/territory/tps/{OTHER_DESA}/1", json.dumps({"voters": 123}), content_type="application/json"
+            f"/api/v1/territory/tps/{OTHER_DESA}/1", json.dumps({"voters": 123}), content_type="application/json"
         )
         assert r.status_code == 404
         after = TPS.objects.get(code=f"{OTHER_DESA}/001")
@@ -115,7 +115,7 @@ class TestTPS:
         assert r.status_code == 302
         assert TPS.objects.get(code=f"{HOME_DESA}/001").voters == 123
         r = officer_client.patch(
-            f"/api/territory/tps/{HOME_DESA}/2", json.dumps({"voters": 321}), content_type="application/json"
+            f"/api/v1/territory/tps/{HOME_DESA}/2", json.dumps({"voters": 321}), content_type="application/json"
         )
         assert r.status_code == 200
         assert TPS.objects.get(code=f"{HOME_DESA}/002").voters == 321
@@ -140,11 +140,11 @@ class TestJurisdiction:
     def test_api_shows_commands_covering_own_kecamatan_only(
         self, officer_client: Client, world: World
     ) -> None:
-        items = api_items(officer_client, "/api/territory/jurisdictions")
+        items = api_items(officer_client, "/api/v1/territory/jurisdictions")
         assert sorted(j["slug"] for j in items) == ["polres-malang", "polsek-donomulyo"]
-        polres = api_json(officer_client, "/api/territory/jurisdictions/polres-malang")
+        polres = api_json(officer_client, "/api/v1/territory/jurisdictions/polres-malang")
         assert polres["kecamatan"] == [HOME_KEC]  # the Polres also covers 35.07.02, which is not shown
-        assert officer_client.get("/api/territory/jurisdictions/polsek-kalipare").status_code == 404
+        assert officer_client.get("/api/v1/territory/jurisdictions/polsek-kalipare").status_code == 404
 
 
 class TestAgency:
@@ -161,10 +161,10 @@ class TestAgency:
         )
 
     def test_api_shows_own_and_covering_agencies_only(self, officer_client: Client, world: World) -> None:
-        items = api_items(officer_client, "/api/accounts/agencies")
+        items = api_items(officer_client, "/api/v1/accounts/agencies")
         assert sorted(a["slug"] for a in items) == ["polres-malang", "polsek-donomulyo"]
-        assert officer_client.get("/api/accounts/agencies/polsek-kalipare").status_code == 404
-        assert api_json(officer_client, "/api/accounts/agencies/polres-malang")["region"] == "35.07"
+        assert officer_client.get("/api/v1/accounts/agencies/polsek-kalipare").status_code == 404
+        assert api_json(officer_client, "/api/v1/accounts/agencies/polres-malang")["region"] == "35.07"
 
 
 class TestPerson:
@@ -190,14 +190,14 @@ class TestPerson:
     def test_api_lists_own_people_masked_and_404s_the_other(
         self, officer_client: Client, world: World
     ) -> None:
-        items = api_items(officer_client, "/api/accounts/people")
+        items = api_items(officer_client, "/api/v1/accounts/people")
         assert sorted(p["full_name"] for p in items) == ["Bripka Agus Santoso", "Kapolsek", "Polsek Admin"]
         agus = next(p for p in items if p["full_name"] == "Bripka Agus Santoso")
         assert agus["phone"] == "08********90" and agus["staff_number"] != "87050123"
         assert (
-            officer_client.get(f"/api/accounts/people/{world.people['other_officer'].pk}").status_code == 404
+            officer_client.get(f"/api/v1/accounts/people/{world.people['other_officer'].pk}").status_code == 404
         )
-        assert api_json(officer_client, f"/api/accounts/people/{world.people['officer'].pk}")[
+        assert api_json(officer_client, f"/api/v1/accounts/people/{world.people['officer'].pk}")[
             "full_name"
         ] == ("Bripka Agus Santoso")
 
@@ -206,13 +206,13 @@ class TestRoleAssignment:
     def test_page_and_api_show_own_assignments_only(self, officer_client: Client, world: World) -> None:
         r = officer_client.get(reverse("accounts:person_detail", args=[world.people["officer"].pk]))
         assert "Personel Polsek" in main_of(r)
-        ids = {a["id"] for a in api_items(officer_client, "/api/accounts/assignments")}
+        ids = {a["id"] for a in api_items(officer_client, "/api/v1/accounts/assignments")}
         assert world.assignments["officer"].pk in ids
         assert world.assignments["other_officer"].pk not in ids
         assert world.assignments["polres_ops"].pk not in ids
         assert (
             officer_client.get(
-                f"/api/accounts/assignments/{world.assignments['other_officer'].pk}"
+                f"/api/v1/accounts/assignments/{world.assignments['other_officer'].pk}"
             ).status_code
             == 404
         )
@@ -228,7 +228,7 @@ class TestRoleAssignment:
         )
         assert r.status_code == 403
         r = officer_client.post(
-            "/api/accounts/assignments",
+            "/api/v1/accounts/assignments",
             json.dumps({"person": target.pk, "role": "polsek_officer", "region": HOME_DESA}),
             content_type="application/json",
         )
@@ -248,7 +248,7 @@ class TestRoleAssignment:
         )
         assert r.status_code == 404
         r = client.post(
-            "/api/accounts/assignments",
+            "/api/v1/accounts/assignments",
             json.dumps({"person": other.pk, "role": "polsek_officer", "region": OTHER_KEC}),
             content_type="application/json",
         )
@@ -261,7 +261,7 @@ class TestRoleAssignment:
             )
             assert r.status_code == 400, region
             r = client.post(
-                "/api/accounts/assignments",
+                "/api/v1/accounts/assignments",
                 json.dumps({"person": home.pk, "role": "polsek_officer", "region": region or None}),
                 content_type="application/json",
             )
@@ -269,7 +269,7 @@ class TestRoleAssignment:
         # Removing the other kecamatan's assignment: not found.
         r = client.post(reverse("accounts:assignment_delete", args=[world.assignments["other_officer"].pk]))
         assert r.status_code == 404
-        r = client.delete(f"/api/accounts/assignments/{world.assignments['other_officer'].pk}")
+        r = client.delete(f"/api/v1/accounts/assignments/{world.assignments['other_officer'].pk}")
         assert r.status_code == 404
         assert set(RoleAssignment.objects.values_list("person_id", "role", "region_id")) == before
         # Inside the kecamatan the same grant works, by page and by API.
@@ -279,7 +279,7 @@ class TestRoleAssignment:
         )
         assert r.status_code == 302
         r = client.post(
-            "/api/accounts/assignments",
+            "/api/v1/accounts/assignments",
             json.dumps({"person": home.pk, "role": "polsek_officer", "region": HOME_DESA_2}),
             content_type="application/json",
         )
@@ -304,21 +304,21 @@ class TestAuditEntry:
             )
 
     def test_api_lists_own_entries_and_404s_others(self, kapolsek_client: Client, world: World) -> None:
-        seqs = {e["seq"] for e in api_items(kapolsek_client, "/api/accounts/audit")}
+        seqs = {e["seq"] for e in api_items(kapolsek_client, "/api/v1/accounts/audit")}
         assert world.audit["home"].seq in seqs
         assert world.audit["other"].seq not in seqs and world.audit["national"].seq not in seqs
-        assert kapolsek_client.get(f"/api/accounts/audit/{world.audit['other'].seq}").status_code == 404
-        assert kapolsek_client.get(f"/api/accounts/audit/{world.audit['national'].seq}").status_code == 404
+        assert kapolsek_client.get(f"/api/v1/accounts/audit/{world.audit['other'].seq}").status_code == 404
+        assert kapolsek_client.get(f"/api/v1/accounts/audit/{world.audit['national'].seq}").status_code == 404
 
     def test_officer_without_audit_capability_gets_403(self, officer_client: Client, world: World) -> None:
         assert officer_client.get(reverse("accounts:audit_list")).status_code == 403
-        assert officer_client.get("/api/accounts/audit").status_code == 403
+        assert officer_client.get("/api/v1/accounts/audit").status_code == 403
 
     def test_nobody_can_change_entries_through_the_api(self, root_client: Client, world: World) -> None:
         seq = world.audit["home"].seq
-        assert root_client.delete(f"/api/accounts/audit/{seq}").status_code == 405
+        assert root_client.delete(f"/api/v1/accounts/audit/{seq}").status_code == 405
         assert (
-            root_client.patch(f"/api/accounts/audit/{seq}", "{}", content_type="application/json").status_code
+            root_client.patch(f"/api/v1/accounts/audit/{seq}", "{}", content_type="application/json").status_code
             == 405
         )
         assert AuditEntry.objects.get(seq=seq).hash == world.audit["home"].hash

@@ -51,7 +51,7 @@ def test_admin_with_right_password_cannot_open_home_until_totp_passes(
     assert r.status_code == 302 and r["Location"] == reverse("accounts:second_factor")
     assert client.get(reverse("accounts:person_list")).status_code == 302  # /akun/ pages are closed too
     assert client.get("/admin/").status_code == 302
-    assert client.get("/api/territory/tps").status_code == 403
+    assert client.get("/api/v1/territory/tps").status_code == 403
 
     # First time: enrolment shows a QR code (inline SVG) and the secret for manual entry.
     r = client.get(reverse("accounts:second_factor"))
@@ -73,7 +73,7 @@ def test_admin_with_right_password_cannot_open_home_until_totp_passes(
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("situation:home")).status_code == 200
-    assert client.get("/api/territory/tps").status_code == 200
+    assert client.get("/api/v1/territory/tps").status_code == 200
 
 
 def test_enrolled_admin_is_asked_for_a_token_not_a_new_qr(admin_user: object) -> None:

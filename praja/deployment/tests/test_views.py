@@ -125,7 +125,7 @@ def test_people_without_deployment_view_get_403(dep_world: World) -> None:
     person = make_person("wartawan", media, [("media", "35.07")])
     client = client_for(person.user, second_factor=False)
     assert client.get("/pengamanan/").status_code == 403
-    assert client.get("/api/deployment/plans").status_code == 403
+    assert client.get("/api/v1/deployment/plans").status_code == 403
     assert "Pengamanan" not in client.get("/").content.decode()
 
 

@@ -48,7 +48,7 @@ def rows_of(html: str, table_class: str) -> list[str]:
 def test_routes_are_under_kerawanan() -> None:
     assert reverse("risk:index") == "/kerawanan/"
     assert reverse("risk:tps_detail", args=["35.07.01.2001", 1]) == "/kerawanan/tps/35.07.01.2001/1/"
-    assert reverse("api:risk_map") == "/api/risk/map"
+    assert reverse("api:risk_map") == "/api/v1/risk/map"
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in() -> None:
@@ -68,7 +68,7 @@ def test_a_user_without_a_role_gets_403(risk_world: World) -> None:
     ):
         assert client.get(url).status_code in (403, 404)
     assert client.get("/kerawanan/").status_code == 403
-    assert client.get("/api/risk/map").status_code == 403
+    assert client.get("/api/v1/risk/map").status_code == 403
 
 
 def test_the_overview_counts_classes_and_rolls_up_per_kecamatan_by_share_of_rawan(
@@ -342,7 +342,7 @@ def test_the_map_page_points_at_the_boundaries_and_the_risk_data(scored: World, 
     assert response.status_code == 200
     html = response.content.decode()
     config = json.loads(html.split('id="map-config" type="application/json">', 1)[1].split("</script>", 1)[0])
-    assert config["boundaries"] == "/api/map/boundaries" and config["risk"] == "/api/risk/map"
+    assert config["boundaries"] == "/api/v1/map/boundaries" and config["risk"] == "/api/v1/risk/map"
     assert [c["key"] for c in config["classes"]] == [
         "aman",
         "kurang_rawan",
@@ -356,31 +356,31 @@ def test_the_map_page_points_at_the_boundaries_and_the_risk_data(scored: World, 
 def test_the_risk_map_data_colours_tps_and_shades_kecamatan_within_the_scope(
     scored: World, officer: Client, ops: Client
 ) -> None:
-    data = officer.get("/api/risk/map").json()
+    data = officer.get("/api/v1/risk/map").json()
     assert data["fields"] == ["code", "lat", "lng", "klass", "score"]
     rows = {r[0]: r for r in data["rows"]}
     assert set(rows) == {T1, T2, T3} and rows[T1][3] == "sangat_rawan" and rows[T3][3] == "khusus"
     assert [(k["code"], k["rawan"], k["tps"]) for k in data["kecamatan"]] == [("35.07.01", 2, 3)]
     assert data["kecamatan"][0]["share"] == pytest.approx(2 / 3, abs=1e-4)
-    whole = ops.get("/api/risk/map").json()
+    whole = ops.get("/api/v1/risk/map").json()
     assert {k["code"]: k["share"] for k in whole["kecamatan"]} == {
         "35.07.01": pytest.approx(0.6667, abs=1e-4),
         "35.07.02": 0.0,
     }
-    assert ops.get("/api/risk/map?wilayah=35.07.02").json()["kecamatan"][0]["code"] == "35.07.02"
-    assert officer.get("/api/risk/map?wilayah=35.07.02").status_code == 404
+    assert ops.get("/api/v1/risk/map?wilayah=35.07.02").json()["kecamatan"][0]["code"] == "35.07.02"
+    assert officer.get("/api/v1/risk/map?wilayah=35.07.02").status_code == 404
 
 
 def test_the_api_gives_an_explained_score_and_404_outside_the_scope(scored: World, officer: Client) -> None:
-    data = officer.get("/api/risk/tps/35.07.01.2001/1").json()
+    data = officer.get("/api/v1/risk/tps/35.07.01.2001/1").json()
     assert data["tps"] == T1 and data["klass"] == "sangat_rawan" and data["kecamatan"] == "35.07.01"
     assert data["explanation"]["contributions"][0]["key"] == "riwayat_kekerasan"
-    assert officer.get("/api/risk/tps/35.07.02.2001/1").status_code == 404
-    assert officer.get("/api/risk/tps/35.07.01.2001/1000").status_code == 404
-    listed = officer.get("/api/risk/scores?klass=rawan").json()
+    assert officer.get("/api/v1/risk/tps/35.07.02.2001/1").status_code == 404
+    assert officer.get("/api/v1/risk/tps/35.07.01.2001/1000").status_code == 404
+    listed = officer.get("/api/v1/risk/scores?klass=rawan").json()
     assert [s["tps"] for s in listed["items"]] == [T2]
-    assert officer.get("/api/risk/scores?klass=nope").status_code == 422
-    rollup = officer.get("/api/risk/rollup?level=4").json()
+    assert officer.get("/api/v1/risk/scores?klass=nope").status_code == 422
+    rollup = officer.get("/api/v1/risk/rollup?level=4").json()
     assert [r["code"] for r in rollup] == ["35.07.01.2001", "35.07.01.2002"]
 
 

@@ -1,7 +1,7 @@
 /* Praja vulnerability map: TPS coloured by class, kecamatan shaded by their share of rawan + sangat rawan.
  *
- * Reuses the situation map's outlines endpoint (/api/map/boundaries) and page layout (map.html, praja.css);
- * the scores come from /api/risk/map. Drawn on canvas; the most vulnerable TPS are drawn last (on top).
+ * Reuses the situation map's outlines endpoint (/api/v1/map/boundaries) and page layout (map.html, praja.css);
+ * the scores come from /api/v1/risk/map. Drawn on canvas; the most vulnerable TPS are drawn last (on top).
  * #map-counts reports what was drawn: data-tps, data-kecamatan, data-state ("loading", "done", "error").
  */
 (function () {

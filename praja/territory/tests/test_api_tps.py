@@ -36,12 +36,12 @@ def ops_client(world: World) -> Client:
 
 def patch(client: Client, desa: str, number: int, body: dict[str, Any]) -> Any:
     return client.patch(
-        f"/api/territory/tps/{desa}/{number}", json.dumps(body), content_type="application/json"
+        f"/api/v1/territory/tps/{desa}/{number}", json.dumps(body), content_type="application/json"
     )
 
 
 def codes(client: Client, query: str = "") -> list[str]:
-    r = client.get(f"/api/territory/tps{query}")
+    r = client.get(f"/api/v1/territory/tps{query}")
     assert r.status_code == 200
     return [t["code"] for t in r.json()["items"]]
 
@@ -55,12 +55,12 @@ def test_list_filters_by_kecamatan_desa_code_and_generated(ops_client: Client) -
 
 
 def test_list_is_paginated(ops_client: Client) -> None:
-    r = ops_client.get("/api/territory/tps?limit=2&offset=1").json()
+    r = ops_client.get("/api/v1/territory/tps?limit=2&offset=1").json()
     assert r["count"] == 4 and [t["code"] for t in r["items"]] == [f"{HOME_DESA}/002", f"{HOME_DESA_2}/001"]
 
 
 def test_get_returns_the_fields_a_user_needs(officer_client: Client) -> None:
-    t = officer_client.get(f"/api/territory/tps/{HOME_DESA}/1").json()
+    t = officer_client.get(f"/api/v1/territory/tps/{HOME_DESA}/1").json()
     assert t == {
         "code": f"{HOME_DESA}/001",
         "desa": HOME_DESA,
@@ -127,17 +127,17 @@ def test_patch_warns_above_the_legal_maximum(officer_client: Client) -> None:
 def test_patch_needs_the_edit_capability(world: World) -> None:
     camat = make_person("camat", world.agencies["polsek-donomulyo"], [("camat", HOME_KEC)])
     client = client_for(camat.user, second_factor=False)
-    assert client.get(f"/api/territory/tps/{HOME_DESA}/1").status_code == 200
+    assert client.get(f"/api/v1/territory/tps/{HOME_DESA}/1").status_code == 200
     assert patch(client, HOME_DESA, 1, {"voters": 1}).status_code == 403
     assert TPS.objects.get(desa_id=HOME_DESA, number=1).voters == 250
 
 
 def test_anonymous_callers_get_401(world: World) -> None:
-    assert Client().get(f"/api/territory/tps/{HOME_DESA}/1").status_code == 401
+    assert Client().get(f"/api/v1/territory/tps/{HOME_DESA}/1").status_code == 401
     assert patch(Client(), HOME_DESA, 1, {"voters": 1}).status_code == 401
 
 
 @pytest.mark.parametrize("query", ["offset=99999999999999999999", "limit=0", "limit=5000", "offset=-1"])
 def test_out_of_range_paging_is_a_clear_422(ops_client: Client, query: str) -> None:
-    r = ops_client.get(f"/api/territory/tps?{query}")
+    r = ops_client.get(f"/api/v1/territory/tps?{query}")
     assert r.status_code == 422

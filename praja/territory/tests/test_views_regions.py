@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_national_user_starts_at_the_provinces(root_client: Client) -> None:
     body = main_of(root_client.get(reverse("territory:region_list")))
     assert "Jawa Timur" in body and "Donomulyo" not in body
-    r = root_client.get("/api/territory/regions").json()
+    r = root_client.get("/api/v1/territory/regions").json()
     assert [x["code"] for x in r["items"]] == ["35"]
 
 
@@ -62,6 +62,6 @@ def test_jurisdiction_list_filters_by_kind(world: World) -> None:
     body = main_of(ops.get(reverse("territory:jurisdiction_list"), {"jenis": "polsek"}))
     assert "Polsek Donomulyo" in body and "Polsek Kalipare" in body
     assert reverse("territory:jurisdiction_detail", args=["polres-malang"]) not in body
-    items = ops.get("/api/territory/jurisdictions?kind=polres").json()["items"]
+    items = ops.get("/api/v1/territory/jurisdictions?kind=polres").json()["items"]
     assert [j["slug"] for j in items] == ["polres-malang"]
     assert items[0]["kecamatan"] == [HOME_KEC, OTHER_KEC]
