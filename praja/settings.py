@@ -212,3 +212,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PRAJA_LOG_LEVEL", "WARNING")},
 }
+
+# --- Reports (issue 4). Deadlines in calendar days (DOMAIN.md section 4); every one can be changed. ---------
+PRAJA_REPORTS = {
+    # A report must be filed within this many days of the offence being known (Perppu 1/2014 art. 134).
+    "FILING_WINDOW_DAYS": int(os.environ.get("PRAJA_REPORTS_FILING_WINDOW_DAYS", "7")),
+    # Legal-path stages: (stage key, days). Bawaslu decides in 3 days (+2 for more information); police
+    # investigation to prosecutor 14 days; prosecutor to court 5; court decision 7; appeal 3; high court 7.
+    "DEADLINES": {
+        "bawaslu_review": 3,
+        "bawaslu_extension": 2,
+        "police_investigation": 14,
+        "prosecutor_return": 3,
+        "police_resubmit": 3,
+        "prosecutor_to_court": 5,
+        "court_decision": 7,
+        "appeal_filing": 3,
+        "high_court_decision": 7,
+        # paths outside Gakkumdu: the recipient's own handling time (no statutory figure in DOMAIN.md)
+        "administrative": 7,
+        "ethics": 14,
+        "civil_servant": 14,
+        "police": 14,
+        "military": 14,
+        "village_head": 14,
+    },
+    "DUE_SOON_HOURS": int(os.environ.get("PRAJA_REPORTS_DUE_SOON_HOURS", "24")),
+    # Duplicates: same TPS (or desa) and category within this many hours; near-identical text above this.
+    "DUPLICATE_WINDOW_HOURS": int(os.environ.get("PRAJA_REPORTS_DUPLICATE_WINDOW_HOURS", "6")),
+    "DUPLICATE_TEXT_SIMILARITY": float(os.environ.get("PRAJA_REPORTS_DUPLICATE_TEXT_SIMILARITY", "0.85")),
+    # Attachments: size limit and accepted types.
+    "ATTACHMENT_MAX_BYTES": int(os.environ.get("PRAJA_REPORTS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+    "ATTACHMENT_TYPES": ["image/jpeg", "image/png", "image/webp", "video/mp4", "video/3gpp", "application/pdf"],
+    "ATTACHMENTS_PER_REPORT": 5,
+    # Rate limits per sender address and per phone number: (requests, seconds). 0 requests lifts the limit
+    # (a benchmark does that with PRAJA_REPORTS_PUBLIC_RATE=0).
+    "PUBLIC_RATE": (int(os.environ.get("PRAJA_REPORTS_PUBLIC_RATE", "10")), 600),
+    "PHONE_RATE": (int(os.environ.get("PRAJA_REPORTS_PHONE_RATE", "10")), 3600),
+    "FOLLOW_RATE": (int(os.environ.get("PRAJA_REPORTS_FOLLOW_RATE", "20")), 600),
+    # Identity access approved by a custodian is valid for this many hours.
+    "IDENTITY_ACCESS_HOURS": int(os.environ.get("PRAJA_REPORTS_IDENTITY_ACCESS_HOURS", "24")),
+}
+# The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
+PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")
+PRAJA_REPORTS_SEAL_KEY_FILE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_FILE", "")

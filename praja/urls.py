@@ -12,6 +12,7 @@ urlpatterns = [
     path("pengamanan/", include("praja.deployment.urls")),
     path("koordinasi/", include("praja.coordination.urls")),
     path("laporan/", include("praja.reports.urls")),
+    path("lapor/", include("praja.reports.urls_public")),
     path("info/", include("praja.infowatch.urls")),
     path("api/v1/", api.urls),
     path("", include("praja.situation.urls")),

@@ -1,0 +1,5 @@
+"""See praja/reports/urls.py."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
