@@ -1,0 +1,235 @@
+"""`praja infowatch ...`: hoax monitoring from the command line.
+
+    praja infowatch import-factchecks FILE.csv --text-column X [--id-column I] [--title-column T]
+                                      [--date-column D] [--url-column U] [--verdict-column V] [--publisher P]
+    praja infowatch classify FILE.csv --text-column X          one JSON object per row: each label's score
+    praja infowatch match FILE.csv --text-column X [--top 5]   one JSON object per row: top fact-checks
+    praja infowatch import-posts FILE.jsonl|FILE.csv [--region 35.07]
+    praja infowatch fetch [--force]                             fetch the RSS/Atom sources that are due
+    praja infowatch analyse [--all]                             analyse items not analysed yet (fan-out)
+    praja infowatch narratives                                  group recent items, raise growth alerts
+    praja infowatch train [--data DIR] [--out DIR]              build the classifier files (text core)
+    praja infowatch eval [--data DIR]                           metrics of the classifiers and matching
+
+classify and match write JSON lines to standard output and a progress bar to standard error; a rejected
+import prints one line per bad row and field on standard error and exits non-zero, nothing written.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from praja.accounts import audit
+from praja.progress import PhaseBar
+
+SHARED_DATA = Path(getattr(settings, "SHARED_DATA_DIR", "../shared/data"))
+
+
+def _rows(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The CSV's rows and the texts of `column` (every row, blank ones as "": one output line per row)."""
+    from praja.infowatch.services_input import decode
+
+    if not path.is_file():
+        raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+    text, _ = decode(path.read_bytes())
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    if reader.fieldnames is None or column not in reader.fieldnames:
+        raise CommandError(f"kolom {column} tidak ada / column {column} is missing "
+                           f"(columns: {', '.join(reader.fieldnames or [])})")
+    rows = list(reader)
+    return [r.get(column) or "" for r in rows], rows
+
+
+class Command(BaseCommand):
+    help = "Hoax monitoring: fact-checks, classify, match, import posts, fetch feeds, train, eval."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        fc = sub.add_parser("import-factchecks", help="import debunked claims from a CSV")
+        fc.add_argument("file", type=Path)
+        fc.add_argument("--text-column", required=True)
+        fc.add_argument("--id-column")
+        fc.add_argument("--title-column")
+        fc.add_argument("--date-column")
+        fc.add_argument("--url-column")
+        fc.add_argument("--verdict-column")
+        fc.add_argument("--publisher", default="")
+        cl = sub.add_parser("classify", help="label every row of a CSV (JSON lines on stdout)")
+        cl.add_argument("file", type=Path)
+        cl.add_argument("--text-column", required=True)
+        cl.add_argument("--batch", type=int, default=512)
+        ma = sub.add_parser("match", help="the top fact-checks of every row of a CSV (JSON lines on stdout)")
+        ma.add_argument("file", type=Path)
+        ma.add_argument("--text-column", required=True)
+        ma.add_argument("--top", type=int, default=5)
+        ip = sub.add_parser("import-posts", help="import social posts (JSON lines or CSV)")
+        ip.add_argument("file", type=Path)
+        ip.add_argument("--region", default=None)
+        fe = sub.add_parser("fetch", help="fetch the RSS/Atom sources that are due")
+        fe.add_argument("--force", action="store_true")
+        an = sub.add_parser("analyse", help="analyse items not analysed yet (Celery fan-out when configured)")
+        an.add_argument("--all", action="store_true", help="every item, not only those never analysed")
+        sub.add_parser("narratives", help="group recent items into narratives and raise growth alerts")
+        tr = sub.add_parser("train", help="build the classifier model files")
+        tr.add_argument("--data", type=Path, default=None)
+        tr.add_argument("--out", type=Path, default=None)
+        ev = sub.add_parser("eval", help="print the classifier and matching metrics on the shared data")
+        ev.add_argument("--data", type=Path, default=None)
+        ev.add_argument("--skip-matching", action="store_true")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        action = opts["action"]
+        with audit.acting_as(audit.system_actor(f"infowatch {action}")):
+            getattr(self, "_" + action.replace("-", "_"))(opts)
+
+    # --- batch text work ---------------------------------------------------------------------------------
+
+    def _write(self, obj: dict[str, Any]) -> None:
+        self.stdout.write(json.dumps(obj, ensure_ascii=False))
+
+    def _classify(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch import services_analysis as core
+        from praja.infowatch.services_input import check
+
+        texts, _ = _rows(opts["file"], opts["text_column"])
+        if core.classifier() is None:
+            raise CommandError("tidak ada model klasifikasi: jalankan `praja infowatch train` / no classifier "
+                               "model: run `praja infowatch train`")
+        bar = PhaseBar(desc="klasifikasi / classify")
+        batch = max(1, int(opts["batch"]))
+        bar("baris", 0, len(texts))
+        for i in range(0, len(texts), batch):
+            chunk = texts[i:i + batch]
+            checked = [check(t) for t in chunk]
+            labels = core.classify([c.text for c in checked]) or []
+            for j, (c, lab) in enumerate(zip(checked, labels, strict=True)):
+                self._write({"row": i + j + 1, "labels": {k: round(v, 4) for k, v in lab.items()},
+                             "flags": c.flags})
+            bar("baris", min(i + batch, len(texts)), len(texts))
+        bar.close()
+
+    def _match(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch import services_analysis as core
+        from praja.infowatch.services_input import check
+
+        texts, _ = _rows(opts["file"], opts["text_column"])
+        m = core.matcher()
+        if m is None:
+            raise CommandError("belum ada cek fakta: jalankan `praja infowatch import-factchecks` / no "
+                               "fact-checks yet: run `praja infowatch import-factchecks`")
+        top = max(1, int(opts["top"]))
+        thr = core.threshold(m)
+        bar = PhaseBar(desc="pencocokan / match")
+        bar("baris", 0, len(texts))
+        step = 64
+        for i in range(0, len(texts), step):
+            chunk = [check(t).text for t in texts[i:i + step]]
+            results = m.match_many(chunk, top) if hasattr(m, "match_many") else [m.match(t, top) for t in chunk]
+            for j, res in enumerate(results):
+                self._write({"row": i + j + 1, "matches": [
+                    {"id": e, "score": round(float(s), 4), "same_claim": float(s) >= thr} for e, s in res]})
+            bar("baris", min(i + step, len(texts)), len(texts))
+        bar.close()
+
+    # --- imports and fetching ----------------------------------------------------------------------------
+
+    def _import_factchecks(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch.importers import import_factchecks
+
+        path: Path = opts["file"]
+        if not path.is_file():
+            raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+        bar = PhaseBar()
+        r = import_factchecks(path.name, path.read_bytes(), text_column=opts["text_column"],
+                              id_column=opts.get("id_column"), title_column=opts.get("title_column"),
+                              date_column=opts.get("date_column"), url_column=opts.get("url_column"),
+                              verdict_column=opts.get("verdict_column"), publisher=opts.get("publisher") or "",
+                              progress=bar)
+        bar.close()
+        if not r.ok:
+            for p in r.problems:
+                self.stderr.write(str(p))
+            raise CommandError(f"{path.name} ditolak, tidak ada yang disimpan / rejected, nothing saved "
+                               f"({len(r.problems)} problems)")
+        self.stdout.write(f"{path.name}: {r.created} baru / new, {r.updated} diperbarui / updated")
+
+    def _import_posts(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch.importers import import_posts
+
+        path: Path = opts["file"]
+        if not path.is_file():
+            raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+        bar = PhaseBar()
+        r = import_posts(path.name, path.read_bytes(), region_id=opts.get("region"), progress=bar)
+        bar.close()
+        if not r.ok:
+            for p in r.problems:
+                self.stderr.write(str(p))
+            raise CommandError(f"{path.name} ditolak, tidak ada yang disimpan / rejected, nothing saved "
+                               f"({len(r.problems)} problems)")
+        self.stdout.write(f"{path.name}: {r.created} butir baru / new items, {r.grouped} digabung / grouped")
+
+    def _fetch(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch.feeds import fetch_due
+
+        for r in fetch_due(force=opts["force"]):
+            self.stdout.write(f"{r.source}: {r.status} new={r.new} repeated={r.repeated} {r.error}".rstrip())
+
+    def _analyse(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch import tasks
+        from praja.infowatch.models import Item
+
+        qs = Item.objects.all() if opts["all"] else Item.objects.filter(analysed_at__isnull=True)
+        ids = list(qs.order_by("pk").values_list("pk", flat=True))
+        bar = PhaseBar(desc="analisis / analyse")
+        n = tasks.analyse_backlog(ids, on_progress=bar.counting)
+        bar.close()
+        self.stdout.write(f"{n} butir dianalisis / items analysed")
+
+    def _narratives(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch import services
+        from praja.infowatch.models import Narrative
+
+        alerts = services.update_narratives()
+        n = Narrative.objects.count()
+        self.stdout.write(f"{n} narasi / narratives, {len(alerts)} peringatan baru / new alerts")
+
+    # --- the text core -----------------------------------------------------------------------------------
+
+    def _train(self, opts: dict[str, Any]) -> None:
+        try:
+            from praja.infowatch.text import training
+        except ImportError as e:
+            raise CommandError(f"inti teks belum tersedia / text core missing: {e}") from e
+        data = opts["data"] or SHARED_DATA
+        out = opts["out"] or Path(__file__).resolve().parents[2] / "data"
+        bar = PhaseBar()
+        result = training.train(data, out, progress=bar)
+        bar.close()
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+
+    def _eval(self, opts: dict[str, Any]) -> None:
+        try:
+            from praja.infowatch.text import training
+        except ImportError as e:
+            raise CommandError(f"inti teks belum tersedia / text core missing: {e}") from e
+        data = opts["data"] or SHARED_DATA
+        bar = PhaseBar()
+        result: dict[str, Any] = {"classifiers": training.evaluate(data, progress=bar)}
+        if not opts["skip_matching"]:
+            try:
+                from praja.infowatch.text import match_eval
+
+                result["matching"] = match_eval.evaluate_matching(data, progress=bar)
+            except ImportError as e:
+                result["matching"] = {"missing": str(e)}
+        bar.close()
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str))

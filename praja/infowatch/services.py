@@ -1,0 +1,497 @@
+"""Infowatch services: the only way items, verdicts and clarifications are written.
+
+- `ingest(...)`: one text from any channel (feed, social import, public report, manual entry): flagged for
+  bad input, kept whole, grouped with a near-duplicate instead of stored twice, analysed.
+- `analyse(items)`: labels, places, matches against the fact-checks, likelihood, vulnerability, risk.
+- `ingest_forwarded(text, url, received_at, report_receipt)`: what the reports app calls for a public
+  report of category hoax; `clarifications_for_receipt(receipt)` what its follow-up page reads.
+- `record_verdict`, `draft_clarification`, `approve`, `publish`, `withdraw`: the humas workflow; publishing
+  sends the `clarification_published` signal (with the receipts of the reports that brought the item).
+- `update_narratives(now)`: narratives over time windows and the growth alert.
+
+Risk = likelihood x reach factor x vulnerability, where likelihood is the highest of the harmful labels
+(hoax, hate speech, SARA) and of the best fact-check match above the threshold, the reach factor is
+1 + log10(1 + reach) and vulnerability is the highest class weight among the kecamatan the item names
+(a kecamatan's weight: the mean weight of its TPS classes from the risk app; 1 when none is named).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from praja.infowatch import services_analysis as core
+from praja.infowatch.models import (
+    Channel,
+    Clarification,
+    FactCheck,
+    ForwardedReport,
+    Item,
+    ItemMatch,
+    Narrative,
+    NarrativeAlert,
+    Source,
+    Verdict,
+)
+from praja.infowatch.services_input import check
+
+# Sent after a clarification is published: sender=Clarification, clarification=..., receipts=[...]
+clarification_published = Signal()
+
+HARMFUL_LABELS = ("hoax", "hate_speech", "sara_religion", "sara_race", "sara_group", "provocation")
+DEFAULT_CLASS_WEIGHTS = {"aman": 1.0, "kurang_rawan": 2.0, "rawan": 3.0, "sangat_rawan": 4.0, "khusus": 3.0}
+ALSO_SEEN_MAX = 100
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, "PRAJA_INFOWATCH_" + name, default)
+
+
+class WorkflowError(Exception):
+    """A step the workflow does not allow (approving one's own draft, publishing an unapproved one)."""
+
+
+# --- ingest ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ingested:
+    item: Item
+    created: bool  # False: a near-duplicate (or the same feed entry) of an existing item
+
+
+def _dedupe_window() -> datetime.timedelta:
+    return datetime.timedelta(days=int(_setting("DEDUPE_DAYS", 7)))
+
+
+class SignatureIndex:
+    """Signatures of the items in the dedupe window, banded (4 x 16 bits) so a batch finds near-duplicate
+    candidates without comparing every pair: two simhashes within 3 bits share at least one band."""
+
+    BANDS = 4
+
+    def __init__(self) -> None:
+        self.bands: dict[tuple[int, int], list[tuple[int, int]]] = {}
+
+    def _keys(self, sig: int) -> list[tuple[int, int]]:
+        u = sig & ((1 << 64) - 1)
+        return [(b, (u >> (16 * b)) & 0xFFFF) for b in range(self.BANDS)]
+
+    def add(self, sig: int, pk: int) -> None:
+        for k in self._keys(sig):
+            self.bands.setdefault(k, []).append((sig, pk))
+
+    def find(self, sig: int) -> int | None:
+        seen: set[int] = set()
+        for k in self._keys(sig):
+            for other, pk in self.bands.get(k, ()):
+                if pk in seen:
+                    continue
+                seen.add(pk)
+                if other == sig or core.near_duplicate(sig, other):
+                    return pk
+        return None
+
+    @classmethod
+    def recent(cls, now: datetime.datetime | None = None) -> SignatureIndex:
+        now = now or timezone.now()
+        idx = cls()
+        qs = Item.objects.filter(signature__isnull=False, received_at__gte=now - _dedupe_window()).order_by("pk")
+        for pk, sig in qs.values_list("pk", "signature").iterator(chunk_size=5000):
+            idx.add(sig, pk)
+        return idx
+
+
+def find_near_duplicate(sig: int, now: datetime.datetime, index: SignatureIndex | None = None) -> Item | None:
+    """The item, received within the dedupe window, whose signature is near `sig`."""
+    pk = (index or SignatureIndex.recent(now)).find(sig)
+    return Item.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def ingest(
+    *,
+    channel: str,
+    text: str,
+    title: str = "",
+    author: str = "",
+    url: str = "",
+    published_at: datetime.datetime | None = None,
+    received_at: datetime.datetime | None = None,
+    reach: int = 0,
+    source: Source | None = None,
+    key: str | None = None,
+    region_id: str | None = None,
+    user: Any = None,
+    flags: Iterable[str] = (),
+    broken_encoding: bool = False,
+    analyse_now: bool = True,
+    index: SignatureIndex | None = None,
+) -> Ingested:
+    """Store one text (or count it on the near-duplicate it repeats) and, by default, analyse it."""
+    now = received_at or timezone.now()
+    if key:
+        existing = Item.objects.filter(key=key).first()
+        if existing is not None:
+            return Ingested(existing, False)
+    checked = check(f"{title}\n{text}" if title else text, broken_encoding=broken_encoding)
+    all_flags = sorted(set(checked.flags) | set(flags))
+    sig = core.as_signed64(core.signature(checked.text)) if checked.text else None
+    with transaction.atomic():
+        if sig is not None:
+            dup = find_near_duplicate(sig, now, index)
+            if dup is not None:
+                dup.copies += 1
+                dup.reach += max(0, int(reach))
+                if len(dup.also_seen) < ALSO_SEEN_MAX:
+                    dup.also_seen = [*dup.also_seen, {
+                        "url": url[:1000], "author": author[:200], "at": now.isoformat(), "reach": int(reach),
+                        "channel": channel,
+                    }]
+                dup.save(update_fields=["copies", "reach", "also_seen"])
+                if analyse_now:
+                    score_risk([dup])
+                return Ingested(dup, False)
+        item = Item.objects.create(
+            channel=channel, source=source, key=key or None, title=title[:500], text=text, author=author[:200],
+            url=url[:1000], published_at=published_at, received_at=now, reach=max(0, int(reach)),
+            region_id=region_id or (source.region_id if source else None) or _setting("REGION", "") or None,
+            flags=all_flags, language=checked.language, signature=sig, created_by=user,
+        )
+        if index is not None and sig is not None:
+            index.add(sig, item.pk)
+    if analyse_now:
+        analyse([item])
+    return Ingested(item, True)
+
+
+def ingest_manual(text: str, *, title: str = "", url: str = "", author: str = "", reach: int = 0,
+                  region_id: str | None = None, user: Any = None) -> Ingested:
+    return ingest(channel=Channel.MANUAL, text=text, title=title, url=url, author=author, reach=reach,
+                  region_id=region_id, user=user)
+
+
+def ingest_forwarded(text: str, url: str, received_at: datetime.datetime, report_receipt: str) -> Item:
+    """A public report of category hoax, forwarded by the reports app. The receipt is recorded on the item
+    (also when the text repeats an item already known), so the sender can be answered with the published
+    clarification. Calling it twice with one receipt changes nothing."""
+    known = ForwardedReport.objects.filter(receipt=report_receipt).select_related("item").first()
+    if known is not None:
+        return known.item
+    result = ingest(channel=Channel.REPORT, text=text, url=url or "", received_at=received_at)
+    ForwardedReport.objects.create(item=result.item, receipt=report_receipt, received_at=received_at,
+                                   url=(url or "")[:1000])
+    return result.item
+
+
+def clarifications_for_receipt(receipt: str) -> list[Clarification]:
+    """The published clarifications of the item a public report (by its receipt) brought, newest first."""
+    return list(
+        Clarification.objects.filter(
+            status=Clarification.Status.PUBLISHED, item__forwarded__receipt=receipt
+        ).order_by("-published_at")
+    )
+
+
+# --- analysis --------------------------------------------------------------------------------------------
+
+
+def watch_regencies() -> list[str]:
+    """Regencies whose kecamatan and desa names are looked for in items (setting, else every regency with
+    TPS, at most 20)."""
+    configured = _setting("REGENCIES", None)
+    if configured:
+        return [c.strip() for c in (configured.split(",") if isinstance(configured, str) else configured)]
+    return _regencies_with_tps()
+
+
+def _regencies_with_tps() -> list[str]:
+    from praja.territory.models import Region
+
+    cached = core._cache.get("regencies")  # noqa: SLF001 - the analysis module's per-process cache
+    if cached is None:
+        kec = Region.objects.filter(level=Region.Level.KECAMATAN).order_by("code").values_list("code", flat=True)
+        cached = sorted({c[:5] for c in kec.iterator(chunk_size=5000)})[:20]
+        core._cache["regencies"] = cached  # noqa: SLF001
+    return list(cached)
+
+
+def find_places(text: str) -> list[str]:
+    out: list[str] = []
+    for regency in watch_regencies():
+        gaz = core.gazetteer(regency)
+        if gaz is not None:
+            out.extend(gaz.find(text))
+    return sorted(set(out))
+
+
+def kecamatan_of(code: str) -> str:
+    parts = code.split("/")[0].split(".")
+    return ".".join(parts[:3]) if len(parts) >= 3 else ""
+
+
+def kecamatan_vulnerability(kecamatan: Iterable[str]) -> dict[str, tuple[float, str]]:
+    """{kecamatan: (weight, class)}: the mean class weight of its scored TPS (risk app) and the class that
+    mean rounds down to; unscored kecamatan are absent."""
+    from praja.risk.services import tps_classes
+
+    weights = dict(DEFAULT_CLASS_WEIGHTS, **_setting("CLASS_WEIGHTS", {}))
+    ordered = ["aman", "kurang_rawan", "rawan", "sangat_rawan"]
+    out = {}
+    for kec in sorted(set(kecamatan)):
+        classes = list(tps_classes(kec).values())
+        if not classes:
+            continue
+        mean = sum(weights.get(c, 1.0) for c in classes) / len(classes)
+        klass = ordered[0]
+        for c in ordered:
+            if mean >= weights[c]:
+                klass = c
+        out[kec] = (round(mean, 3), klass)
+    return out
+
+
+def reach_factor(reach: int) -> float:
+    return 1.0 + math.log10(1 + max(0, reach))
+
+
+def likelihood(labels: dict[str, float], best_match: float, threshold: float) -> float:
+    harmful = [float(labels.get(k, 0.0)) for k in HARMFUL_LABELS]
+    best = max(harmful, default=0.0)
+    if best_match >= threshold:
+        best = max(best, best_match)
+    return round(best, 4)
+
+
+def score_risk(items: Sequence[Item], vuln: dict[str, tuple[float, str]] | None = None) -> None:
+    kecs = {kecamatan_of(p) for it in items for p in it.places} - {""}
+    vuln = vuln if vuln is not None else kecamatan_vulnerability(kecs)
+    for it in items:
+        weights = [vuln[k][0] for k in {kecamatan_of(p) for p in it.places} if k in vuln]
+        it.vulnerability = max(weights, default=1.0)
+        it.risk = round(it.likelihood * reach_factor(it.reach) * it.vulnerability, 4)
+        if it.pk:
+            Item.objects.filter(pk=it.pk).update(vulnerability=it.vulnerability, risk=it.risk)
+
+
+def analysis_text(item: Item) -> str:
+    return check(f"{item.title}\n{item.text}" if item.title else item.text).text
+
+
+def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict[str, Any]] | None = None) -> None:
+    """Labels, places, fact-check matches, likelihood and risk of `items` (stored). `results` (from the
+    `infowatch.analyse_texts` job, one per item) replace the in-process classification and matching."""
+    items = list(items)
+    if not items:
+        return
+    top = top or int(_setting("MATCH_TOP", 5))
+    texts = [analysis_text(it) for it in items]
+    m = core.matcher()
+    thr = core.threshold(m) if m is not None else 1.0
+    labels: list[dict[str, float]] | None
+    if results is not None:
+        labels = None if any(r["labels"] is None for r in results) else [r["labels"] for r in results]
+        matches = [[(str(e), float(s)) for e, s in r["matches"]] for r in results]
+    else:
+        labels = core.classify(texts)
+        if m is not None:
+            matches = m.match_many(texts, top) if hasattr(m, "match_many") else [m.match(t, top) for t in texts]
+        else:
+            matches = [[] for _ in texts]
+    ext_ids = {e for ms in matches for e, _s in ms}
+    fc = dict(FactCheck.objects.filter(external_id__in=ext_ids).values_list("external_id", "pk")) if ext_ids else {}
+    now = timezone.now()
+    with transaction.atomic():
+        for i, it in enumerate(items):
+            text = texts[i]
+            it.labels = labels[i] if labels is not None else {}
+            flags = set(it.flags)
+            if labels is None:
+                flags.add("no_model")
+            else:
+                flags.discard("no_model")
+            it.flags = sorted(flags)
+            it.places = find_places(text) if text else []
+            kec = sorted({kecamatan_of(p) for p in it.places} - {""})
+            if not it.region_id and kec:
+                it.region_id = kec[0] if len(kec) == 1 else kec[0][:5]
+            ItemMatch.objects.filter(item=it).delete()
+            rows = [
+                ItemMatch(item=it, factcheck_id=fc[e], score=round(float(s), 4), rank=r)
+                for r, (e, s) in enumerate(matches[i], start=1) if e in fc and float(s) > 0
+            ]
+            ItemMatch.objects.bulk_create(rows)
+            best = max((r.score for r in rows), default=0.0)
+            it.likelihood = likelihood(it.labels, best, thr)
+            it.analysed_at = now
+            # one update, not save(): analysis is the system's, not a person's edit (no audit entry per item)
+            Item.objects.filter(pk=it.pk).update(labels=it.labels, flags=it.flags, places=it.places,
+                                                 region_id=it.region_id, likelihood=it.likelihood,
+                                                 analysed_at=now)
+        score_risk(items)
+
+
+def rescore_all() -> int:
+    """Recompute every item's vulnerability and risk (after the risk map changed)."""
+    items = list(Item.objects.all())
+    score_risk(items)
+    return len(items)
+
+
+# --- verdicts and clarifications -------------------------------------------------------------------------
+
+
+def record_verdict(item: Item, kind: str, *, factcheck: FactCheck | None = None, note: str = "",
+                   user: Any = None) -> Verdict:
+    if kind not in Verdict.Kind.values:
+        raise WorkflowError(f"unknown verdict {kind}")
+    v = Verdict.objects.create(item=item, kind=kind, factcheck=factcheck, note=note, decided_by=user)
+    if item.status == Item.Status.NEW:
+        item.status = Item.Status.REVIEWED
+        item.save(update_fields=["status"])
+    return v
+
+
+def draft_clarification(item: Item | None, title: str, body: str, *, user: Any = None,
+                        verdict: Verdict | None = None) -> Clarification:
+    if item is not None and verdict is None:
+        verdict = item.latest_verdict()
+    return Clarification.objects.create(item=item, verdict=verdict, title=title, body=body, drafted_by=user)
+
+
+def may_self_approve() -> bool:
+    return bool(_setting("SELF_APPROVE", False))
+
+
+def approve(c: Clarification, user: Any) -> Clarification:
+    if c.status != Clarification.Status.DRAFT:
+        raise WorkflowError("hanya draf yang dapat disetujui / only a draft can be approved")
+    if not may_self_approve() and user is not None and c.drafted_by_id == user.pk:
+        raise WorkflowError(
+            "penyusun tidak dapat menyetujui drafnya sendiri / the drafter cannot approve their own draft"
+        )
+    c.status = Clarification.Status.APPROVED
+    c.approved_by = user
+    c.approved_at = timezone.now()
+    c.save(update_fields=["status", "approved_by", "approved_at"])
+    return c
+
+
+def publish(c: Clarification, user: Any = None) -> Clarification:
+    if c.status != Clarification.Status.APPROVED:
+        raise WorkflowError("hanya klarifikasi yang disetujui yang dapat diterbitkan / only an approved "
+                            "clarification can be published")
+    c.status = Clarification.Status.PUBLISHED
+    c.published_at = timezone.now()
+    c.publisher_name = str(_setting("PUBLISHER", "Humas Polres"))
+    c.save(update_fields=["status", "published_at", "publisher_name"])
+    receipts = list(ForwardedReport.objects.filter(item_id=c.item_id).values_list("receipt", flat=True)) \
+        if c.item_id else []
+    transaction.on_commit(lambda: clarification_published.send(Clarification, clarification=c, receipts=receipts))
+    return c
+
+
+def withdraw(c: Clarification) -> Clarification:
+    c.status = Clarification.Status.WITHDRAWN
+    c.save(update_fields=["status"])
+    return c
+
+
+def published() -> Any:
+    return Clarification.objects.filter(status=Clarification.Status.PUBLISHED).select_related("verdict")
+
+
+# --- narratives ------------------------------------------------------------------------------------------
+
+
+def window_hours() -> int:
+    return int(_setting("NARRATIVE_WINDOW_HOURS", 24))
+
+
+def _group_items(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    """Narratives as (key, items): the core's grouping when present; else items sharing their best
+    fact-check match, and near-duplicate groups."""
+    try:
+        from praja.infowatch.text import narratives as nar
+
+        rows = [nar.NarrativeItem(id=str(it.pk), text=analysis_text(it), time=it.when, reach=it.reach)
+                for it in items]
+        groups = nar.group(rows, window_hours())
+        by_pk = {str(it.pk): it for it in items}
+        out = []
+        for g in groups:
+            members = [by_pk[str(getattr(r, "id", r))] for r in g.items if str(getattr(r, "id", r)) in by_pk]
+            if members:
+                out.append((f"n{min(m.pk for m in members)}", members))
+        return out
+    except ImportError:
+        pass
+    best: dict[int, str] = {}
+    for pk, ext in ItemMatch.objects.filter(item__in=items, rank=1).values_list("item_id", "factcheck__external_id"):
+        best[pk] = ext
+    groups: dict[str, list[Item]] = {}
+    for it in items:
+        key = f"fc:{best[it.pk]}" if it.pk in best else f"i{it.pk}"
+        groups.setdefault(key, []).append(it)
+    return [(k, v) for k, v in groups.items() if len(v) > 1 or v[0].copies > 1]
+
+
+def update_narratives(now: datetime.datetime | None = None) -> list[NarrativeAlert]:
+    """Group the recent items (PRAJA_INFOWATCH_NARRATIVE_DAYS) into narratives, store their volume and reach
+    per window, and raise an alert for each narrative touching a rawan or sangat rawan kecamatan whose last
+    window grew by PRAJA_INFOWATCH_ALERT_GROWTH (and has at least PRAJA_INFOWATCH_ALERT_MIN_VOLUME items)."""
+    now = now or timezone.now()
+    hours = window_hours()
+    days = int(_setting("NARRATIVE_DAYS", 7))
+    since = now - datetime.timedelta(days=days)
+    items = list(Item.objects.filter(received_at__gte=since).exclude(status=Item.Status.DISMISSED))
+    width = datetime.timedelta(hours=hours)
+    n_windows = max(1, int(datetime.timedelta(days=days) / width))
+    start0 = now - n_windows * width
+    growth_min = float(_setting("ALERT_GROWTH", 2.0))
+    min_volume = int(_setting("ALERT_MIN_VOLUME", 5))
+    groups = _group_items(items)
+    all_kec = {kecamatan_of(p) for _k, its in groups for it in its for p in it.places} - {""}
+    vuln = kecamatan_vulnerability(all_kec)
+    alerts = []
+    seen = []
+    for key, members in groups:
+        series = [{"start": (start0 + i * width).isoformat(), "volume": 0, "reach": 0} for i in range(n_windows)]
+        for it in members:
+            idx = int((it.when - start0) / width) if it.when >= start0 else 0
+            idx = min(max(idx, 0), n_windows - 1)
+            series[idx]["volume"] += it.copies
+            series[idx]["reach"] += it.reach
+        last, prev = series[-1]["volume"], (series[-2]["volume"] if n_windows > 1 else 0)
+        growth = float(last) / prev if prev else float(last)
+        places = sorted({kecamatan_of(p) for it in members for p in it.places} - {""})
+        rawan = [k for k in places if k in vuln and vuln[k][1] in ("rawan", "sangat_rawan")]
+        lead = max(members, key=lambda it: (it.copies, it.reach))
+        nar, _ = Narrative.objects.update_or_create(key=key, defaults={
+            "title": (lead.title or analysis_text(lead))[:300] or f"#{lead.pk}",
+            "first_seen": min(it.when for it in members), "last_seen": max(it.when for it in members),
+            "volume": sum(it.copies for it in members), "reach": sum(it.reach for it in members),
+            "growth": round(growth, 3), "series": series, "places": places, "rawan_places": rawan,
+        })
+        seen.append(nar.pk)
+        Item.objects.filter(pk__in=[it.pk for it in members]).update(narrative=nar)
+        if rawan and last >= min_volume and growth >= growth_min:
+            window_start = start0 + (n_windows - 1) * width
+            alert, created = NarrativeAlert.objects.get_or_create(
+                narrative=nar, window_start=window_start,
+                defaults={"growth": round(growth, 3), "volume": last, "places": rawan},
+            )
+            if created:
+                alerts.append(alert)
+    return alerts
+
+
+def open_alerts() -> Any:
+    return NarrativeAlert.objects.filter(acknowledged_at__isnull=True).select_related("narrative")

@@ -1,0 +1,86 @@
+"""The analyst queue, an item's page, verdicts and the clarification workflow up to Info Resmi."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from praja.accounts import audit
+from praja.accounts.tests.fixtures import main_of
+from praja.infowatch import services
+from praja.infowatch.models import Clarification, Item
+from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403
+from praja.infowatch.tests.appfixtures import SYSTEM, donomulyo_rawan
+
+pytestmark = pytest.mark.django_db
+
+
+def _ingest(text: str, reach: int = 0) -> Item:
+    with audit.acting_as(SYSTEM):
+        return services.ingest_manual(text, reach=reach).item
+
+
+def test_queue_orders_by_likelihood_reach_and_vulnerability(humas: Any, factchecks: Any) -> None:
+    donomulyo_rawan()
+    harmless = _ingest("Jadwal kampanye di Kalipare besok pagi", reach=100_000)
+    far = _ingest("Surat suara sudah dicoblos di gudang Kalipare, hoaks?", reach=1000)
+    near = _ingest("Surat suara sudah dicoblos di gudang Donomulyo!", reach=1000)
+    for it in (harmless, far, near):
+        it.refresh_from_db()
+    assert near.places == ["35.07.01"] and far.places == ["35.07.02"]
+    assert near.vulnerability == 3.0 and far.vulnerability == 1.0
+    assert near.risk > far.risk > harmless.risk
+    body = main_of(humas.get("/info/"))
+    assert body.index(f'data-item="{near.pk}"') < body.index(f'data-item="{far.pk}"') < body.index(
+        f'data-item="{harmless.pk}"')
+
+
+def test_item_page_shows_labels_with_reasons_and_matches(humas: Any, factchecks: Any) -> None:
+    it = _ingest("Surat suara sudah dicoblos paslon sebelum pilkada")
+    body = main_of(humas.get(f"/info/butir/{it.pk}/"))
+    assert 'data-label="hoax"' in body and "dicoblos 1,00" in body
+    assert 'data-factcheck="3741"' in body and "klaim yang sama" in body
+
+
+def test_queue_needs_the_capability_and_hides_other_regions(officer_client: Any, humas: Any,
+                                                             fake_core: None) -> None:
+    assert officer_client.get("/info/").status_code == 403
+    with audit.acting_as(SYSTEM):
+        other = services.ingest(channel="manual", text="isu di Jawa Barat", region_id="35").item
+    Item.objects.filter(pk=other.pk).update(region_id=None)
+    assert humas.get(f"/info/butir/{other.pk}/").status_code == 404
+
+
+def test_clarification_is_drafted_approved_by_another_person_and_published(
+    humas: Any, kapolres: Any, factchecks: Any, client: Any
+) -> None:
+    it = _ingest("Surat suara sudah dicoblos <script>alert('x')</script> di Donomulyo")
+    r = humas.post(f"/info/butir/{it.pk}/putusan/", {"kind": "hoax", "factcheck": "3741", "note": ""})
+    assert r.status_code == 302
+    r = humas.post(f"/info/butir/{it.pk}/klarifikasi/", {"title": "Tidak benar surat suara sudah dicoblos",
+                                                       "body": "Surat suara disegel. <b>Jangan</b> sebarkan."})
+    c = Clarification.objects.get()
+    assert c.status == "draft" and c.verdict is not None and c.verdict.factcheck.external_id == "3741"
+    # humas may not approve (no capability); the drafter may not approve their own draft either
+    assert humas.post(f"/info/klarifikasi/{c.pk}/setujui/").status_code == 403
+    assert client.get("/info/resmi/").content.decode().count("data-clarification=") == 0
+    kapolres.post(f"/info/klarifikasi/{c.pk}/setujui/")
+    kapolres.post(f"/info/klarifikasi/{c.pk}/terbitkan/")
+    c.refresh_from_db()
+    assert c.status == "published" and c.approved_by.username == "kapolres"
+    public = client.get("/info/resmi/").content.decode()
+    assert "Tidak benar surat suara sudah dicoblos" in public and "&lt;b&gt;Jangan&lt;/b&gt;" in public
+    assert client.get(f"/info/resmi/{c.pk}/").status_code == 200
+    item_page = humas.get(f"/info/butir/{it.pk}/").content.decode()
+    assert "<script>alert" not in item_page and "&lt;script&gt;alert" in item_page
+
+
+def test_the_drafter_cannot_approve_their_own_draft(people: Any, fake_core: None) -> None:
+    user = people["kapolres"].user
+    with audit.acting_as(SYSTEM):
+        c = services.draft_clarification(None, "judul", "isi", user=user)
+        with pytest.raises(services.WorkflowError):
+            services.approve(c, user)
+        with pytest.raises(services.WorkflowError):
+            services.publish(c, user)
