@@ -320,8 +320,10 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
             it.flags = sorted(flags)
             it.places = find_places(text) if text else []
             kec = sorted({kecamatan_of(p) for p in it.places} - {""})
-            if not it.region_id and kec:
-                it.region_id = kec[0] if len(kec) == 1 else kec[0][:5]
+            if kec and (not it.region_id or all(k.startswith(it.region_id + ".") for k in kec)):
+                # the most precise region that holds every place named (a kecamatan, else the regency)
+                it.region_id = kec[0] if len(kec) == 1 else (kec[0][:5] if len({k[:5] for k in kec}) == 1
+                                                             else it.region_id)
             ItemMatch.objects.filter(item=it).delete()
             rows = [
                 ItemMatch(item=it, factcheck_id=fc[e], score=round(float(s), 4), rank=r)

@@ -28,7 +28,7 @@ _ID_WORDS = frozenset(
     "yang dan di ke dari ini itu dengan untuk tidak ada akan pada juga dalam karena sudah saya kita kami "
     "mereka atau bisa jadi oleh agar para sebagai harus telah masih hanya lebih banyak kalau jika sama "
     "gak ga nggak tak yg dgn utk sdh udah aja kok dong nih tuh bang pak bu warga desa kecamatan pilkada "
-    "pemilu suara calon paslon tps kpu bawaslu polisi berita hoaks hoax viral beredar".split()
+    "pemilu suara calon paslon tps kpu bawaslu polisi berita hoaks beredar".split()
 )
 
 
@@ -69,7 +69,7 @@ def guess_language(text: str) -> str:
     if len(words) < 6:
         return "id"
     hits = sum(1 for w in words if w in _ID_WORDS)
-    return "id" if hits / len(words) >= 0.06 else "other"
+    return "id" if hits / len(words) >= 0.1 else "other"
 
 
 def check(text: str, *, broken_encoding: bool = False) -> Checked:

@@ -55,7 +55,7 @@ class FakeMatcher:
 
 
 @pytest.fixture
-def fake_core(monkeypatch: Any, settings: Any) -> None:
+def fake_core(monkeypatch: Any, settings: Any, world: World) -> Any:
     settings.PRAJA_INFOWATCH_EMBEDDER = "none"
     settings.PRAJA_INFOWATCH_REGENCIES = "35.07"
     settings.PRAJA_INFOWATCH_REGION = "35.07"  # where items with no named place belong
