@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from praja.infowatch.models import Clarification, FactCheck, Source, Verdict
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Source
         fields = ["name", "url", "region", "active"]
@@ -18,7 +18,7 @@ class SourceForm(forms.ModelForm):
     def __init__(self, *args: Any, regions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if regions is not None:
-            self.fields["region"].queryset = regions
+            self.fields["region"].queryset = regions  # type: ignore[attr-defined]
 
 
 class ManualItemForm(forms.Form):
@@ -54,7 +54,7 @@ class VerdictForm(forms.Form):
         return fc
 
 
-class ClarificationForm(forms.ModelForm):
+class ClarificationForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Clarification
         fields = ["title", "body"]

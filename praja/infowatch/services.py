@@ -106,7 +106,8 @@ class SignatureIndex:
         idx = cls()
         qs = Item.objects.filter(signature__isnull=False, received_at__gte=now - _dedupe_window()).order_by("pk")
         for pk, sig in qs.values_list("pk", "signature").iterator(chunk_size=5000):
-            idx.add(sig, pk)
+            if sig is not None:
+                idx.add(sig, pk)
         return idx
 
 
@@ -438,11 +439,11 @@ def _group_items(items: list[Item]) -> list[tuple[str, list[Item]]]:
     best: dict[int, str] = {}
     for pk, ext in ItemMatch.objects.filter(item__in=items, rank=1).values_list("item_id", "factcheck__external_id"):
         best[pk] = ext
-    groups: dict[str, list[Item]] = {}
+    by_key: dict[str, list[Item]] = {}
     for it in items:
         key = f"fc:{best[it.pk]}" if it.pk in best else f"i{it.pk}"
-        groups.setdefault(key, []).append(it)
-    return [(k, v) for k, v in groups.items() if len(v) > 1 or v[0].copies > 1]
+        by_key.setdefault(key, []).append(it)
+    return [(k, v) for k, v in by_key.items() if len(v) > 1 or v[0].copies > 1]
 
 
 def update_narratives(now: datetime.datetime | None = None) -> list[NarrativeAlert]:
@@ -465,7 +466,9 @@ def update_narratives(now: datetime.datetime | None = None) -> list[NarrativeAle
     alerts = []
     seen = []
     for key, members in groups:
-        series = [{"start": (start0 + i * width).isoformat(), "volume": 0, "reach": 0} for i in range(n_windows)]
+        series: list[dict[str, Any]] = [
+            {"start": (start0 + i * width).isoformat(), "volume": 0, "reach": 0} for i in range(n_windows)
+        ]
         for it in members:
             idx = int((it.when - start0) / width) if it.when >= start0 else 0
             idx = min(max(idx, 0), n_windows - 1)

@@ -82,7 +82,7 @@ def analyse_backlog(item_ids: Sequence[int], *, on_progress: jobs.OnProgress | N
             say(done, len(ids), "butir")
         return done
     claims = [list(c) for c in core._claims_from_db()]  # noqa: SLF001 - the same claims the web matcher fits
-    payloads = []
+    payloads: list[dict[str, Any]] = []
     for chunk in chunks:
         items = list(Item.objects.filter(pk__in=chunk).order_by("pk"))
         payloads.append({"ids": [it.pk for it in items], "texts": [services.analysis_text(it) for it in items],

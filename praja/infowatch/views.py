@@ -347,7 +347,7 @@ def alert_ack(request: HttpRequest, pk: int) -> HttpResponse:
     a = next((a for a in _visible_alerts(request) if a.pk == pk), None)
     if a is None:
         raise Http404(str(pk))
-    a.acknowledged_by = request.user
+    a.acknowledged_by = request.user  # type: ignore[assignment]
     a.acknowledged_at = timezone.now()
     a.save(update_fields=["acknowledged_by", "acknowledged_at"])
     return redirect("infowatch:narratives")

@@ -75,7 +75,7 @@ class ClarificationsRss(Feed):  # type: ignore[type-arg]
 
 
 class ClarificationsAtom(ClarificationsRss):
-    feed_type = Atom1Feed
+    feed_type = Atom1Feed  # type: ignore[assignment]
     subtitle = ClarificationsRss.description
 
 

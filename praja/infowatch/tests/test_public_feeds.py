@@ -52,7 +52,8 @@ def test_rss_atom_and_json_feeds_carry_the_clarification(client: Any, published:
     assert "[HOAKS] Tidak benar <surat> dicoblos" in titles
     atom = ET.fromstring(client.get("/info/resmi/atom.xml").content)
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    assert atom.find("a:entry/a:title", ns).text == "[HOAKS] Tidak benar <surat> dicoblos"
+    title = atom.find("a:entry/a:title", ns)
+    assert title is not None and title.text == "[HOAKS] Tidak benar <surat> dicoblos"
     r = client.get("/info/resmi/feed.json")
     assert r["Content-Type"].startswith("application/feed+json")
     feed = json.loads(r.content)

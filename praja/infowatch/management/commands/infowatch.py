@@ -226,9 +226,12 @@ class Command(BaseCommand):
         result: dict[str, Any] = {"classifiers": training.evaluate(data, progress=bar)}
         if not opts["skip_matching"]:
             try:
+                from tqdm import tqdm
+
                 from praja.infowatch.text import match_eval
 
-                result["matching"] = match_eval.evaluate_matching(data, progress=bar)
+                with tqdm(desc="pencocokan / matching", unit=" query", file=sys.stderr, disable=None) as qbar:
+                    result["matching"] = match_eval.evaluate_matching(data, progress=qbar.update)
             except ImportError as e:
                 result["matching"] = {"missing": str(e)}
         bar.close()
