@@ -252,6 +252,14 @@ PRAJA_REPORTS = {
     "FOLLOW_RATE": (int(os.environ.get("PRAJA_REPORTS_FOLLOW_RATE", "20")), 600),
     # Identity access approved by a custodian is valid for this many hours.
     "IDENTITY_ACCESS_HOURS": int(os.environ.get("PRAJA_REPORTS_IDENTITY_ACCESS_HOURS", "24")),
+    # Public intake (praja/reports/views_public.py, webhook.py): the regencies the public form offers (codes,
+    # comma-separated; empty: every regency loaded), this site's address in SMS answers, and the gateways'
+    # secrets (empty: that webhook refuses every message).
+    "PUBLIC_REGENCIES": os.environ.get("PRAJA_REPORTS_PUBLIC_REGENCIES", ""),
+    "PUBLIC_URL": os.environ.get("PRAJA_PUBLIC_URL", ""),
+    "WEBHOOK_TOKEN": os.environ.get("PRAJA_REPORTS_WEBHOOK_TOKEN", ""),
+    "TWILIO_AUTH_TOKEN": os.environ.get("PRAJA_TWILIO_AUTH_TOKEN", ""),
+    "TWILIO_WEBHOOK_URL_BASE": os.environ.get("PRAJA_TWILIO_WEBHOOK_URL_BASE", ""),
 }
 # The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
 PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")
