@@ -58,6 +58,7 @@ def _raw(data: Any, where: places.Where) -> dict[str, Any]:
     raw: dict[str, Any] = {k: data.get(k, "") for k in keys}
     for k in TEXT_FIELDS:
         raw[k] = data.get(k, "")
+    raw["severity"] = raw["severity"] or 2
     raw["tps"] = where.tps
     raw["region"] = where.region
     day, time = data.get("occurred_date", "").strip(), data.get("occurred_time", "").strip()

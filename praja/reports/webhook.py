@@ -215,7 +215,8 @@ def _generic(request: HttpRequest, channel: str) -> HttpResponse:
 
 
 def _dispatch(request: HttpRequest, channel: str) -> HttpResponse:
-    if request.content_type == "application/x-www-form-urlencoded" and "MessageSid" in request.POST:
+    form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
+    if request.content_type in form_types and "MessageSid" in request.POST:
         return _twilio(request, channel)
     return _generic(request, channel)
 
