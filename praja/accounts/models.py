@@ -28,6 +28,10 @@ class Agency(models.Model):
         FORUM_AGAMA = "forum_agama", _("Forum tokoh agama (FKUB)")
         FORUM_ADAT = "forum_adat", _("Forum tokoh adat")
         MEDIA = "media", _("Media")
+        # Recipients of the legal paths of election offences (reports, DOMAIN.md section 4)
+        DKPP = "dkpp", _("DKPP")
+        KASN = "kasn", _("KASN/BKN")
+        POM_TNI = "pom_tni", _("POM TNI")
 
     slug = models.SlugField(_("kode instansi"), max_length=60, unique=True)
     kind = models.CharField(_("jenis"), max_length=16, choices=Kind.choices)

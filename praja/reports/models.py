@@ -136,6 +136,12 @@ class Report(models.Model):
     assigned_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ditugaskan ke")
     )
+    # The person who has taken the report ("my queue"); empty: the assigned agency's queue.
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("penangan"),
+    )
+    verified_at = models.DateTimeField(_("waktu verifikasi"), null=True, blank=True)
     legal_path = models.CharField(_("jalur hukum"), max_length=16, choices=LegalPath.choices, blank=True)
     referred_to = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("diteruskan ke")
@@ -143,6 +149,7 @@ class Report(models.Model):
     referred_at = models.DateTimeField(null=True, blank=True)
     # The current stage's deadline along the legal path (calendar days, DOMAIN.md section 4).
     stage = models.CharField(_("tahap"), max_length=40, blank=True)
+    stage_started_at = models.DateTimeField(_("tahap dimulai"), null=True, blank=True)
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True, db_index=True)
 
     # Outcome (police path, as ECLK IncidentManagement keeps it)
@@ -192,6 +199,9 @@ class TimelineEntry(models.Model):
         IDENTITY_DECISION = "putusan_identitas", _("Keputusan permintaan identitas")
         IDENTITY_VIEW = "lihat_identitas", _("Identitas pelapor dilihat")
         PROTECTED_VIEW = "lihat_terlindung", _("Data terlindung dilihat")
+        ROUTED = "rute", _("Rute netralitas")
+        STAGE = "tahap", _("Tahap jalur hukum")
+        TAKEN = "diambil", _("Diambil penangan")
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(default=timezone.now)
