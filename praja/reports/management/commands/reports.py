@@ -3,6 +3,7 @@
     praja reports token --agency SLUG --name NAME     a partner API token (shown once, stored as a hash)
     praja reports token --list [--agency SLUG]         the tokens (never the secrets)
     praja reports token --revoke ID                    withdraw a token (answers 401 from then on)
+    praja reports import FILE.csv|FILE.xlsx [--receipts OUT.csv]   reports in bulk, validated, all or nothing
 
 Each sub-command is one pair of functions (`_<name>_arguments`, `_<name>`) registered in SUBCOMMANDS, so
 the parts of the app (API tokens, bulk import, ...) each keep their own.
@@ -65,10 +66,53 @@ def _token(cmd: BaseCommand, options: dict[str, Any]) -> None:
     cmd.stdout.write(token)
 
 
+# --- import (bulk reports from CSV/XLSX) ----------------------------------------------------------------
+
+
+def _import_arguments(parser: CommandParser) -> None:
+    from pathlib import Path
+
+    parser.add_argument("file", type=Path, help="CSV or XLSX: kategori, uraian, kode_tps/kode_wilayah, ...")
+    parser.add_argument("--receipts", type=Path, default=None,
+                        help="write row, receipt and PIN of each stored report to this CSV (PINs shown once)")
+
+
+def _import(cmd: BaseCommand, options: dict[str, Any]) -> None:
+    import csv
+
+    from praja.progress import PhaseBar
+    from praja.reports.importers import import_reports
+
+    path = options["file"]
+    if not path.is_file():
+        raise CommandError(f"berkas tidak ditemukan / file not found: {path}")
+    bar = PhaseBar()
+    with audit.acting_as(audit.system_actor("reports import")):
+        result = import_reports(path, progress=bar)
+    bar.close()
+    if not result.ok:
+        for problem in result.problems:
+            cmd.stderr.write(str(problem))
+        raise CommandError(
+            f"{result.file}: {len(result.problems)} masalah, tidak ada yang disimpan / "
+            f"{len(result.problems)} problems, nothing stored"
+        )
+    if options.get("receipts"):
+        with open(options["receipts"], "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["baris", "kode_tanda_terima", "pin"])
+            writer.writerows(result.receipts)
+    cmd.stdout.write(
+        f"{result.file}: {result.rows} baris, {result.created} laporan baru, {result.repeated} sudah ada / "
+        f"{result.rows} rows, {result.created} new reports, {result.repeated} already stored"
+    )
+
+
 # --- registry -----------------------------------------------------------------------------------------
 
 SUBCOMMANDS: dict[str, tuple[str, Callable[[CommandParser], None], Callable[[BaseCommand, dict[str, Any]], None]]] = {
     "token": ("partner API tokens for POST /api/v1/reports", _token_arguments, _token),
+    "import": ("reports in bulk from CSV/XLSX, validated, all or nothing", _import_arguments, _import),
 }
 
 
