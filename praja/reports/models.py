@@ -206,7 +206,9 @@ class TimelineEntry(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(max_length=160, blank=True)  # "pelapor", "sistem", a partner, a gateway
     channel = models.CharField(max_length=16, blank=True)  # web, api, sms, whatsapp, cli, ...
     from_status = models.CharField(max_length=16, blank=True)
@@ -219,10 +221,13 @@ class TimelineEntry(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.at:%Y-%m-%d %H:%M} {self.kind}"
+
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("timeline entries are never changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("timeline entries are never deleted")
@@ -242,6 +247,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.size} B)"
 
     @property
     def region_code(self) -> str:
@@ -267,6 +275,9 @@ class ReportLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "other"], name="report_link_once")]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} ~ {self.other_id} ({self.kind})"
+
     @property
     def region_code(self) -> str:
         return self.report.region_code
@@ -286,6 +297,9 @@ class IdentityRequest(models.Model):
     approved = models.BooleanField(null=True)
     decision_note = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.requested_at:%Y-%m-%d %H:%M} {self.approved}"
+
     @property
     def region_code(self) -> str:
         return self.report.region_code
@@ -299,6 +313,9 @@ class PartnerToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def region_code(self) -> str:
