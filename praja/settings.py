@@ -260,6 +260,12 @@ PRAJA_REPORTS = {
     "WEBHOOK_TOKEN": os.environ.get("PRAJA_REPORTS_WEBHOOK_TOKEN", ""),
     "TWILIO_AUTH_TOKEN": os.environ.get("PRAJA_TWILIO_AUTH_TOKEN", ""),
     "TWILIO_WEBHOOK_URL_BASE": os.environ.get("PRAJA_TWILIO_WEBHOOK_URL_BASE", ""),
+    # Handling (praja/reports/handling.py): a verified report of these categories at a TPS or desa becomes an
+    # incident of the risk index, weighted by severity (report's 1-4 -> the risk module's scale: 1 minor,
+    # 2 serious, 3 violent); the board refreshes every this many seconds.
+    "RISK_CATEGORIES": ["keamanan", "kekerasan", "politik_uang", "sara", "netralitas", "hak_pilih"],
+    "RISK_SEVERITY": {1: 0.5, 2: 1.0, 3: 2.0, 4: 3.0},
+    "BOARD_REFRESH_SECONDS": int(os.environ.get("PRAJA_REPORTS_BOARD_REFRESH_SECONDS", "20")),
 }
 # The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
 PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")
