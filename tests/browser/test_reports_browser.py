@@ -1,0 +1,78 @@
+"""Reports in a real browser on a phone-sized screen: a citizen files a report without an account, keeps the
+receipt and PIN, and follows the report from another browser by receipt; a handler verifies and refers it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, world  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True, "locale": "id-ID"}
+
+
+def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
+    live_server: Any, world: Any, browser: Any, output_dir: Path  # noqa: F811
+) -> None:
+    from praja.reports.models import Report
+
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(live_server.url + "/")  # the public finds the form from the first page
+    page.click("a.public-report")
+    page.wait_for_url("**/lapor/")
+    page.wait_for_load_state("load")
+    sizes = page.evaluate("""() => [performance.getEntriesByType('navigation')[0],
+        ...performance.getEntriesByType('resource')].map(e => [e.name, e.decodedBodySize])""")
+    weight = sum(size for _name, size in sizes)
+    (output_dir / "reports-public-form-weight.txt").write_text(f"{weight} bytes: {sizes}\n")
+    assert weight < 40_000, sizes  # the whole form: page, stylesheet and script, before compression
+    page.select_option("#id_category", "politik_uang")
+    page.check("input[name=severity][value='3']")
+    page.fill("#id_description", "Tim sukses membagikan amplop berisi uang di depan TPS pagi ini.")
+    page.select_option("#id_kecamatan", HOME_KEC)  # the script fetches the desa of the kecamatan
+    page.wait_for_selector("#id_desa option[value='%s']" % HOME_DESA, state="attached")
+    page.select_option("#id_desa", HOME_DESA)
+    page.wait_for_selector("#id_tps option[value='%s/002']" % HOME_DESA, state="attached")
+    page.select_option("#id_tps", f"{HOME_DESA}/002")
+    assert page.is_hidden("#pick-button")  # the no-JavaScript button is not needed
+    page.screenshot(path=str(output_dir / "reports-public-form.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the form is wider than the phone: {width}px"
+    page.click("#send")
+    page.wait_for_url("**/lapor/terima/")
+    code = page.inner_text("#receipt-code").strip()
+    pin = page.inner_text("#receipt-pin").strip()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code) and re.fullmatch(r"\d{6}", pin)
+    page.screenshot(path=str(output_dir / "reports-public-receipt.png"), full_page=True)
+    report = Report.objects.get(receipt=code)
+    assert report.tps_id == f"{HOME_DESA}/002" and report.severity == 3 and report.anonymous
+    page.reload()
+    assert pin not in page.content()  # shown once
+    context.close()
+
+    # another phone, with only the receipt and PIN
+    other = browser.new_context(**PHONE)
+    page = other.new_page()
+    page.set_default_timeout(20_000)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/lapor/ikuti/")
+    page.fill("#id_receipt", code.lower().replace("-", ""))
+    page.fill("#id_pin", pin)
+    page.click("button.send")
+    page.wait_for_url(f"**/lapor/ikuti/{code}/")
+    assert page.get_attribute("#report-status", "data-status") == "baru"
+    assert "Tulungrejo" in page.inner_text("main") and f"{HOME_DESA}/002" not in page.content()
+    page.screenshot(path=str(output_dir / "reports-public-follow.png"), full_page=True)
+    other.close()
+    assert errors == []
