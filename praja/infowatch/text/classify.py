@@ -44,11 +44,13 @@ class Head:
     threshold: float = 0.5
 
     def decision(self, x: sp.csr_matrix) -> FloatArray:
-        return np.asarray(x @ self.coef, dtype=np.float32).ravel() + np.float32(self.intercept)
+        out: FloatArray = np.asarray(x @ self.coef, dtype=np.float32).ravel() + np.float32(self.intercept)
+        return out
 
     def score(self, decision: FloatArray) -> FloatArray:
         z = np.clip(self.platt_a * decision + self.platt_c, -30.0, 30.0)
-        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        out: FloatArray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return out
 
     def meta(self) -> dict[str, Any]:
         return {

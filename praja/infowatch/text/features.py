@@ -9,7 +9,7 @@ file holds only strings and float32 arrays. `FeatureSet` stacks blocks side by s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +113,7 @@ class FeatureSet:
     def size(self) -> int:
         return sum(block.size for block in self.blocks)
 
-    def transform(self, forms: dict[str, Sequence[str]]) -> sp.csr_matrix:
+    def transform(self, forms: Mapping[str, Sequence[str]]) -> sp.csr_matrix:
         parts = [block.transform(forms[block.source]) for block in self.blocks]
         return sp.csr_matrix(sp.hstack(parts, format="csr"), dtype=np.float32)
 

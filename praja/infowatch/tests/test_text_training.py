@@ -1,0 +1,85 @@
+"""Training and evaluation of the classifiers, on small slices of the shared data (no database)."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from praja.infowatch.text import classify, cls_election, training
+
+DATA = Path(settings.SHARED_DATA_DIR)
+pytestmark = pytest.mark.skipif(not (DATA / "hatespeech-id").exists(), reason="shared data missing")
+
+
+def _head(path: Path, lines: int, encoding: str) -> str:
+    with open(path, encoding=encoding, newline="") as handle:
+        text = handle.read()
+    # cut at a record boundary of these files: a label digit followed by a newline
+    out, count = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append(line)
+        if line.rstrip("\r\n").endswith(("0", "1", "Valid", "Hoax", "valid", "hoax", "tagging", "HS_Strong")):
+            count += 1
+            if count >= lines:
+                break
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory):
+    """First 250 tweets, 100 articles cut to 400 characters (2 topics), some 60 fact-checks, in the same layout."""
+    root = tmp_path_factory.mktemp("data")
+    (root / "hatespeech-id").mkdir()
+    (root / "hoax-news-id").mkdir()
+    (root / "factcheck-turnbackhoax-2024").mkdir()
+    hate = DATA / "hatespeech-id"
+    (root / "hatespeech-id" / "re_dataset.csv").write_text(_head(hate / "re_dataset.csv", 251, "latin-1"), "latin-1")
+    shutil.copy(hate / "new_kamusalay.csv", root / "hatespeech-id")
+    news = DATA / "hoax-news-id"
+    with open(news / "news_600_labelled.csv", encoding="latin-1", newline="") as handle:
+        articles = list(csv.reader(handle, delimiter=";"))[:101]
+    with open(root / "hoax-news-id" / "news_600_labelled.csv", "w", encoding="latin-1", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows([row[0][:400], row[1]] for row in articles)
+    shutil.copy(news / "news_600_labelling_process.xlsx", root / "hoax-news-id")
+    for name in ("politics_hoax_text.csv", "scam_hoax_text.csv"):
+        src = DATA / "factcheck-turnbackhoax-2024" / name
+        lines = src.read_text("utf-8", errors="replace").splitlines(keepends=True)
+        (root / "factcheck-turnbackhoax-2024" / name).write_text("".join(lines[:80]), "utf-8")
+    return root
+
+
+def test_hoax_articles_carry_the_topic_of_their_sheet():
+    texts, labels, topics = training.load_hoax_news(DATA)
+    assert len(texts) == 600 and int(labels.sum()) == 228
+    assert len(set(topics)) == 12
+    assert "lele" in topics[0] and "lele" in texts[0].lower()
+    assert "Facebook" in topics[500] and "facebook" in texts[500].lower()
+
+
+def test_weak_election_labels_come_from_the_lexicon_and_hide_it():
+    assert cls_election.weak_label("ayo ke tps besok", cls_election.ELECTION_TERMS) == 1
+    assert cls_election.weak_label("jokowi makan bakso", cls_election.ELECTION_TERMS) is None
+    assert cls_election.weak_label("resep sambal enak", cls_election.ELECTION_TERMS) == 0
+    assert cls_election.mask_terms("ayo ke tps besok coblos", cls_election.ELECTION_TERMS) == "ayo ke besok"
+
+
+def test_train_builds_a_model_file_that_scores_every_label(small_data, tmp_path):
+    seen = []
+    result = training.train(small_data, tmp_path, progress=lambda phase, done, total: seen.append(done))
+    path = Path(result["file"])
+    assert path.exists() and result["bytes"] < 8_000_000 and seen[-1] == seen[-1] > 0
+    model = classify.Classifier.load(path)
+    assert set(model.predict(["tes"])[0]) == set(classify.LABELS)
+    assert model.meta["licence"].startswith("CC BY-NC-SA")
+
+
+def test_evaluate_reports_the_table_and_says_what_cannot_be_measured(small_data):
+    result = training.evaluate(small_data)
+    for key in ("hate_speech_macro_f1_5fold", "abusive_macro_f1_5fold", "hoax_macro_f1_by_topic"):
+        assert 0.0 <= result[key] <= 1.0
+    assert len(result["hoax"]["per_topic"]) == 2
+    assert result["cross_domain"]["hate_speech_other_election"]["status"] == "not measurable"
+    assert result["cross_domain"]["hoax_headlines_later_year"]["status"] == "partial"
+    assert "roc_auc" in result["election"]["turnbackhoax_proxy"]
