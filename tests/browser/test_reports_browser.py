@@ -76,3 +76,51 @@ def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
     page.screenshot(path=str(output_dir / "reports-public-follow.png"), full_page=True)
     other.close()
     assert errors == []
+
+
+def test_an_officer_report_made_without_signal_is_sent_once_when_it_returns(
+    live_server: Any, world: Any, browser: Any, output_dir: Path, monkeypatch: Any  # noqa: F811
+) -> None:
+    from praja.accounts import access, middleware
+    from praja.reports.models import Report
+
+    user = world.people["officer"].user
+    user.set_password("petugas-uji-2024")
+    user.save()
+    if "reports.submit" not in access.capabilities_for(user):  # before the handling roles landed
+        real = middleware.capabilities_for
+        monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/akun/masuk/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "petugas-uji-2024")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/laporan/petugas/")
+    page.wait_for_selector("#picker:not([hidden])")
+    context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    page.select_option("#of_category", "logistik")
+    page.fill("#of_description", "Kotak suara TPS 2 datang tanpa segel.")
+    page.select_option("#of_kec", HOME_KEC)
+    page.select_option("#of_desa", HOME_DESA)
+    page.select_option("#of_tps", f"{HOME_DESA}/002")
+    page.click("#of_send")
+    page.wait_for_selector("#queue li[data-state=pending]")
+    assert page.inner_text("#queue-count") == "1" and Report.objects.count() == 0
+    page.screenshot(path=str(output_dir / "reports-officer-offline.png"), full_page=True)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#sent li .rc")
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # another signal change sends nothing again
+    page.wait_for_timeout(300)
+    report = Report.objects.get()
+    assert page.inner_text("#sent li .rc") == report.receipt and page.is_hidden("#queue-box")
+    assert report.tps_id == f"{HOME_DESA}/002" and report.channel == "web_petugas"
+    page.screenshot(path=str(output_dir / "reports-officer-sent.png"), full_page=True)
+    context.close()
+    assert errors == []
