@@ -41,9 +41,9 @@ def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
     page.check("input[name=severity][value='3']")
     page.fill("#id_description", "Tim sukses membagikan amplop berisi uang di depan TPS pagi ini.")
     page.select_option("#id_kecamatan", HOME_KEC)  # the script fetches the desa of the kecamatan
-    page.wait_for_selector("#id_desa option[value='%s']" % HOME_DESA, state="attached")
+    page.wait_for_selector(f"#id_desa option[value='{HOME_DESA}']", state="attached")
     page.select_option("#id_desa", HOME_DESA)
-    page.wait_for_selector("#id_tps option[value='%s/002']" % HOME_DESA, state="attached")
+    page.wait_for_selector(f"#id_tps option[value='{HOME_DESA}/002']", state="attached")
     page.select_option("#id_tps", f"{HOME_DESA}/002")
     assert page.is_hidden("#pick-button")  # the no-JavaScript button is not needed
     page.screenshot(path=str(output_dir / "reports-public-form.png"), full_page=True)

@@ -102,9 +102,9 @@ def test_the_officer_form_escapes_what_was_typed(world: Any, monkeypatch: Any) -
 def test_the_handler_pages_escape_every_text_field(world: Any) -> None:  # noqa: F811
     """HANDLE's pages (report detail, board), when they are there: the same report, every field escaped."""
     answer = evil_report()
-    client = client_for(world.superuser)
+    client = client_for(world.people["polres_ops"].user, second_factor=False)
     pages = []
-    for name, args in (("reports:detail", [answer.report.pk]), ("reports:board", []), ("reports:list", [])):
+    for name, args in (("reports:detail", [answer.receipt]), ("reports:index", []), ("reports:overdue", [])):
         try:
             pages.append(reverse(name, args=args))
         except NoReverseMatch:
@@ -114,3 +114,6 @@ def test_the_handler_pages_escape_every_text_field(world: Any) -> None:  # noqa:
         assert response.status_code == 200, url
         body = response.content.decode()
         assert not re.search(r"<script>alert|<img src=x", body), url
+    assert pages, "the handler pages are not there"
+    detail = client.get(pages[0]).content.decode()
+    assert "description &lt;script&gt;" in detail and "subject_text &lt;script&gt;" in detail
