@@ -270,3 +270,27 @@ PRAJA_REPORTS = {
 # The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
 PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")
 PRAJA_REPORTS_SEAL_KEY_FILE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_FILE", "")
+
+# The situation picture (praja/situation): the kondusif index (praja/situation/kondusif.py, docs/kondusif-index.md),
+# the dashboard and the daily lapsit.
+PRAJA_SITUATION = {
+    # Weights of the index's parts (renormalised over the parts that have data).
+    "KONDUSIF_WEIGHTS": {"kerawanan": 0.35, "laporan": 0.30, "hoaks": 0.15, "pos": 0.20},
+    # Weighted open reports per TPS at which the reports part is full (0.1: ten per 100 TPS).
+    "KONDUSIF_REPORTS_SATURATION_PER_TPS": 0.1,
+    # A severe open report (severity >= SEVERE_MIN) counts 1 + this.
+    "KONDUSIF_SEVERE_FACTOR": 2.0,
+    # Growing hoax narratives naming a kecamatan at which the hoax part is full.
+    "KONDUSIF_HOAX_SATURATION": 3,
+    # Index below these: waspada, siaga (else kondusif).
+    "KONDUSIF_THRESHOLDS": {"waspada": 70, "siaga": 45},
+    # Report severity from which a report is severe (reports.Severity: 3 tinggi, 4 kritis).
+    "SEVERE_MIN": 3,
+    # A narrative is growing when its growth (last window / the one before) is at least this and it was seen
+    # within HOAX_RECENT_HOURS.
+    "HOAX_GROWTH_MIN": 1.5,
+    "HOAX_RECENT_HOURS": 72,
+    # Days in the dashboard's trend charts; seconds between the dashboard's polls for new events.
+    "TREND_DAYS": 14,
+    "POLL_SECONDS": int(os.environ.get("PRAJA_SITUATION_POLL_SECONDS", "30")),
+}

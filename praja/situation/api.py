@@ -31,6 +31,15 @@ class TPSPoints(Schema):
 def _scope(request: HttpRequest) -> Any:
     if VIEW_TERRITORY not in request.capabilities:  # type: ignore[attr-defined]
         raise HttpError(403, "territory.view required")
+    # ?wilayah=CODE (the dashboard's drill-down): only the part of the scope inside that region.
+    wanted = request.GET.get("wilayah", "").strip()
+    if wanted:
+        from praja.situation.sources import Viewer, area_scope
+
+        area = area_scope(Viewer.of(request), wanted)
+        if area is None:
+            raise HttpError(404, "region outside scope")
+        return mapdata.map_scope(area, None)
     return mapdata.map_scope(request.scope, active_code(request))  # type: ignore[attr-defined]
 
 

@@ -151,10 +151,22 @@
           }));
           all.extend([c[1], c[0]]);
         } else {
+          // The dashboard shades each kecamatan (cfg.shading: code -> {color, label}) and opens it on click.
+          var shade = cfg.shading ? cfg.shading[p.code] : null;
           var fill = L.geoJSON(f, {
-            renderer: outlineRenderer, interactive: false,
-            style: { stroke: false, fill: true, fillColor: "#fffdf7", fillOpacity: cfg.tileUrl ? 0.08 : 1 },
+            renderer: outlineRenderer, interactive: !!shade,
+            style: shade
+              ? { stroke: false, fill: true, fillColor: shade.color, fillOpacity: 0.78 }
+              : { stroke: false, fill: true, fillColor: "#fffdf7", fillOpacity: cfg.tileUrl ? 0.08 : 1 },
           });
+          if (shade) {
+            fill.bindTooltip(esc(p.name) + (shade.label ? ": " + esc(shade.label) : ""), { sticky: true });
+            if (cfg.drillUrl) {
+              fill.on("click", (function (code) {
+                return function () { window.location.href = cfg.drillUrl.replace("{code}", encodeURIComponent(code)); };
+              })(p.code));
+            }
+          }
           var outline = L.geoJSON(f, {
             renderer: outlineRenderer, interactive: false,
             style: {
@@ -343,7 +355,7 @@
   progress(T.loadingBoundaries);
   var boundaries = fetchJson(cfg.boundariesUrl).then(drawBoundaries);
   // TPS after the outlines are drawn (so the first fit is the region's), fetched in parallel.
-  var tps = fetchJson(cfg.tpsUrl);
+  var tps = cfg.tpsUrl ? fetchJson(cfg.tpsUrl) : Promise.resolve({ rows: [], desa: {}, kecamatan: {}, unlocated: 0 });
   Promise.all([boundaries, tps]).then(function (results) { drawTps(results[1]); }).catch(function (err) {
     if (window.console) console.error(err);
     failed();

@@ -1,0 +1,187 @@
+"""The situation picture of one region at one moment: what the dashboard shows and the lapsit prints.
+
+`picture()` gathers it from the adapters (sources.py) and scores each kecamatan with the kondusif core.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from praja.situation import kondusif as K
+from praja.situation import sources as S
+from praja.territory.models import TPS, Region
+from praja.territory.regions import level_of
+from praja.territory.scope import Scope
+
+
+def config() -> K.Config:
+    return K.config_from(_settings_dict())
+
+
+def _settings_dict() -> dict[str, Any]:
+    from django.conf import settings
+
+    return dict(getattr(settings, "PRAJA_SITUATION", {}) or {})
+
+
+@dataclass
+class Row:
+    """One line of the drill-down table (a kecamatan, desa or TPS)."""
+
+    code: str
+    name: str
+    tps: int = 0
+    rawan: int = 0
+    scored: int = 0
+    open_reports: int = 0
+    severe: int = 0
+    klass: str = ""  # TPS rows: the risk class
+    result: K.Result | None = None  # kecamatan rows: the kondusif index
+    url: str = ""
+
+
+@dataclass
+class Picture:
+    region: Region
+    area: Scope
+    at: datetime.datetime
+    day: datetime.date
+    level: int
+    kecamatan: list[K.Result] = field(default_factory=list)
+    overall: K.Result | None = None
+    rows: list[Row] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    previous: dict[str, int] = field(default_factory=dict)
+    narratives: list[Any] = field(default_factory=list)
+    deployment: S.Deployment = field(default_factory=S.Deployment)
+    sees_reports: bool = False
+    sees_deployment: bool = False
+
+
+def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime) -> Picture:
+    cfg = config()
+    level = region.level or level_of(region.code)
+    day = timezone.localtime(at).date()
+    pic = Picture(region=region, area=area, at=at, day=day, level=level,
+                  sees_reports=viewer.sees_reports, sees_deployment=viewer.sees_deployment)
+
+    # Per kecamatan: the index.
+    kecs = S.kecamatan_in(area, region.code)
+    kec_area = area if level <= 3 else Scope.of([S.kecamatan_of(region.code)]) if viewer.scope.covers(
+        S.kecamatan_of(region.code)) else area
+    vuln = S.vulnerability_by(kec_area, 3)
+    reports = S.reports_by(viewer, kec_area, at, 3)
+    pic.narratives = S.growing_narratives(viewer, area, at)
+    hoax = S.narratives_by_kecamatan(S.growing_narratives(viewer, kec_area, at) if kec_area is not area
+                                     else pic.narratives)
+    plan = S.current_plan(viewer, region.code)
+    posts = S.posts_by_kecamatan(viewer, kec_area, plan)
+    inputs = []
+    for code, name in kecs:
+        v = vuln.get(code)
+        n_open, n_severe = reports.get(code, (0, 0))
+        n_posts, n_unc = posts.get(code, (0, 0))
+        inputs.append(K.Inputs(
+            code=code, name=name, tps=v.tps if v else 0, scored_tps=v.scored if v else 0, rawan_tps=v.rawan if v else 0,
+            open_reports=n_open, severe_open_reports=n_severe, reports_known=viewer.sees_reports,
+            growing_narratives=hoax.get(code, 0), hoax_known=viewer.sees_infowatch,
+            posts=n_posts, uncovered_posts=n_unc,
+        ))
+    pic.kecamatan = K.score_all(inputs, cfg)
+    pic.overall = K.overall(pic.kecamatan, cfg) if len(pic.kecamatan) != 1 else pic.kecamatan[0]
+
+    # The drill-down rows: kecamatan of a regency, desa of a kecamatan, TPS of a desa.
+    children = S.children(region.code, area)
+    if level <= 2:
+        by_code = {r.code: r for r in pic.kecamatan}
+        for code, name in children:
+            res = by_code.get(code)
+            v = vuln.get(code)
+            o, s = reports.get(code, (0, 0))
+            pic.rows.append(Row(code, name, v.tps if v else 0, v.rawan if v else 0, v.scored if v else 0, o, s,
+                                result=res))
+    elif level == 3:
+        dv = S.vulnerability_by(area, 4)
+        dr = S.reports_by(viewer, area, at, 4)
+        for code, name in children:
+            v = dv.get(code)
+            o, s = dr.get(code, (0, 0))
+            pic.rows.append(Row(code, name, v.tps if v else 0, v.rawan if v else 0, v.scored if v else 0, o, s))
+    else:
+        classes = S.tps_classes_in(area)
+        tr = S.reports_by(viewer, area, at, 5)
+        for code, name in children:
+            o, s = tr.get(code, (0, 0))
+            k = classes.get(code, "")
+            pic.rows.append(Row(code, name, 1, int(k in ("rawan", "sangat_rawan")), int(bool(k)), o, s, klass=k))
+
+    # Counts and the day before, for the trend arrows.
+    pic.totals = totals(viewer, area, at)
+    pic.previous = totals(viewer, area, at - datetime.timedelta(days=1), light=True)
+    pic.totals["narratives"] = len(pic.narratives)
+    pic.deployment = S.deployment_summary(viewer, area, plan)
+    return pic
+
+
+def totals(viewer: S.Viewer, area: Scope, at: datetime.datetime, light: bool = False) -> dict[str, int]:
+    out: dict[str, int] = {}
+    since = at - datetime.timedelta(hours=24)
+    if viewer.sees_reports:
+        qs = S.visible_reports(viewer, area)
+        agg = qs.filter(received_at__gt=since, received_at__lte=at).aggregate(
+            n=Count("pk"), severe=Count("pk", filter=Q(severity__gte=S.severe_min())))
+        out["reports_24h"] = agg["n"] or 0
+        out["severe_24h"] = agg["severe"] or 0
+        if not light:
+            o = S.open_reports(viewer, area, at).aggregate(
+                n=Count("pk"), severe=Count("pk", filter=Q(severity__gte=S.severe_min())),
+                overdue=Count("pk", filter=Q(due_at__lt=at)))
+            out["open"] = o["n"] or 0
+            out["open_severe"] = o["severe"] or 0
+            out["overdue"] = o["overdue"] or 0
+    if not light:
+        out["tps"] = TPS.objects.filter(area.q("code")).count()
+    return out
+
+
+# --- voting day -----------------------------------------------------------------------------------------
+
+
+def voting_day() -> datetime.date | None:
+    """The voting day of the newest election loaded (its stage named 'Pemungutan suara')."""
+    from praja.coordination.models import Election
+
+    election = Election.objects.first()
+    if election is None:
+        return None
+    stage = election.stages.filter(name__istartswith="pemungutan").order_by("start").first()
+    return stage.start if stage else None
+
+
+@dataclass
+class VotingDay:
+    day: datetime.date
+    is_today: bool
+    posts: int
+    manned: int
+    per_hour: list[int]
+    severe_tps: list[dict[str, Any]]
+
+
+def voting_panel(viewer: S.Viewer, area: Scope, pic: Picture, day: datetime.date | None) -> VotingDay | None:
+    if day is None:
+        return None
+    severe: list[dict[str, Any]] = []
+    if viewer.sees_reports:
+        rows = (
+            S.open_reports(viewer, area, pic.at).filter(severity__gte=S.severe_min(), tps__isnull=False)
+            .order_by().values("tps_id").annotate(n=Count("pk")).order_by("-n", "tps_id")[:30]
+        )
+        severe = [{"code": r["tps_id"], "n": r["n"]} for r in rows]
+    return VotingDay(day=day, is_today=pic.day == day, posts=pic.deployment.posts, manned=pic.deployment.covered,
+                     per_hour=S.reports_per_hour(viewer, area, day), severe_tps=severe)

@@ -1,0 +1,139 @@
+"""The situation dashboard: the kondusif index per kecamatan from risk, reports, hoax narratives and the
+plan's posts, within the person's scope; drill-down; the 24-hour events polled by htmx; voting day."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from praja.accounts import audit
+from praja.situation.tests.conftest import World
+
+SYSTEM = audit.Actor(None, "system:test", "", "cli")
+
+
+def make_report(tps: str | None, region: str, severity: int = 2, status: str = "baru", title: str = "Laporan",
+                hours_ago: float = 1.0, category: str = "keamanan") -> Any:
+    from praja.reports.models import Report
+
+    n = Report.objects.count() + 1
+    with audit.acting_as(SYSTEM):
+        return Report.objects.create(
+            receipt=f"R{n:06d}", channel="staf", category=category, severity=severity, title=title,
+            description="uraian", received_at=timezone.now() - datetime.timedelta(hours=hours_ago),
+            region_id=region, tps_id=tps, status=status,
+        )
+
+
+def score_tps(world: World, klass: dict[str, str]) -> None:
+    from praja.risk.models import TPSScore
+
+    with audit.acting_as(SYSTEM):
+        for code, k in klass.items():
+            TPSScore.objects.create(tps=world.tps[code], score=80 if "rawan" in k else 10, klass=k, score_klass=k,
+                                    assessed_share=1.0, computed_at=timezone.now())
+
+
+def narrative(places: list[str], growth: float = 3.0, title: str = "Hoaks surat suara tercoblos") -> Any:
+    from praja.infowatch.models import Narrative
+
+    now = timezone.now()
+    with audit.acting_as(SYSTEM):
+        return Narrative.objects.create(key=title[:60], title=title, first_seen=now - datetime.timedelta(hours=30),
+                                        last_seen=now, volume=40, growth=growth, places=places)
+
+
+@pytest.fixture
+def busy(world: World) -> World:
+    score_tps(world, {"35.07.01.2001/001": "sangat_rawan", "35.07.01.2001/002": "rawan",
+                      "35.07.01.2002/001": "aman", "35.07.02.2001/001": "aman", "35.07.02.2001/002": "aman"})
+    make_report("35.07.01.2001/001", "35.07.01.2001", severity=4, title="Bentrok massa di TPS 1")
+    make_report(None, "35.07.01.2002", severity=2, title="Baliho dirusak")
+    make_report(None, "35.07.01.2002", severity=2, status="ditutup", title="Sudah selesai")
+    make_report(None, "35.73.01.1001", severity=4, title="Kota: tidak boleh terlihat")
+    narrative(["35.07.01"])
+    return world
+
+
+def test_the_commander_sees_each_kecamatan_with_its_index_and_parts(busy: World, polres_ops: Client) -> None:
+    r = polres_ops.get("/situasi/?wilayah=35.07")
+    assert r.status_code == 200
+    body = r.content.decode()
+    rows = {x["row"].code: x for x in r.context["rows"]}
+    assert set(rows) == {"35.07.01", "35.07.02"}
+    dono, kali = rows["35.07.01"]["k"], rows["35.07.02"]["k"]
+    # Donomulyo: 2 of 3 scored TPS rawan, two open reports (one severe), a growing narrative: worse than Kalipare.
+    assert dono["index"] < kali["index"]
+    parts = {p["key"]: p for p in dono["parts"]}
+    assert parts["kerawanan"]["pressure"] == 67
+    assert parts["laporan"]["detail"]["open"] == 2 and parts["laporan"]["detail"]["severe"] == 1
+    assert parts["hoaks"]["detail"]["growing"] == 1
+    assert parts["pos"]["pressure"] is None  # no plan yet: left out
+    assert "Bentrok massa di TPS 1" in body  # in the last 24 hours
+    assert "Kota: tidak boleh terlihat" not in body
+    assert 'id="map-config"' in body and '"shading"' in body
+    assert "<svg" in body  # charts drawn on the server
+
+
+def test_drill_down_to_desa_and_tps(busy: World, polres_ops: Client) -> None:
+    r = polres_ops.get("/situasi/?wilayah=35.07.01")
+    assert [x["row"].code for x in r.context["rows"]] == ["35.07.01.2001", "35.07.01.2002"]
+    desa = r.context["rows"][0]["row"]
+    assert (desa.tps, desa.rawan, desa.open_reports, desa.severe) == (3, 2, 1, 1)
+    r = polres_ops.get("/situasi/?wilayah=35.07.01.2001")
+    tps = {x["row"].code: x["row"] for x in r.context["rows"]}
+    assert tps["35.07.01.2001/001"].klass == "sangat_rawan"
+    assert tps["35.07.01.2001/001"].severe == 1
+
+
+def test_a_polsek_sees_only_its_kecamatan_and_other_regions_answer_404(busy: World, polsek: Client) -> None:
+    r = polsek.get("/situasi/")
+    assert r.status_code == 200
+    assert r.context["region"].code == "35.07.01"
+    assert polsek.get("/situasi/?wilayah=35.07.02").status_code == 404
+    assert polsek.get("/situasi/?wilayah=35.73").status_code == 404
+    # The regency page shows only the part of it the Polsek covers.
+    r = polsek.get("/situasi/?wilayah=35.07")
+    assert [x["row"].code for x in r.context["rows"]] == ["35.07.01"]
+
+
+def test_new_events_arrive_through_the_polled_fragment(busy: World, polres_ops: Client) -> None:
+    r = polres_ops.get("/situasi/peristiwa/?wilayah=35.07")
+    assert r.status_code == 200
+    assert "Baliho dirusak" in r.content.decode()
+    make_report(None, "35.07.02.2001", severity=3, title="Intimidasi pemilih", hours_ago=0)
+    body = polres_ops.get("/situasi/peristiwa/?wilayah=35.07").content.decode()
+    assert "Intimidasi pemilih" in body
+    assert 'hx-swap-oob="true"' in body  # the counts come along
+
+
+def test_the_voting_day_panel_shows_reports_per_hour_and_severe_tps(busy: World, polres_ops: Client) -> None:
+    from praja.coordination.models import Election, Stage
+
+    with audit.acting_as(SYSTEM):
+        e = Election.objects.create(slug="uji", name="Uji")
+        Stage.objects.create(election=e, order=1, name="Pemungutan suara", start=timezone.localdate(),
+                             end=timezone.localdate())
+    r = polres_ops.get("/situasi/?wilayah=35.07")
+    v = r.context["voting"]
+    assert v is not None and v.is_today
+    assert [t["code"] for t in v.severe_tps] == ["35.07.01.2001/001"]
+    assert sum(v.per_hour) >= 2
+    assert 'id="voting-day"' in r.content.decode()
+
+
+def test_a_viewer_without_reports_access_gets_the_index_without_the_reports_part(busy: World,
+                                                                                national: Client) -> None:
+    # pemda_staff has reports.view; a camat does not.
+    from praja.situation.tests.conftest import client_for, person
+
+    camat = client_for(person("camat", busy.agencies["polsek-donomulyo"], [("camat", "35.07.01")]))
+    r = camat.get("/situasi/")
+    assert r.status_code == 200
+    parts = {p["key"]: p for p in r.context["overall"]["parts"]}
+    assert parts["laporan"]["pressure"] is None
+    assert "Bentrok massa" not in r.content.decode()
