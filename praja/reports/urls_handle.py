@@ -1,5 +1,18 @@
-"""See praja/reports/urls.py."""
+"""Handler pages (see praja/reports/urls.py and views_handle.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from praja.reports import views_handle as v
+
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("terlambat/", v.overdue, name="overdue"),
+    path("identitas/", v.identity_queue, name="identity_queue"),
+    path("identitas/<int:pk>/putus/", v.identity_decide, name="identity_decide"),
+    path("r/<str:receipt>/", v.detail, name="detail"),
+    path("r/<str:receipt>/aksi/<slug:name>/", v.action, name="action"),
+    path("r/<str:receipt>/lokasi/", v.reveal_point, name="reveal_point"),
+    path("r/<str:receipt>/lampiran/<int:pk>/", v.attachment, name="attachment"),
+    path("r/<str:receipt>/identitas/minta/", v.identity_request, name="identity_request"),
+    path("r/<str:receipt>/identitas/lihat/", v.identity_view, name="identity_view"),
+]

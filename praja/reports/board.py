@@ -1,0 +1,197 @@
+"""The handler's board: my queue, due soon, overdue, new; per kecamatan, per path; the filters a command
+post uses on voting day. Every query starts from visibility.reports (region, agency, neutrality)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from praja.accounts import roles as R
+from praja.accounts.access import person_of
+from praja.reports import legal, routing, visibility
+from praja.reports.models import Category, Channel, LegalPath, Report, Severity, Status
+from praja.territory.models import Region
+
+# Reports still being worked on (an outcome waits to be closed).
+WORKING = (Status.NEW, Status.VERIFIED, Status.ASSIGNED, Status.REFERRED, Status.OUTCOME)
+VIEWS = {
+    "antrian": _("Antrian saya"),
+    "baru": _("Baru (belum diverifikasi)"),
+    "segera": _("Segera jatuh tempo"),
+    "terlambat": _("Terlambat"),
+    "aktif": _("Semua yang masih ditangani"),
+    "semua": _("Semua"),
+}
+WHEN = {
+    "1jam": (_("1 jam terakhir"), datetime.timedelta(hours=1)),
+    "hari_ini": (_("Hari ini"), None),
+    "24jam": (_("24 jam terakhir"), datetime.timedelta(hours=24)),
+}
+PAGE = 100
+KEC_LEN = len("35.07.01")
+
+
+@dataclass
+class Filters:
+    view: str = "aktif"
+    status: str = ""
+    category: str = ""
+    severity: int = 0
+    kecamatan: str = ""
+    path: str = ""
+    channel: str = ""
+    when: str = ""
+    neutrality: bool = False
+    q: str = ""
+    since: int = 0  # the newest report id when the page was opened (newer ones are highlighted)
+
+    def query(self, **override: Any) -> str:
+        from urllib.parse import urlencode
+
+        values = {
+            "tampilan": self.view, "status": self.status, "kategori": self.category,
+            "tingkat": self.severity or "", "kecamatan": self.kecamatan, "jalur": self.path,
+            "saluran": self.channel, "waktu": self.when, "netralitas": "1" if self.neutrality else "",
+            "q": self.q, "sejak": self.since or "",
+        }
+        values.update(override)
+        return urlencode({k: v for k, v in values.items() if v not in ("", None, 0)})
+
+
+def parse(get: Any, can_handle: bool) -> Filters:
+    f = Filters(view="antrian" if can_handle else "aktif")
+    view = str(get.get("tampilan", ""))
+    if view in VIEWS:
+        f.view = view
+    f.status = str(get.get("status", "")) if get.get("status") in Status.values else ""
+    f.category = str(get.get("kategori", "")) if get.get("kategori") in Category.values else ""
+    try:
+        f.severity = int(get.get("tingkat") or 0) if int(get.get("tingkat") or 0) in Severity.values else 0
+    except ValueError:
+        f.severity = 0
+    kec = str(get.get("kecamatan", ""))[:KEC_LEN]
+    f.kecamatan = kec if len(kec) == KEC_LEN and kec.replace(".", "").isdigit() else ""
+    f.path = str(get.get("jalur", "")) if get.get("jalur") in LegalPath.values else ""
+    f.channel = str(get.get("saluran", "")) if get.get("saluran") in Channel.values else ""
+    f.when = str(get.get("waktu", "")) if get.get("waktu") in WHEN else ""
+    f.neutrality = get.get("netralitas") == "1"
+    f.q = str(get.get("q", "")).strip()[:60]
+    try:
+        f.since = max(0, int(get.get("sejak") or 0))
+    except ValueError:
+        f.since = 0
+    return f
+
+
+def visible(request: Any) -> QuerySet[Report]:
+    return visibility.reports(Report.objects.all(), request)
+
+
+def my_queue_q(request: Any) -> Q:
+    user = request.user
+    person = person_of(user)
+    agency_id = getattr(person, "agency_id", None)
+    q = Q(handler_id=user.pk)
+    if agency_id:
+        q |= Q(handler__isnull=True) & (Q(assigned_agency_id=agency_id) | Q(referred_to_id=agency_id))
+    if R.REPORTS_HANDLE in request.capabilities:
+        q |= Q(status=Status.NEW, handler__isnull=True)
+    return q & Q(status__in=WORKING)
+
+
+def apply(qs: QuerySet[Report], f: Filters, request: Any, now: datetime.datetime) -> QuerySet[Report]:
+    if f.view == "antrian":
+        qs = qs.filter(my_queue_q(request))
+    elif f.view == "baru":
+        qs = qs.filter(status=Status.NEW)
+    elif f.view == "segera":
+        qs = legal.due_soon(qs, now)
+    elif f.view == "terlambat":
+        qs = legal.overdue(qs, now)
+    elif f.view == "aktif":
+        qs = qs.filter(status__in=WORKING)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.severity:
+        qs = qs.filter(severity__gte=f.severity)
+    if f.kecamatan:
+        qs = qs.filter(Q(region__code=f.kecamatan) | Q(region__code__startswith=f.kecamatan + "."))
+    if f.path:
+        qs = qs.filter(legal_path=f.path)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.when:
+        delta = WHEN[f.when][1]
+        if delta is None:
+            start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        else:
+            start = now - delta
+        qs = qs.filter(received_at__gte=start)
+    if f.neutrality:
+        qs = qs.filter(subject_kind__in=sorted(routing.PROTECTED_SUBJECTS))
+    if f.q:
+        qs = qs.filter(Q(receipt__icontains=f.q) | Q(title__icontains=f.q))
+    return qs
+
+
+@dataclass
+class Row:
+    report: Report
+    time_left: str
+    overdue: bool
+    due_soon: bool
+    new: bool
+
+
+@dataclass
+class Board:
+    filters: Filters
+    rows: list[Row]
+    total: int
+    counts: dict[str, int]
+    per_kecamatan: list[tuple[str, str, int]] = field(default_factory=list)
+    per_path: list[tuple[str, str, int]] = field(default_factory=list)
+    newest: int = 0
+    new_since: int = 0
+
+
+def build(request: Any, f: Filters, now: datetime.datetime | None = None) -> Board:
+    now = now or timezone.now()
+    base = visible(request)
+    qs = apply(base, f, request, now).select_related("region", "tps", "assigned_agency", "referred_to", "handler")
+    total = qs.count()
+    rows = []
+    for r in qs.order_by("-severity", "-received_at", "-pk")[:PAGE] if f.view != "segera" and f.view != "terlambat" \
+            else qs.order_by("due_at", "-severity")[:PAGE]:
+        left = legal.time_left(r, now)
+        rows.append(Row(r, legal.humanise(left), legal.is_overdue(r, now), legal.is_due_soon(r, now),
+                        bool(f.since and r.pk > f.since)))
+    working = base.filter(status__in=WORKING)
+    counts = {
+        "antrian": base.filter(my_queue_q(request)).count(),
+        "baru": base.filter(status=Status.NEW).count(),
+        "segera": legal.due_soon(base, now).count(),
+        "terlambat": legal.overdue(base, now).count(),
+        "aktif": working.count(),
+    }
+    kec = (working.exclude(region__isnull=True).annotate(kec=Substr("region_id", 1, KEC_LEN))
+           .values("kec").annotate(n=Count("pk")).order_by("-n", "kec"))
+    kec_rows = [(row["kec"], row["n"]) for row in kec[:60]]
+    names = dict(Region.objects.filter(code__in=[c for c, _ in kec_rows]).values_list("code", "name"))
+    paths = (working.exclude(legal_path="").values("legal_path").annotate(n=Count("pk")).order_by("-n"))
+    labels = dict(LegalPath.choices)
+    newest = base.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return Board(
+        filters=f, rows=rows, total=total, counts=counts,
+        per_kecamatan=[(c, names.get(c, c), n) for c, n in kec_rows],
+        per_path=[(p["legal_path"], str(labels.get(p["legal_path"], p["legal_path"])), p["n"]) for p in paths],
+        newest=newest, new_since=base.filter(pk__gt=f.since).count() if f.since else 0,
+    )

@@ -1,0 +1,322 @@
+"""Handler pages at /laporan/: the board (live), a report's page with its timeline and the handling
+steps, the overdue list per agency, identity requests and their custodian queue.
+
+Every lookup goes through visibility.reports: a report outside one's region or about one's own unit
+answers 404. Steps need ``reports.handle``; identity needs ``protected.view`` too, and a custodian's
+approval; the custodian queue needs ``reports.custodian``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from praja.accounts import roles as R
+from praja.accounts import visibility as account_visibility
+from praja.accounts.access import capability_required, require_capability
+from praja.accounts.models import Agency
+from praja.reports import board as boardmod
+from praja.reports import duplicates, forms, handling, identity, legal, routing, visibility
+from praja.reports.models import (
+    Attachment,
+    Category,
+    Channel,
+    IdentityRequest,
+    LegalPath,
+    Report,
+    ReportLink,
+    Severity,
+    Status,
+)
+
+
+def _report(request: HttpRequest, receipt: str) -> Report:
+    qs = visibility.reports(Report.objects.all(), request).select_related(
+        "region", "tps", "subject_unit", "assigned_agency", "referred_to", "handler", "partner")
+    return get_object_or_404(qs, receipt=receipt)
+
+
+def _by(request: HttpRequest) -> handling.By:
+    return handling.by(request.user, "web")
+
+
+def _refresh_seconds() -> int:
+    return int(legal.conf().get("BOARD_REFRESH_SECONDS", 20))
+
+
+@never_cache
+@require_GET
+@capability_required(R.REPORTS_VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    can_handle = visibility.can_handle(request)
+    f = boardmod.parse(request.GET, can_handle)
+    if not f.since:
+        f.since = boardmod.visible(request).order_by("-pk").values_list("pk", flat=True).first() or 0
+    b = boardmod.build(request, f)
+    ctx = {
+        "b": b, "f": f, "views": boardmod.VIEWS, "when": {k: v[0] for k, v in boardmod.WHEN.items()},
+        "statuses": Status.choices, "categories": Category.choices, "severities": Severity.choices,
+        "paths": LegalPath.choices, "channels": Channel.choices, "refresh": _refresh_seconds(),
+        "can_handle": can_handle, "live_query": f.query(),
+        "is_custodian": R.REPORTS_CUSTODIAN in request.capabilities,  # type: ignore[attr-defined]
+    }
+    if request.headers.get("HX-Request") or request.GET.get("partial") == "1":
+        return render(request, "reports/handle/_board_live.html", ctx)
+    return render(request, "reports/handle/board.html", ctx)
+
+
+@never_cache
+@require_GET
+@capability_required(R.REPORTS_VIEW)
+def overdue(request: HttpRequest) -> HttpResponse:
+    qs = boardmod.visible(request)
+    rows = legal.overdue_by_agency(qs)
+    late = legal.overdue(qs).select_related("referred_to", "assigned_agency", "region").order_by("due_at")[:200]
+    now = timezone.now()
+    return render(request, "reports/handle/overdue.html", {
+        "rows": rows, "late": [(r, legal.humanise(legal.time_left(r, now))) for r in late]})
+
+
+def _agencies_for_assign(request: HttpRequest, report: Report) -> Any:
+    qs = account_visibility.agencies(Agency.objects.all(), request.scope)  # type: ignore[attr-defined]
+    return qs.exclude(pk__in=[a.pk for a in routing.excluded_units(report)])
+
+
+def _recipients(report: Report) -> Any:
+    kinds = sorted({spec.recipient_kind for spec in legal.PATHS.values()})
+    return Agency.objects.filter(kind__in=kinds).exclude(pk__in=[a.pk for a in routing.excluded_units(report)])
+
+
+@never_cache
+@require_GET
+@capability_required(R.REPORTS_VIEW)
+def detail(request: HttpRequest, receipt: str) -> HttpResponse:
+    report = _report(request, receipt)
+    return render(request, "reports/handle/detail.html", _detail_context(request, report))
+
+
+def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[str, Any]:
+    caps = request.capabilities  # type: ignore[attr-defined]
+    can_handle = R.REPORTS_HANDLE in caps
+    now = timezone.now()
+    visible_ids = visibility.reports(Report.objects.all(), request)
+    links = (ReportLink.objects.filter(report=report, other__in=visible_ids).select_related("other")
+             .order_by("created_at"))
+    stages = [(s, legal.STAGES[s].label) for s in legal.next_stages(report.legal_path, report.stage)]
+    ctx: dict[str, Any] = {
+        "r": report,
+        "timeline": report.timeline.select_related("actor").order_by("at", "pk"),
+        "links": links,
+        "attachments": Attachment.objects.filter(report=report).order_by("pk"),
+        "route": routing.route(report),
+        "filing": legal.filing_check(report),
+        "time_left": legal.humanise(legal.time_left(report, now)),
+        "overdue": legal.is_overdue(report, now),
+        "stage_label": legal.STAGES[report.stage].label if report.stage in legal.STAGES else report.stage,
+        "can_handle": can_handle,
+        "can_request_identity": can_handle and R.VIEW_PROTECTED in caps and identity.has_identity(report),
+        "grant": identity.active_grant(report, request.user, now),
+        "identity_requests": IdentityRequest.objects.filter(report=report).select_related(
+            "requested_by", "decided_by").order_by("requested_at") if (can_handle or R.REPORTS_CUSTODIAN in caps)
+        else [],
+        "allowed": {s: handling.allowed(report, s) for s in Status.values},
+        "stages": stages,
+        "desa": report.tps.desa if report.tps_id and report.tps else report.region,
+    }
+    if can_handle:
+        ctx.update({
+            "verify_form": forms.VerifyForm(initial={"severity": report.severity}),
+            "reason_form": forms.ReasonForm(),
+            "note_form": forms.NoteForm(),
+            "question_form": forms.QuestionForm(),
+            "assign_form": forms.AssignForm(agencies=_agencies_for_assign(request, report)),
+            "refer_form": forms.ReferForm(agencies=_recipients(report),
+                                          initial={"path": routing.route(report).path or LegalPath.CRIMINAL}),
+            "advance_form": forms.AdvanceForm(stages=stages),
+            "outcome_form": forms.OutcomeForm(initial={f: getattr(report, f) for f in handling.OUTCOME_FIELDS}),
+            "identity_form": forms.IdentityRequestForm(),
+            "link_form": forms.LinkForm(),
+        })
+    ctx.update(extra)
+    return ctx
+
+
+ACTIONS = {"verify", "reject", "take", "assign", "refer", "advance", "outcome", "close", "reopen", "note",
+           "ask", "link"}
+
+
+@require_POST
+@capability_required(R.REPORTS_HANDLE)
+def action(request: HttpRequest, receipt: str, name: str) -> HttpResponse:
+    if name not in ACTIONS:
+        raise Http404
+    report = _report(request, receipt)
+    actor = _by(request)
+    post = request.POST
+    try:
+        if name == "verify":
+            form: Any = forms.VerifyForm(post)
+            if form.is_valid():
+                handling.verify(report, actor, severity=form.cleaned_data["severity"], note=form.cleaned_data["note"])
+        elif name in ("reject", "close", "reopen"):
+            form = forms.ReasonForm(post)
+            if form.is_valid():
+                getattr(handling, name)(report, actor, form.cleaned_data["reason"])
+        elif name == "take":
+            form = None
+            handling.take(report, actor)
+        elif name == "assign":
+            form = forms.AssignForm(post, agencies=_agencies_for_assign(request, report))
+            if form.is_valid():
+                handling.assign(report, actor, form.cleaned_data["agency"], note=form.cleaned_data["note"])
+        elif name == "refer":
+            form = forms.ReferForm(post, agencies=_recipients(report))
+            if form.is_valid():
+                handling.refer(report, actor, form.cleaned_data["path"], form.cleaned_data["recipient"],
+                               note=form.cleaned_data["note"], acknowledge_late=form.cleaned_data["acknowledge_late"])
+        elif name == "advance":
+            stages = [(s, legal.STAGES[s].label) for s in legal.next_stages(report.legal_path, report.stage)]
+            form = forms.AdvanceForm(post, stages=stages)
+            if form.is_valid():
+                handling.advance(report, actor, form.cleaned_data["stage"], note=form.cleaned_data["note"])
+        elif name == "outcome":
+            form = forms.OutcomeForm(post)
+            if form.is_valid():
+                handling.record_outcome(report, actor, **form.cleaned_data)
+        elif name == "note":
+            form = forms.NoteForm(post)
+            if form.is_valid():
+                handling.note(report, actor, form.cleaned_data["text"])
+        elif name == "ask":
+            form = forms.QuestionForm(post)
+            if form.is_valid():
+                handling.ask_sender(report, actor, form.cleaned_data["text"])
+        else:  # link
+            form = forms.LinkForm(post)
+            if form.is_valid():
+                other = visibility.reports(Report.objects.all(), request).filter(
+                    receipt=form.cleaned_data["receipt"].strip().upper()).first()
+                if other is None or other.pk == report.pk:
+                    form.add_error("receipt", _("Laporan dengan kode itu tidak ditemukan."))
+                else:
+                    duplicates.link(report, other, form.cleaned_data["kind"],
+                                    form.cleaned_data["reason"] or _("Ditautkan oleh penangan"),
+                                    user=request.user, label=actor.label)
+    except handling.HandlingError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:detail", receipt=report.receipt)
+    if form is not None and not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("reports:detail", receipt=report.receipt)
+    messages.success(request, _("Tersimpan dan dicatat di riwayat laporan."))
+    return redirect("reports:detail", receipt=report.receipt)
+
+
+@never_cache
+@require_POST
+@capability_required(R.REPORTS_HANDLE)
+def reveal_point(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The exact point of the report: protected, each look is in the timeline."""
+    report = _report(request, receipt)
+    if report.latitude is None:
+        raise Http404
+    handling.log_protected_view(report, _by(request), "location")
+    return render(request, "reports/handle/_point.html", {"r": report})
+
+
+@never_cache
+@require_GET
+@capability_required(R.REPORTS_VIEW)
+def attachment(request: HttpRequest, receipt: str, pk: int) -> FileResponse:
+    """The stripped public copy for every viewer; the original (with its metadata) for handlers, logged."""
+    report = _report(request, receipt)
+    att = get_object_or_404(Attachment, report=report, pk=pk)
+    if request.GET.get("asli") == "1":
+        require_capability(request, R.REPORTS_HANDLE)
+        handling.log_protected_view(report, _by(request), f"attachment:{att.pk}")
+        stored = att.file
+    else:
+        stored = att.public_file
+        if not stored:
+            raise Http404
+    response = FileResponse(stored.open("rb"), content_type=att.content_type)
+    response["Content-Disposition"] = f'inline; filename="lampiran-{att.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- identity ----------------------------------------------------------------------------------------
+
+
+@require_POST
+@capability_required(R.REPORTS_HANDLE)
+def identity_request(request: HttpRequest, receipt: str) -> HttpResponse:
+    require_capability(request, R.VIEW_PROTECTED)
+    report = _report(request, receipt)
+    form = forms.IdentityRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            identity.request_identity(report, _by(request), form.cleaned_data["reason"])
+            messages.success(request, _("Permintaan dikirim ke kustodian."))
+        except handling.HandlingError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Tuliskan alasan permintaan."))
+    return redirect("reports:detail", receipt=report.receipt)
+
+
+@never_cache
+@require_POST
+@capability_required(R.REPORTS_HANDLE)
+def identity_view(request: HttpRequest, receipt: str) -> HttpResponse:
+    require_capability(request, R.VIEW_PROTECTED)
+    report = _report(request, receipt)
+    try:
+        data = identity.reveal(report, _by(request))
+    except handling.HandlingError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    grant = identity.active_grant(report, request.user)
+    return render(request, "reports/handle/identity.html", {
+        "r": report, "data": data, "until": identity.expires_at(grant) if grant else None})
+
+
+def _custodian_reports(request: HttpRequest) -> Any:
+    return visibility.reports(Report.objects.all(), request)
+
+
+@never_cache
+@require_GET
+@capability_required(R.REPORTS_CUSTODIAN)
+def identity_queue(request: HttpRequest) -> HttpResponse:
+    pending = identity.pending_for(_custodian_reports(request))
+    decided = (IdentityRequest.objects.filter(report__in=_custodian_reports(request), approved__isnull=False)
+               .select_related("report", "requested_by", "decided_by").order_by("-decided_at")[:50])
+    return render(request, "reports/handle/identity_queue.html", {
+        "pending": pending, "decided": decided, "form": forms.IdentityDecisionForm(),
+        "hours": identity.access_hours()})
+
+
+@require_POST
+@capability_required(R.REPORTS_CUSTODIAN)
+def identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(IdentityRequest.objects.filter(report__in=_custodian_reports(request)), pk=pk)
+    form = forms.IdentityDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih setujui atau tolak."))
+        return redirect("reports:identity_queue")
+    try:
+        identity.decide(req, _by(request), form.cleaned_data["approve"], form.cleaned_data["note"])
+        messages.success(request, _("Keputusan dicatat di riwayat laporan."))
+    except handling.HandlingError as exc:
+        messages.error(request, str(exc))
+    return redirect("reports:identity_queue")
