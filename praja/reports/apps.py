@@ -8,8 +8,14 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # After every intake (whatever the channel): neutrality routing, then duplicate linking.
+        # After every intake (whatever the channel): neutrality routing, then duplicate linking; hoax-category
+        # reports are forwarded to the hoax monitoring (forwarding.py, when present).
         from praja.reports import handling, intake
 
         if handling.after_intake not in intake.after_intake_hooks:
             intake.after_intake_hooks.append(handling.after_intake)
+        try:
+            from praja.reports import forwarding
+        except ImportError:  # pragma: no cover - built at the same time by the intake helper
+            return
+        forwarding.register()

@@ -159,6 +159,8 @@ class Report(models.Model):
     case_number = models.CharField(_("nomor perkara/LP"), max_length=80, blank=True)
     court_number = models.CharField(_("nomor putusan pengadilan"), max_length=80, blank=True)
     outcome = models.TextField(_("hasil"), blank=True)
+    # Made up for the demo district (praja/reports/demo.py), never a real report.
+    generated = models.BooleanField(_("dibangkitkan (demo)"), default=False)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
