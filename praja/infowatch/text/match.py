@@ -98,7 +98,7 @@ class _Index:
     chunk_starts: npt.NDArray[np.int64]         # first chunk row of each claim
     bm25: BM25
     char: Any                                   # fitted TfidfVectorizer
-    char_matrix: Any                            # chunks x features, L2-normalised
+    char_matrix: Any                            # features x chunks (CSR, transposed once), L2-normalised
     emb: npt.NDArray[np.float32] | None = None  # chunks x dim
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -138,7 +138,7 @@ class ClaimMatcher:
                 owner.append(i)
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=cfg.char_ngrams, sublinear_tf=True,
                                min_df=1, dtype=np.float32, lowercase=False)
-        char_matrix = char.fit_transform(pieces).tocsr()
+        char_matrix = char.fit_transform(pieces).T.tocsr()
         if progress:
             progress(len(docs) // 3)
         emb = self.embedder.embed(pieces, query=False) if self.embedder is not None else None
@@ -171,7 +171,7 @@ class ClaimMatcher:
         best[best == 0] = 1.0
         out = {"bm25": raw / best[:, None]}
         qc = ix.char.transform(q)
-        out["char"] = self._pool(np.asarray((qc @ ix.char_matrix.T).todense(), dtype=np.float32))
+        out["char"] = self._pool(np.asarray((qc @ ix.char_matrix).todense(), dtype=np.float32))
         if self.embedder is not None and ix.emb is not None:
             qe = self.embedder.embed(q, query=True)
             cos = qe @ ix.emb.T

