@@ -1,6 +1,6 @@
 from django.urls import path
 
-from praja.situation import views, views_dashboard
+from praja.situation import views, views_dashboard, views_lapsit
 
 app_name = "situation"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("wilayah-aktif/pilihan/", views.region_options, name="region_options"),
     path("situasi/", views_dashboard.dashboard, name="dashboard"),
     path("situasi/peristiwa/", views_dashboard.events_fragment, name="dashboard_events"),
+    path("situasi/lapsit/", views_lapsit.lapsit_list, name="lapsit_list"),
+    path("situasi/lapsit/draf/", views_lapsit.lapsit_draft, name="lapsit_draft"),
+    path("situasi/lapsit/terbitkan/", views_lapsit.lapsit_issue, name="lapsit_issue"),
+    path("situasi/lapsit/<int:pk>/", views_lapsit.lapsit_detail, name="lapsit"),
+    path("situasi/lapsit/<int:pk>/<str:kind>/", views_lapsit.lapsit_file, name="lapsit_file"),
 ]

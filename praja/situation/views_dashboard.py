@@ -68,7 +68,8 @@ def moment(request: HttpRequest) -> tuple[datetime.datetime, bool]:
 
 def resolve_area(request: HttpRequest) -> tuple[S.Viewer, Region, Any]:
     viewer = S.Viewer.of(request)
-    code = request.GET.get("wilayah", "").strip() or S.default_area(viewer, regionpick.active_code(request))
+    code = (request.POST.get("wilayah") or request.GET.get("wilayah", "")).strip()
+    code = code or S.default_area(viewer, regionpick.active_code(request)) or ""
     if not code:
         raise Http404("no region")
     area = S.area_scope(viewer, code)

@@ -151,3 +151,6 @@ def compiled_messages() -> None:
     # Forget catalogues loaded before the .mo files were (re)compiled.
     trans_real._translations = {}  # type: ignore[attr-defined]
     trans_real._default = None  # type: ignore[attr-defined]
+
+
+from praja.situation.tests.busy import busy  # noqa: E402,F401 - the dashboard and lapsit tests' busy day

@@ -1,0 +1,97 @@
+"""Lapsit pages (/situasi/lapsit/): the archive of issued reports, a draft for a chosen day and region (HTML
+and PDF), issuing (stores the PDF and XLSX with their SHA-256; `coordination.manage`), and the stored files.
+
+Seeing a lapsit needs `deployment.view` (it names posts and shortfalls) and a scope covering its region.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from praja.accounts.access import capability_required
+from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT
+from praja.situation import lapsit as L
+from praja.situation.models import Lapsit
+from praja.situation.sources import Viewer
+from praja.situation.views import region_title
+from praja.situation.views_dashboard import parse_day, resolve_area
+
+
+def _day(request: HttpRequest) -> datetime.date:
+    raw = request.POST.get("tanggal") or request.GET.get("tanggal", "")
+    day = parse_day(raw) or timezone.localdate()
+    return min(day, timezone.localdate())
+
+
+@capability_required(VIEW_DEPLOYMENT)
+def lapsit_list(request: HttpRequest) -> HttpResponse:
+    viewer, region, area = resolve_area(request)
+    archive = L.visible(viewer).filter(region__code__startswith=region.code).select_related("region").defer(
+        "pdf", "xlsx")[:200]
+    return render(request, "situation/lapsit_list.html", {
+        "region": region, "region_name": region_title(region), "archive": archive, "day": _day(request),
+        "can_issue": MANAGE_COORDINATION in viewer.capabilities,
+    })
+
+
+@capability_required(VIEW_DEPLOYMENT)
+def lapsit_draft(request: HttpRequest) -> HttpResponse:
+    """The lapsit of ?wilayah and ?tanggal as it would be issued now: HTML, or PDF with ?format=pdf."""
+    viewer, region, area = resolve_area(request)
+    ctx = L.context(viewer, region, area, _day(request), request.GET.get("catatan", ""))
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(L.render_pdf(ctx), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="lapsit-draf-{region.code}-{ctx["day"]}.pdf"'
+        return response
+    return HttpResponse(L.render_html(ctx))
+
+
+@capability_required(VIEW_DEPLOYMENT)
+@require_POST
+def lapsit_issue(request: HttpRequest) -> HttpResponse:
+    if MANAGE_COORDINATION not in request.capabilities:  # type: ignore[attr-defined]
+        raise PermissionDenied(MANAGE_COORDINATION)
+    viewer, region, area = resolve_area(request)
+    if not viewer.scope.covers(region.code):
+        raise Http404(region.code)  # only a region wholly inside one's scope is reported on
+    notes = (request.POST.get("catatan") or "").strip()[:10000]
+    lap = L.issue(viewer, region, area, _day(request), notes, request.user)
+    messages.success(request, _("Lapsit diterbitkan dan diarsipkan."))
+    return redirect(reverse("situation:lapsit", args=[lap.pk]))
+
+
+def _lapsit_or_404(request: HttpRequest, pk: int) -> Lapsit:
+    lap: Lapsit | None = L.visible(Viewer.of(request)).filter(pk=pk).select_related("region").first()
+    if lap is None:
+        raise Http404(str(pk))
+    return lap
+
+
+@capability_required(VIEW_DEPLOYMENT)
+def lapsit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lap = _lapsit_or_404(request, pk)
+    return render(request, "situation/lapsit_detail.html", {"lap": lap, "intact": lap.intact()})
+
+
+@capability_required(VIEW_DEPLOYMENT)
+def lapsit_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    lap = _lapsit_or_404(request, pk)
+    if kind not in ("pdf", "xlsx"):
+        raise Http404(kind)
+    if kind == "pdf":
+        data, ctype = bytes(lap.pdf), "application/pdf"
+    else:
+        data, ctype = bytes(lap.xlsx), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="lapsit-{lap.region_id}-{lap.day}-{lap.number}.{kind}"'
+    response["X-Content-SHA256"] = lap.pdf_sha256 if kind == "pdf" else lap.xlsx_sha256
+    return response
