@@ -100,3 +100,17 @@ class ActivityReportForm(forms.ModelForm):  # type: ignore[type-arg]
         if f and getattr(f, "size", 0) > MAX_EVIDENCE_BYTES:
             raise forms.ValidationError(_("Berkas terlalu besar (maks. 10 MB)."))
         return f
+
+
+class StakeholderForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        from praja.coordination.models import Stakeholder
+
+        model = Stakeholder
+        fields = ["name", "kind", "position", "organisation", "agency", "region", "phone", "email", "notes", "active"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, regions: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]

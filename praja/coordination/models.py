@@ -230,3 +230,46 @@ class ActivityReport(models.Model):
     @property
     def region_code(self) -> str:
         return self.region_id or ""
+
+
+class Stakeholder(models.Model):
+    """Someone the operation speaks with: an agency's spokesperson, a religious or customary leader, FKUB, the
+    media. Their phone and e-mail are personal data: masked in lists (praja/accounts/masking.py), shown whole
+    only on the person's page to those who may see people (`accounts.view_people`)."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "instansi", _("Juru bicara instansi")
+        RELIGIOUS = "agama", _("Tokoh agama")
+        CUSTOMARY = "adat", _("Tokoh adat")
+        FKUB = "fkub", _("FKUB (Forum Kerukunan Umat Beragama)")
+        COMMUNITY = "masyarakat", _("Tokoh masyarakat / pemuda")
+        MEDIA = "media", _("Media")
+        OTHER = "lain", _("Lainnya")
+
+    name = models.CharField(_("nama"), max_length=160)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    position = models.CharField(_("jabatan/peran"), max_length=160, blank=True)
+    organisation = models.CharField(_("organisasi/lembaga"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("instansi yang diwakili"),
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah"))
+    phone = models.CharField(_("telepon"), max_length=32, blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        verbose_name = _("pemangku kepentingan")
+        verbose_name_plural = _("pemangku kepentingan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def region_code(self) -> str:
+        return self.region_id or ""

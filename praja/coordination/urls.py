@@ -1,6 +1,6 @@
 from django.urls import path
 
-from praja.coordination import views
+from praja.coordination import views, views_stakeholders
 
 app_name = "coordination"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("operasi/", views.operation, name="operation"),
     path("operasi/<int:pk>/lapor/", views.activity_new, name="activity_new"),
     path("komitmen/<int:pk>/tutup/", views.commitment_close, name="commitment_close"),
+    path("pemangku/", views_stakeholders.stakeholder_list, name="stakeholders"),
+    path("pemangku/baru/", views_stakeholders.stakeholder_edit, name="stakeholder_new"),
+    path("pemangku/<int:pk>/", views_stakeholders.stakeholder_detail, name="stakeholder"),
+    path("pemangku/<int:pk>/ubah/", views_stakeholders.stakeholder_edit, name="stakeholder_edit"),
 ]
