@@ -293,4 +293,6 @@ PRAJA_SITUATION = {
     # Days in the dashboard's trend charts; seconds between the dashboard's polls for new events.
     "TREND_DAYS": 14,
     "POLL_SECONDS": int(os.environ.get("PRAJA_SITUATION_POLL_SECONDS", "30")),
+    # The public page's SMS/WhatsApp number for reports (empty: the line is not shown).
+    "PUBLIC_SMS_NUMBER": os.environ.get("PRAJA_PUBLIC_SMS_NUMBER", ""),
 }
