@@ -315,7 +315,7 @@ def on_intake(report_id: int) -> None:
     """After a report is stored: a report about a protected person records where it goes and which
     unit may not see it (routing.py)."""
     report = Report.objects.filter(pk=report_id).first()
-    if report is None:
+    if report is None or report.timeline.filter(kind=K.ROUTED).exists():
         return
     r = routing.route(report)
     if not r.protected:

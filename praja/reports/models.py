@@ -238,6 +238,14 @@ class TimelineEntry(models.Model):
     def region_code(self) -> str:
         return self.report.region_code
 
+    @property
+    def from_status_label(self) -> str:
+        return str(Status(self.from_status).label) if self.from_status in Status.values else self.from_status
+
+    @property
+    def to_status_label(self) -> str:
+        return str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
+
 
 class Attachment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")

@@ -82,7 +82,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     late = legal.overdue(qs).select_related("referred_to", "assigned_agency", "region").order_by("due_at")[:200]
     now = timezone.now()
     return render(request, "reports/handle/overdue.html", {
-        "rows": rows, "late": [(r, legal.humanise(legal.time_left(r, now))) for r in late]})
+        "rows": rows, "late": [(r, legal.humanise(legal.time_left(r, now)), _stage_label(r.stage)) for r in late]})
 
 
 def _agencies_for_assign(request: HttpRequest, report: Report) -> Any:
@@ -103,6 +103,19 @@ def detail(request: HttpRequest, receipt: str) -> HttpResponse:
     return render(request, "reports/handle/detail.html", _detail_context(request, report))
 
 
+def _stage_label(key: Any) -> str:
+    return str(legal.STAGES[key].label) if key in legal.STAGES else str(key or "")
+
+
+def _timeline(report: Report) -> list[Any]:
+    entries = list(report.timeline.select_related("actor").order_by("at", "pk"))
+    for e in entries:
+        data = e.data if isinstance(e.data, dict) else {}
+        e.stage_label = _stage_label(data.get("stage"))  # type: ignore[attr-defined]
+        e.from_stage_label = _stage_label(data.get("from_stage"))  # type: ignore[attr-defined]
+    return entries
+
+
 def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[str, Any]:
     caps = request.capabilities  # type: ignore[attr-defined]
     can_handle = R.REPORTS_HANDLE in caps
@@ -113,7 +126,7 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
     stages = [(s, legal.STAGES[s].label) for s in legal.next_stages(report.legal_path, report.stage)]
     ctx: dict[str, Any] = {
         "r": report,
-        "timeline": report.timeline.select_related("actor").order_by("at", "pk"),
+        "timeline": _timeline(report),
         "links": links,
         "attachments": Attachment.objects.filter(report=report).order_by("pk"),
         "route": routing.route(report),

@@ -240,6 +240,10 @@ def ensure_demo_extras(regency: str) -> list[str]:
     if not Operation.objects.filter(region_id=regency).exists():
         load_demo_operation(regency)  # coordination: Operasi Mantap Praja Semeru 2024 and its five lines
         added.append("operation")
+    from praja.reports.demo import build_demo_reports
+
+    if build_demo_reports(regency):  # reports: made-up reports along every step of handling (generated)
+        added.append("reports")
     return added
 
 

@@ -114,3 +114,16 @@ def test_questions_to_the_sender_are_visible_to_the_sender_and_notes_are_not(hwo
         n = handling.note(report, bawaslu, "Nomor saksi ada di berkas")
     assert q.visible_to_sender and q.kind == K.QUESTION
     assert not n.visible_to_sender
+
+
+def test_demo_reports_are_generated_along_every_step_once(hworld):
+    from praja.reports.demo import build_demo_reports
+    from praja.reports.models import Report
+
+    assert build_demo_reports("35.07", count=18) == 18
+    reports = Report.objects.all()
+    assert reports.count() == 18 and not reports.filter(generated=False).exists()
+    assert {Status.NEW, Status.VERIFIED, Status.REFERRED, Status.OUTCOME, Status.REJECTED} <= set(
+        reports.values_list("status", flat=True))
+    assert all(r.timeline.order_by("pk").first().at <= r.timeline.order_by("pk").last().at for r in reports)
+    assert build_demo_reports("35.07") == 0  # never twice

@@ -1,0 +1,78 @@
+"""Duplicates and related reports are linked (both ways, in both timelines), never merged; verification
+feeds the risk index and rejection withdraws it."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from praja.accounts import audit
+from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, client_for, main_of
+from praja.reports import duplicates, handling
+from praja.reports.models import Report, ReportLink, TimelineEntry
+from praja.reports.tests.handle_world import *  # noqa: F401,F403
+from praja.reports.tests.handle_world import SYSTEM, act, file_report
+
+TPS1 = "35.07.01.2001/001"
+
+
+def filed(capture, **fields):
+    with capture(execute=True):
+        return file_report(**fields)
+
+
+def test_same_tps_and_category_within_hours_are_linked_not_merged(hworld, django_capture_on_commit_callbacks):
+    a = filed(django_capture_on_commit_callbacks, tps=TPS1, category="keamanan", description="Massa berkumpul")
+    b = filed(django_capture_on_commit_callbacks, tps=TPS1, category="keamanan", description="Ada keributan kecil")
+    c = filed(django_capture_on_commit_callbacks, tps=TPS1, category="logistik", description="Surat suara kurang")
+    assert Report.objects.count() == 3  # nothing merged
+    assert set(ReportLink.objects.filter(report=b).values_list("other_id", flat=True)) == {a.pk}
+    assert set(ReportLink.objects.filter(report=a).values_list("other_id", flat=True)) == {b.pk}
+    assert not ReportLink.objects.filter(report=c).exists()
+    assert b.timeline.filter(kind=TimelineEntry.Kind.LINKED, data__receipt=a.receipt).exists()
+    assert a.timeline.filter(kind=TimelineEntry.Kind.LINKED, data__receipt=b.receipt).exists()
+
+
+def test_reports_outside_the_window_are_not_linked_by_place(hworld, django_capture_on_commit_callbacks):
+    a = file_report(tps=TPS1, category="keamanan", description="Massa berkumpul pagi")
+    Report.objects.filter(pk=a.pk).update(received_at=timezone.now() - datetime.timedelta(hours=30))
+    b = filed(django_capture_on_commit_callbacks, tps=TPS1, category="keamanan", description="Spanduk dibakar")
+    assert not ReportLink.objects.filter(report=b).exists()
+
+
+def test_near_identical_text_is_linked_wherever_it_was_sent_from(hworld, django_capture_on_commit_callbacks):
+    text = "Ada pembagian amplop berisi uang lima puluh ribu di depan masjid desa oleh tim paslon nomor 2"
+    a = filed(django_capture_on_commit_callbacks, region=HOME_DESA, description=text, category="politik_uang")
+    b = filed(django_capture_on_commit_callbacks, region=OTHER_DESA, description=text.upper() + "!!", category="sara")
+    other = filed(django_capture_on_commit_callbacks, region=OTHER_DESA, description="Jalan ke TPS banjir",
+                  category="logistik")
+    assert ReportLink.objects.filter(report=b, other=a).exists()
+    assert not ReportLink.objects.filter(report=other).exists()
+    assert duplicates.similarity(duplicates.normalise(text), duplicates.normalise("Jalan ke TPS banjir")) == 0.0
+
+
+def test_a_handler_links_related_reports_by_receipt(hworld):
+    a, b = file_report(region=HOME_DESA), file_report(region=HOME_DESA, description="Kejadian lain")
+    c = client_for(hworld.people["bawaslu"].user)
+    c.post(f"/laporan/r/{a.receipt}/aksi/link/", {"receipt": b.receipt.lower(), "kind": "terkait", "reason": "Pelaku sama"})
+    assert ReportLink.objects.get(report=a, other=b).kind == "terkait"
+    assert b.receipt in main_of(c.get(f"/laporan/r/{a.receipt}/"))
+
+
+def test_verification_records_an_incident_in_the_risk_index_and_rejection_withdraws_it(
+        hworld, django_capture_on_commit_callbacks):
+    from praja.risk.models import IncidentSignal
+
+    report = file_report(tps=TPS1, category="kekerasan", severity="4", description="Perkelahian di TPS")
+    with audit.acting_as(SYSTEM), django_capture_on_commit_callbacks(execute=True):
+        handling.verify(report, act(hworld.people["bawaslu"]))
+    signal = IncidentSignal.objects.get(ref=report.receipt)
+    assert signal.place_code == TPS1 and signal.severity == 3.0
+    with audit.acting_as(SYSTEM), django_capture_on_commit_callbacks(execute=True):
+        handling.reject(report, act(hworld.people["bawaslu"]), "Ternyata latihan simulasi")
+    assert not IncidentSignal.objects.filter(ref=report.receipt).exists()
+    hoax = file_report(tps=TPS1, category="hoaks", description="Kabar bohong")
+    with audit.acting_as(SYSTEM), django_capture_on_commit_callbacks(execute=True):
+        handling.verify(hoax, act(hworld.people["bawaslu"]))
+    assert not IncidentSignal.objects.filter(ref=hoax.receipt).exists()  # not a security incident
