@@ -55,7 +55,8 @@ def test_near_identical_text_is_linked_wherever_it_was_sent_from(hworld, django_
 def test_a_handler_links_related_reports_by_receipt(hworld):
     a, b = file_report(region=HOME_DESA), file_report(region=HOME_DESA, description="Kejadian lain")
     c = client_for(hworld.people["bawaslu"].user)
-    c.post(f"/laporan/r/{a.receipt}/aksi/link/", {"receipt": b.receipt.lower(), "kind": "terkait", "reason": "Pelaku sama"})
+    c.post(f"/laporan/r/{a.receipt}/aksi/link/",
+           {"receipt": b.receipt.lower(), "kind": "terkait", "reason": "Pelaku sama"})
     assert ReportLink.objects.get(report=a, other=b).kind == "terkait"
     assert b.receipt in main_of(c.get(f"/laporan/r/{a.receipt}/"))
 
