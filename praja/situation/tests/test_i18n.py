@@ -16,10 +16,11 @@ TEMPLATES = [
     PRAJA / "templates" / "base.html",
     *sorted((PRAJA / "situation" / "templates" / "situation").glob("*.html")),
 ]
-PYTHON = [PRAJA / "situation" / "views.py"]
+PYTHON = [PRAJA / "situation" / n for n in ("views.py", "views_dashboard.py", "views_lapsit.py", "lapsit.py")]
 _CALL = re.compile(r"""\b(?:gettext|ngettext|pgettext)\(\s*u?('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""")
 # Texts that read the same in both languages.
-SAME_IN_ENGLISH = {"Kec.", "Audit"}
+SAME_IN_ENGLISH = {"Kec.", "Audit", "Info", "Polri", "No.", "Status", "Volume", "PDF", "XLSX", "SHA-256 PDF",
+                   "SHA-256 XLSX", "{kecamatan} kecamatan", "Desa/kec."}
 
 
 def template_msgids(path: Path) -> list[str]:
