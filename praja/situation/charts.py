@@ -46,7 +46,7 @@ def stacked_days(days: Sequence[datetime.date], series: Mapping[str, Sequence[in
     for frac in (0.5, 1.0):
         y = top_pad + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eee"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{round(top * frac)}</text>')
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{top * frac:g}</text>')
     for i, d in enumerate(days):
         x = left + i * bw
         y = top_pad + plot_h

@@ -4,13 +4,14 @@ and a growing hoax narrative in Donomulyo. The `busy` fixture is registered in c
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.utils import timezone
 
 from praja.accounts import audit
-from praja.situation.tests.conftest import World
+if TYPE_CHECKING:
+    from praja.situation.tests.conftest import World
 
 SYSTEM = audit.Actor(None, "system:test", "", "cli")
 

@@ -1,0 +1,118 @@
+"""The situation picture in a real browser: Bag Ops holds a rakor and turns its decision into a commitment of
+Polsek Donomulyo; the Kapolsek closes it with evidence; Bag Ops opens the dashboard (map shaded by the
+kondusif index, the commitment counted as done) and issues the day's lapsit, downloads the PDF and checks its
+hash. Screenshots of the dashboard and of the lapsit's first page go to docs/img/."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+PASSWORD = "rahasia-uji-2024"
+
+
+def log_in(browser: Any, base_url: str, username: str, errors: list[str]) -> Any:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID", accept_downloads=True)
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base_url + "/akun/masuk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base_url + "/")
+    return page
+
+
+def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: Any, output_dir: Path) -> None:
+    from praja.situation.models import Lapsit
+    from praja.situation.tests.busy import make_report, narrative, score_tps
+    from praja.situation.tests.conftest import build_world, person
+
+    world = build_world()
+    ops = person("bagops", world.agencies["polres-malang"], [("polres_ops", "35.07")], "AKP Hendra")
+    kapolsek = person("kapolsek", world.agencies["polsek-donomulyo"], [("polsek_leader", "35.07.01")],
+                      "Kompol Sugeng")
+    for p in (ops, kapolsek):
+        p.user.set_password(PASSWORD)
+        p.user.save()
+    score_tps(world, {"35.07.01.2001/001": "sangat_rawan", "35.07.01.2001/002": "rawan",
+                      "35.07.01.2002/001": "aman", "35.07.02.2001/001": "aman", "35.07.02.2001/002": "aman"})
+    make_report("35.07.01.2001/001", "35.07.01.2001", severity=4, title="Bentrok massa pendukung di TPS 1")
+    make_report(None, "35.07.01.2002", severity=2, title="Baliho paslon dirusak", category="keamanan")
+    make_report(None, "35.07.02.2001", severity=2, title="Dugaan politik uang", category="politik_uang")
+    narrative(["35.07.01"], title="Hoaks: surat suara sudah dicoblos di gudang Donomulyo")
+    errors: list[str] = []
+    base = live_server.url
+
+    # 1. Bag Ops holds a rakor with a decision, and makes it a commitment of Polsek Donomulyo.
+    page = log_in(browser, base, "bagops", errors)
+    page.goto(base + "/koordinasi/rakor/baru/")
+    page.fill("#id_title", "Rakor Forkopimda kesiapan masa tenang")
+    page.fill("#id_held_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_place", "Pendopo Kabupaten Malang")
+    page.fill("#id_chair", "Kapolres Malang")
+    page.select_option("#id_region", "35.07")
+    page.fill("#id_agenda", "Kesiapan pengamanan masa tenang")
+    page.fill("#id_minutes", "Rapat dibuka pukul 09.00 oleh Kapolres.")
+    page.locator("form.co-form button[type=submit]").click()
+    page.wait_for_url("**/koordinasi/rakor/*/")
+    page.fill("#id_text", "Polsek Donomulyo menertibkan baliho di sekitar TPS rawan")
+    page.locator("form.co-form", has_text="Tambah keputusan").locator("button").click()
+    page.wait_for_url("**/koordinasi/rakor/*/")
+    page.select_option("#id_owner", label="Polsek Donomulyo")
+    page.fill("#id_due_date", (timezone.localdate() + datetime.timedelta(days=2)).isoformat())
+    page.locator("button", has_text="Jadikan komitmen").click()
+    page.wait_for_url("**/koordinasi/rakor/*/")
+    assert "Polsek Donomulyo" in page.locator("#decisions").inner_text()
+
+    # 2. The Kapolsek (owner agency) closes it with evidence.
+    polsek = log_in(browser, base, "kapolsek", errors)
+    polsek.goto(base + "/koordinasi/komitmen/?instansi=saya")
+    polsek.locator("a", has_text="Tutup dengan bukti").first.click()
+    polsek.fill("#id_evidence", "12 baliho ditertibkan bersama Satpol PP, foto terlampir di laporan kegiatan.")
+    polsek.locator("form.co-form button[type=submit]").click()
+    polsek.wait_for_load_state()
+    polsek.context.close()
+
+    # 3. Bag Ops opens the dashboard: the map is shaded, the commitment counts as done.
+    page.click("nav.mainnav >> text=Situasi")
+    page.wait_for_url("**/situasi/")
+    page.wait_for_selector("#map-counts[data-state=done]")
+    assert page.locator("#kondusif .sit-score").count() == 1
+    assert page.locator("#drill tbody tr").count() == 2
+    assert "Bentrok massa pendukung di TPS 1" in page.locator("#sit-events").inner_text()
+    assert "selesai dengan bukti: 1" in page.content()  # the commitments chart's legend
+    shaded = page.evaluate("""() => { let n = 0; document.getElementById('map').prajaMap.eachLayer(l => {
+        if (l.options && l.options.fillColor && l.options.fillColor !== '#fffdf7' && l.options.fillOpacity > 0.5) n++; });
+        return n; }""")
+    assert shaded >= 1
+    page.screenshot(path=str(output_dir / "situation-dashboard.png"), full_page=True)
+    page.screenshot(path=str(DOCS_IMG / "situation-dashboard.png"), full_page=False)
+
+    # 4. The day's lapsit: issued, archived with its hash, downloaded.
+    page.goto(base + "/situasi/lapsit/?wilayah=35.07")
+    page.fill("#catatan", "Situasi wilayah kondusif. Tingkatkan patroli dialogis di Donomulyo.")
+    page.locator("#lapsit-issue button").click()
+    page.wait_for_url("**/situasi/lapsit/*/")
+    sha = page.locator("#pdf-sha").inner_text().strip()
+    with page.expect_download() as dl:
+        page.click("#lapsit-pdf")
+    data = Path(dl.value.path()).read_bytes()
+    assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == sha
+    assert Lapsit.objects.get().pdf_sha256 == sha
+
+    # The lapsit's first page as PNG: the same HTML the PDF is made from, at A4 width in Chromium.
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.goto(base + "/situasi/lapsit/draf/?wilayah=35.07&catatan=Situasi+wilayah+kondusif.")
+    page.screenshot(path=str(DOCS_IMG / "lapsit-page1.png"), full_page=False)
+    page.screenshot(path=str(output_dir / "lapsit-draft.png"), full_page=True)
+    assert errors == []
