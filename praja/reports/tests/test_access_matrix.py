@@ -1,0 +1,209 @@
+"""Every role against every reports page and API route: inside its region, outside it, and on a report about
+its own unit (neutrality); and the protected fields (reporter identity, exact point, original attachment).
+
+The table ``POLICY`` says what each role may do; a new role must be added to it (the first test checks).
+V: reports.view, H: reports.handle, C: reports.custodian, S: reports.submit, P: protected.view.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.base import ContentFile
+
+from praja.accounts import audit
+from praja.accounts.roles import ROLES
+from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, OTHER_DESA, client_for, make_person
+from praja.reports import identity, intake
+from praja.reports.models import Attachment, IdentityRequest, Report
+from praja.reports.tests.handle_world import *  # noqa: F401,F403
+from praja.reports.tests.handle_world import SYSTEM, act, file_report
+
+POLICY: dict[str, str] = {
+    "admin": "VHCSP",
+    "polres_ops": "VHS",
+    "polres_leader": "V",
+    "humas": "",
+    "polsek_leader": "VHS",
+    "polsek_officer": "VS",
+    "kodim_staff": "VS",
+    "koramil_staff": "S",
+    "kpu_staff": "V",
+    "bawaslu_staff": "VHCSP",
+    "panwascam": "VHS",
+    "gakkumdu": "VHP",
+    "propam": "VHP",
+    "pemda_staff": "V",
+    "camat": "",
+    "forum_member": "",
+    "media": "",
+}
+# The agency each role's person works for (all roles are held in kecamatan HOME_KEC).
+AGENCY: dict[str, str] = {
+    "admin": "polsek-donomulyo", "polres_ops": "polres-malang", "polres_leader": "polres-malang",
+    "humas": "polres-malang", "polsek_leader": "polsek-donomulyo", "polsek_officer": "polsek-donomulyo",
+    "kodim_staff": "kodim-0818", "koramil_staff": "koramil-donomulyo", "kpu_staff": "kpu-malang",
+    "bawaslu_staff": "bawaslu-malang", "panwascam": "panwascam-donomulyo", "gakkumdu": "gakkumdu-malang",
+    "propam": "propam-polda-jatim", "pemda_staff": "pemda-malang", "camat": "pemda-malang",
+    "forum_member": "pemda-malang", "media": "pemda-malang",
+}
+SECRET_NAME = "Saksi Rahasia Wulandari"
+SECRET_PHONE = "6281299887766"
+POINT = "-8.30123"
+PLACES = ("home", "other", "own")
+
+# (name, method, path, needs, success status, scoped by the report's visibility)
+# Order matters: "verify" changes the report and comes last.
+ROUTES = [
+    ("board", "GET", "/laporan/", "V", 200, False),
+    ("board_live", "GET", "/laporan/?partial=1", "V", 200, False),
+    ("overdue", "GET", "/laporan/terlambat/", "V", 200, False),
+    ("identity_queue", "GET", "/laporan/identitas/", "C", 200, False),
+    ("detail", "GET", "/laporan/r/{R}/", "V", 200, True),
+    ("attachment", "GET", "/laporan/r/{R}/lampiran/{A}/", "V", 200, True),
+    ("attachment_original", "GET", "/laporan/r/{R}/lampiran/{A}/?asli=1", "V|H", 200, True),
+    ("point", "POST", "/laporan/r/{R}/lokasi/", "H", 200, True),
+    ("identity_request", "POST", "/laporan/r/{R}/identitas/minta/", "HP|", 302, True),
+    ("identity_view", "POST", "/laporan/r/{R}/identitas/lihat/", "HP|", 200, True),
+    ("identity_decide", "POST", "/laporan/identitas/{Q}/putus/", "C", 302, True),
+    ("note", "POST", "/laporan/r/{R}/aksi/note/", "H", 302, True),
+    ("verify", "POST", "/laporan/r/{R}/aksi/verify/", "H", 302, True),
+    ("officer_form", "GET", "/laporan/petugas/", "S", 200, False),
+    ("officer_places", "GET", "/laporan/petugas/tempat.json", "S", 200, False),
+    ("officer_send", "POST", "/laporan/petugas/kirim/", "S", 201, False),
+    ("public_form", "GET", "/lapor/", "", 200, False),
+]
+POST_DATA = {
+    "identity_request": {"reason": "Saksi kunci perlu dimintai keterangan oleh penyidik"},
+    "identity_decide": {"approve": "1", "note": "cukup"},
+    "note": {"text": "Catatan uji akses"},
+    "verify": {"severity": "2"},
+}
+OFFICER_REPORT = {"category": "keamanan", "description": "Uji akses petugas", "region": HOME_DESA,
+                  "client_key": "matrix-officer-1"}
+
+
+def expected(caps: str, needs: str, ok: int, scoped: bool, place: str) -> int:
+    """The status a role with `caps` gets. `needs` is checked before the lookup ('HP|': both before it);
+    after '|': checked after the report was found ('V|H': view to look, handle for the original)."""
+    before, _, after = needs.partition("|")
+    if any(c not in caps for c in before):
+        return 403
+    if scoped and place != "home":
+        return 404
+    if any(c not in caps for c in after):
+        return 403
+    return ok
+
+
+def test_the_policy_table_covers_every_role():
+    assert set(POLICY) == set(ROLES)
+    caps = {"V": "reports.view", "H": "reports.handle", "C": "reports.custodian", "S": "reports.submit",
+            "P": "protected.view"}
+    for key, letters in POLICY.items():
+        held = ROLES[key].capabilities
+        assert {c for c, cap in caps.items() if cap in held} == set(letters), key
+
+
+def _attach(report: Report) -> Attachment:
+    att = Attachment(report=report, original_name="foto.jpg", content_type="image/jpeg", size=4, sha256="0" * 64)
+    att.file.save("asli.jpg", ContentFile(b"orig"), save=False)
+    att.public_file.save("publik.jpg", ContentFile(b"publ"), save=False)
+    att.save()
+    return att
+
+
+@pytest.mark.parametrize("role", sorted(POLICY) + ["anonymous"])
+def test_every_route_answers_each_role_as_the_policy_says(hworld, role):
+    caps = POLICY.get(role, "")
+    with audit.acting_as(SYSTEM):
+        if role == "anonymous":
+            person = None
+        else:
+            person = make_person(f"matrix_{role}", hworld.agencies[AGENCY[role]], [(role, HOME_KEC)])
+        own_unit = hworld.agencies[AGENCY.get(role, "kpu-malang")]
+        reports = {
+            "home": file_report(region=HOME_DESA, tps=f"{HOME_DESA}/001", latitude=POINT, longitude="112.41",
+                                anonymous=False, reporter_name=SECRET_NAME, phone=SECRET_PHONE),
+            "other": file_report(region=OTHER_DESA, anonymous=False, reporter_name=SECRET_NAME,
+                                 latitude=POINT, longitude="112.46"),
+            "own": file_report(region=HOME_DESA, category="netralitas", subject_kind="lain",
+                               subject_unit=str(own_unit.pk), anonymous=False, reporter_name=SECRET_NAME,
+                               latitude=POINT, longitude="112.41"),
+        }
+        atts = {k: _attach(r) for k, r in reports.items()}
+        asker = hworld.people["gakkumdu"]
+        pending = {k: identity.request_identity(r, act(asker), "Perlu keterangan saksi untuk berkas perkara")
+                   for k, r in reports.items()}
+        if person is not None and "H" in caps and "P" in caps:
+            for r in reports.values():  # an approved request of this role's own, so viewing can succeed
+                req = IdentityRequest.objects.create(report=r, requested_by=person.user, reason="uji akses matriks")
+                identity.decide(req, act(hworld.people["bawaslu_custodian"]), True, "ok")
+    client = client_for(person.user) if person is not None else None
+    if client is None:
+        from django.test import Client
+
+        client = Client()
+    failures = []
+    for place in PLACES:
+        r, a, q = reports[place], atts[place], pending[place]
+        for name, method, path, needs, ok, scoped in ROUTES:
+            if not scoped and place != "home":
+                continue
+            url = path.format(R=r.receipt, A=a.pk, Q=q.pk)
+            if method == "GET":
+                response = client.get(url)
+            elif name == "officer_send":
+                response = client.post(url, json.dumps(OFFICER_REPORT), content_type="application/json")
+            else:
+                response = client.post(url, POST_DATA.get(name, {}))
+            want = expected(caps, needs, ok, scoped, place) if person is not None else (
+                ok if not needs else 302)
+            if response.status_code != want:
+                failures.append(f"{role} {name} {place}: {response.status_code} != {want}")
+                continue
+            if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+                body = response.content.decode()
+                leaks = [s for s in (SECRET_NAME, SECRET_PHONE, POINT) if s in body]
+                allowed = {"identity_view": {SECRET_NAME, SECRET_PHONE}, "point": {POINT}}.get(name, set())
+                if set(leaks) - allowed:
+                    failures.append(f"{role} {name} {place}: shows {sorted(set(leaks) - allowed)}")
+    if "V" in caps:  # the board lists the report in its region only, never the one about its own unit
+        board = client.get("/laporan/?tampilan=semua").content.decode()
+        seen = {k for k, rep in reports.items() if rep.receipt in board}
+        if seen != {"home"}:
+            failures.append(f"{role} board lists {sorted(seen)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_api_takes_reports_from_anyone_and_the_sender_sees_no_exact_place(hworld):
+    from django.test import Client
+
+    body = {"category": "keamanan", "description": "Uji akses API", "tps": f"{HOME_DESA}/001",
+            "latitude": POINT, "longitude": "112.41", "anonymous": False, "reporter_name": SECRET_NAME}
+    for user in (None, hworld.people["media"].user, hworld.people["bawaslu"].user):
+        client = client_for(user) if user is not None else Client()
+        r = client.post("/api/v1/reports", json.dumps(body), content_type="application/json")
+        assert r.status_code == 201, (user, r.content)
+    answer = r.json()
+    follow = Client().post("/api/v1/reports/status", json.dumps({"receipt": answer["receipt"], "pin": answer["pin"]}),
+                           content_type="application/json")
+    assert follow.status_code == 200
+    text = follow.content.decode()
+    assert POINT not in text and SECRET_NAME not in text and f"{HOME_DESA}/001" not in text
+
+
+def test_the_public_follow_page_blurs_the_place_to_the_desa(hworld):
+    from django.test import Client
+
+    data = intake.validate({"category": "keamanan", "description": "Uji halaman ikuti", "tps": f"{HOME_DESA}/001",
+                            "latitude": POINT, "longitude": "112.41", "anonymous": False,
+                            "reporter_name": SECRET_NAME})
+    answer = intake.submit(data, channel="web_publik")
+    c = Client()
+    c.post("/lapor/ikuti/", {"receipt": answer.receipt, "pin": answer.pin})
+    page = c.get(f"/lapor/ikuti/{answer.receipt}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert POINT not in body and SECRET_NAME not in body and "112.41" not in body
