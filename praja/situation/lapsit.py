@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +27,8 @@ from praja.situation.models import Lapsit
 from praja.territory.models import Region
 from praja.territory.scope import Scope
 
-MAX_ROWS = 60
+MAX_ROWS = 500  # rows of a section kept for the XLSX annexes
+PDF_ROWS = 20  # rows of a section printed in the PDF (the rest: "see the XLSX annex")
 
 
 def period(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -48,26 +50,27 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         k = kondusif_view(r)
         kec_rows.append({"r": r, "k": k, "parts": {p["key"]: p for p in (k or {}).get("parts", [])}})
     # The map: kecamatan shaded by their index, labelled with it.
-    features = mapdata.boundaries(area if pic.level <= 2 else Scope.of([S.kecamatan_of(region.code)]))["features"]
+    map_area = area if pic.level <= 2 else Scope.of([S.kecamatan_of(region.code)])
+    features = json.loads(mapdata.boundaries_payload(map_area).body)["features"]  # the map's cached outlines
     fills = {r.code: charts.CLASS_COLOURS.get(r.klass, "#d4d4d4") for r in pic.kecamatan}
     labels = {r.code: f"{names.get(r.code, '')} {r.index:g}" if r.index is not None else names.get(r.code, "")
               for r in pic.kecamatan}
     map_svg = charts.region_map(features, fills, labels, _("Peta indeks kondusif per kecamatan"))
     vuln_rows = [(r.name, round(100 * r.rawan / r.scored, 1) if r.scored else 0.0,
                   "#c8413a" if r.scored and r.rawan / r.scored >= 0.5 else "#e8b23a" if r.rawan else "#5fa35f",
-                  f"{r.rawan}/{r.scored}") for r in pic.rows[:MAX_ROWS]] if pic.level < 4 else []
+                  f"{r.rawan}/{r.scored}") for r in pic.rows[:60]] if pic.level < 4 else []
     days, series = S.reports_per_day(viewer, area, end, 7)
     cat_labels = S.category_labels()
     # Incidents: received that day; and open cases whose deadline is passed or within two days.
     day_reports: list[Any] = []
     deadlines: list[Any] = []
     if viewer.sees_reports:
-        qs = S.visible_reports(viewer, area).select_related("region")
+        qs = S.visible_reports(viewer, area).select_related("region").defer("region__boundary")
         day_reports = list(qs.filter(received_at__gte=start, received_at__lte=end).order_by("-severity",
                                                                                             "received_at")[:MAX_ROWS])
         deadlines = list(S.open_reports(viewer, area, end).filter(due_at__isnull=False,
                                                                   due_at__lte=end + datetime.timedelta(days=2))
-                         .select_related("region").order_by("due_at")[:MAX_ROWS])
+                         .select_related("region").defer("region__boundary").order_by("due_at")[:MAX_ROWS])
     states = S.commitment_states(viewer, area, day)
     overdue = [c for c in S.commitments(viewer, area).filter(status="open", due_date__lt=day)
                .order_by("due_date")[:MAX_ROWS]]
@@ -107,6 +110,9 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "by_line": by_line,
         "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind)} for e in S.events(viewer, area, start, end)],
         "generated_at": timezone.now(),
+        "pdf_slice": f":{PDF_ROWS}",
+        "more": {"day_reports": max(0, len(day_reports) - PDF_ROWS), "deadlines": max(0, len(deadlines) - PDF_ROWS),
+                 "overdue": max(0, len(overdue) - PDF_ROWS)},
     }
 
 

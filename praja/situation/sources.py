@@ -116,7 +116,8 @@ def default_area(viewer: Viewer, active: str | None) -> str | None:
 
 # --- reports --------------------------------------------------------------------------------------------
 
-OPEN_EXCLUDED = ("ditolak", "ditutup")
+# Open: every status but rejected and closed (listed, not excluded, so the status index narrows the scan).
+OPEN_STATUSES = ("baru", "terverifikasi", "ditugaskan", "diteruskan", "ada_hasil")
 
 
 def visible_reports(viewer: Viewer, area: Scope) -> QuerySet[Any]:
@@ -133,7 +134,7 @@ def severe_min() -> int:
 
 
 def open_reports(viewer: Viewer, area: Scope, at: datetime.datetime) -> QuerySet[Any]:
-    return visible_reports(viewer, area).exclude(status__in=OPEN_EXCLUDED).filter(received_at__lte=at)
+    return visible_reports(viewer, area).filter(status__in=OPEN_STATUSES, received_at__lte=at)
 
 
 def reports_by(viewer: Viewer, area: Scope, at: datetime.datetime, level: int) -> dict[str, tuple[int, int]]:
@@ -158,36 +159,38 @@ def category_labels() -> dict[str, str]:
     return {str(k): str(v) for k, v in ReportCategory.choices} if Report is not None else {}
 
 
+def _counts_between(qs: QuerySet[Any], starts: list[datetime.datetime], width: datetime.timedelta,
+                    by: str | None) -> dict[str, list[int]]:
+    """Counts of `qs` in each window [start, start + width), grouped by `by` (one query of conditional counts on
+    the indexed received_at, rather than every row through Python)."""
+    if not starts:
+        return {}
+    qs = qs.filter(received_at__gte=starts[0], received_at__lt=starts[-1] + width).order_by()
+    counts = {f"w{i}": Count("pk", filter=Q(received_at__gte=s, received_at__lt=s + width))
+              for i, s in enumerate(starts)}
+    rows = qs.values(by).annotate(**counts) if by else [qs.aggregate(**counts)]
+    return {str(r[by]) if by else "": [r[f"w{i}"] or 0 for i in range(len(starts))] for r in rows}
+
+
 def reports_per_day(viewer: Viewer, area: Scope, at: datetime.datetime, days: int) -> tuple[list[datetime.date],
                                                                                             dict[str, list[int]]]:
     """Reports received per day (the `days` days ending on `at`'s day) by category."""
     end_day = timezone.localtime(at).date()
     day_list = [end_day - datetime.timedelta(days=days - 1 - i) for i in range(days)]
-    series: dict[str, list[int]] = {}
     if not viewer.sees_reports:
-        return day_list, series
-    start = _start_of(day_list[0])
-    index = {d: i for i, d in enumerate(day_list)}
-    rows = visible_reports(viewer, area).filter(received_at__gte=start, received_at__lte=at).values_list(
-        "received_at", "category"
-    )
-    for received, cat in rows.iterator(chunk_size=2000):
-        i = index.get(timezone.localtime(received).date())
-        if i is not None:
-            series.setdefault(cat, [0] * days)[i] += 1
-    return day_list, series
+        return day_list, {}
+    series = _counts_between(visible_reports(viewer, area).filter(received_at__lte=at),
+                             [_start_of(d) for d in day_list], datetime.timedelta(days=1), "category")
+    return day_list, {k: v for k, v in series.items() if any(v)}
 
 
 def reports_per_hour(viewer: Viewer, area: Scope, day: datetime.date) -> list[int]:
-    hours = [0] * 24
     if not viewer.sees_reports:
-        return hours
+        return [0] * 24
     start = _start_of(day)
-    for received in visible_reports(viewer, area).filter(
-        received_at__gte=start, received_at__lt=start + datetime.timedelta(days=1)
-    ).values_list("received_at", flat=True).iterator(chunk_size=2000):
-        hours[timezone.localtime(received).hour] += 1
-    return hours
+    hours = [start + datetime.timedelta(hours=h) for h in range(24)]
+    return _counts_between(visible_reports(viewer, area), hours, datetime.timedelta(hours=1), None).get(
+        "", [0] * 24)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -363,7 +366,7 @@ def activity_reports(viewer: Viewer, area: Scope, day: datetime.date) -> QuerySe
 
     return (
         visible_reports(viewer.scope).filter(area.q("region__code"), day=day)
-        .select_related("line", "region").order_by("line__kind", "pk")
+        .select_related("line", "region").defer("region__boundary").order_by("line__kind", "pk")
     )
 
 
@@ -372,7 +375,7 @@ def meetings(viewer: Viewer, area: Scope, since: datetime.datetime, until: datet
 
     return visible_meetings(viewer.scope, viewer.agency_id).filter(
         area.q_reaching("region__code"), held_at__gte=since, held_at__lte=until
-    ).order_by("-held_at")
+    ).defer("region__boundary").order_by("-held_at")
 
 
 # --- what changed --------------------------------------------------------------------------------------
@@ -420,8 +423,9 @@ def events(viewer: Viewer, area: Scope, since: datetime.datetime, until: datetim
         out.append(Event(c.published_at, "clarification", c.title, "", _url("infowatch:public_detail", c.pk)))
     from praja.coordination.services import visible_reports as visible_activity
 
-    for ar in visible_activity(viewer.scope).filter(area.q("region__code"), created_at__gt=since,
-                                                    created_at__lte=until).select_related("line", "region")[:limit]:
+    for ar in (visible_activity(viewer.scope).filter(area.q("region__code"), created_at__gt=since,
+                                                    created_at__lte=until).select_related("line", "region")
+               .defer("region__boundary")[:limit]):
         out.append(Event(ar.created_at, "activity", f"{ar.line.get_kind_display()}: {ar.what[:120]}",
                          ar.region.name, ""))
     out.sort(key=lambda e: e.at, reverse=True)

@@ -73,7 +73,7 @@ def resolve_area(request: HttpRequest) -> tuple[S.Viewer, Region, Any]:
     if not code:
         raise Http404("no region")
     area = S.area_scope(viewer, code)
-    region = Region.objects.filter(code=code).select_related("parent").first()
+    region = Region.objects.filter(code=code).select_related("parent").defer("boundary", "parent__boundary").first()
     if area is None or region is None:
         raise Http404(code)
     return viewer, region, area
@@ -85,7 +85,7 @@ def breadcrumb(region: Region, viewer: S.Viewer) -> list[dict[str, str]]:
     while r is not None and r.level >= 2:
         if S.area_scope(viewer, r.code) is not None:
             out.append({"code": r.code, "name": region_title(r)})
-        r = r.parent
+        r = Region.objects.filter(code=r.parent_id).defer("boundary").first() if r.parent_id else None
     return list(reversed(out))
 
 

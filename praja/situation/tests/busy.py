@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from praja.accounts import audit
+
 if TYPE_CHECKING:
     from praja.situation.tests.conftest import World
 
