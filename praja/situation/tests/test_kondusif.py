@@ -64,3 +64,18 @@ def test_the_overall_index_weights_kecamatan_by_their_tps() -> None:
     assert o is not None
     assert o.index == pytest.approx((90 * 100 + 10 * b.index) / 100, abs=0.05)  # type: ignore[operator]
     assert K.overall([]) is None
+
+
+def test_the_documented_example_holds() -> None:
+    """docs/kondusif-index.md: Donomulyo 63.4 waspada, Kalipare 93.2, together 75.3; without a plan 55.7."""
+    dono = K.score(K.Inputs("35.07.01", tps=180, scored_tps=180, rawan_tps=45, open_reports=9, severe_open_reports=2,
+                            growing_narratives=1, posts=50, uncovered_posts=3))
+    assert (dono.index, dono.klass) == (63.4, K.WASPADA)
+    assert [p.deduction for p in dono.parts] == [8.75, 21.67, 5.0, 1.2]
+    kali = K.score(K.Inputs("35.07.02", tps=120, scored_tps=120, rawan_tps=6, open_reports=2, posts=33))
+    assert kali.index == 93.2
+    both = K.overall([dono, kali])
+    assert both is not None and (both.index, both.klass) == (75.3, K.KONDUSIF)
+    no_plan = K.score(K.Inputs("35.07.01", tps=180, scored_tps=180, rawan_tps=45, open_reports=9,
+                               severe_open_reports=2, growing_narratives=1))
+    assert no_plan.index == 55.7
