@@ -405,13 +405,14 @@ def events(viewer: Viewer, area: Scope, since: datetime.datetime, until: datetim
     if viewer.sees_reports:
         rows = list(
             visible_reports(viewer, area).filter(received_at__gt=since, received_at__lte=until)
-            .order_by("-received_at").values("pk", "received_at", "title", "severity", "region_id", "category")[:limit]
+            .order_by("-received_at")
+            .values("receipt", "received_at", "title", "severity", "region_id", "category")[:limit]
         )
         names = _names({kecamatan_of(r["region_id"] or "") for r in rows})
         for r in rows:
             kind = "severe" if r["severity"] >= severe_min() else "report"
             out.append(Event(r["received_at"], kind, r["title"], names.get(kecamatan_of(r["region_id"] or ""), ""),
-                             _url("reports:detail", r["pk"])))
+                             _url("reports:detail", r["receipt"])))
     for c in commitments(viewer, area).filter(closed_at__gt=since, closed_at__lte=until)[:limit]:
         out.append(Event(c.closed_at, "commitment_done", f"{c.owner.name}: {c.decision.text[:120]}", "",
                          _url("coordination:meeting", c.decision.meeting_id)))

@@ -32,7 +32,8 @@ def log_in(browser: Any, base_url: str, username: str, errors: list[str]) -> Any
     return page
 
 
-def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: Any, output_dir: Path) -> None:
+def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: Any, output_dir: Path,
+                                                     settings: Any) -> None:
     from praja.situation.models import Lapsit
     from praja.situation.tests.busy import make_report, narrative, score_tps
     from praja.situation.tests.conftest import build_world, person
@@ -50,6 +51,7 @@ def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: 
     make_report(None, "35.07.01.2002", severity=2, title="Baliho paslon dirusak", category="keamanan")
     make_report(None, "35.07.02.2001", severity=2, title="Dugaan politik uang", category="politik_uang")
     narrative(["35.07.01"], title="Hoaks: surat suara sudah dicoblos di gudang Donomulyo")
+    settings.PRAJA_SITUATION = {**settings.PRAJA_SITUATION, "POLL_SECONDS": 2}
     errors: list[str] = []
     base = live_server.url
 
@@ -95,6 +97,10 @@ def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: 
         if (l.options && l.options.fillColor && l.options.fillColor !== '#fffdf7' && l.options.fillOpacity > 0.5) n++; });
         return n; }""")
     assert shaded >= 1
+    # A new report arrives without reloading (htmx polls the events and the counts).
+    make_report(None, "35.07.02.2001", severity=3, title="Intimidasi pemilih di Arjosari", hours_ago=0)
+    page.wait_for_selector("#sit-events >> text=Intimidasi pemilih di Arjosari", timeout=15_000)
+    assert page.locator("[data-figure=reports_24h]").inner_text().strip() == "4"
     page.screenshot(path=str(output_dir / "situation-dashboard.png"), full_page=True)
     page.screenshot(path=str(DOCS_IMG / "situation-dashboard.png"), full_page=False)
 
