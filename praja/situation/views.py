@@ -25,6 +25,8 @@ from praja.territory.models import Region
 
 # Modules of the mission that are not built yet: shown as "coming", linked once their page exists.
 MODULES: list[tuple[str, Any, Any]] = [
+    ("situation:dashboard", gettext_lazy("Gambaran situasi"),
+     gettext_lazy("Indeks kondusif per kecamatan, kejadian 24 jam terakhir dan lapsit harian")),
     ("risk:index", gettext_lazy("Pemetaan kerawanan TPS"),
      gettext_lazy("Indeks kerawanan per TPS dari indikator Bawaslu dan Polri")),
     ("deployment:index", gettext_lazy("Rencana pengamanan TPS"),
