@@ -43,9 +43,17 @@ def _load_key(env_key: str, path: str, may_create: bool) -> bytes:
         )
     p.parent.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key()
-    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(key)
+    try:
+        # Two server processes starting at once: the first link wins, the other reads what it wrote.
+        os.link(tmp, p)
+    except FileExistsError:
+        return p.read_bytes().strip()
+    finally:
+        tmp.unlink(missing_ok=True)
     return key
 
 
