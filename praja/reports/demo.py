@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from praja.accounts import audit
 from praja.accounts.models import Agency
-from praja.reports import handling, identity, intake, routing
+from praja.reports import duplicates, handling, identity, intake, routing
 from praja.reports.models import Report
 from praja.territory.models import TPS, Region
 
@@ -119,7 +119,8 @@ def build_demo_reports(regency: str, *, count: int = 48, seed: int = 2024) -> in
                 ["web_publik", "web_petugas", "sms", "whatsapp", "api"]), actor_label="demo")
             report = answer.report
             Report.objects.filter(pk=report.pk).update(generated=True)
-            handling.on_intake(report.pk)
+            handling.on_intake(report.pk)  # routing and duplicate links now, so they are dated with the report
+            duplicates.find_and_link(report)
             made.append(report)
         _walk(made, people, rng, now)
     return len(made)
