@@ -26,6 +26,10 @@ def _svg(width: int, height: int, title: str, body: str) -> SafeString:
     )
 
 
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def colour_for(key: str, keys: Sequence[str]) -> str:
     return PALETTE[list(keys).index(key) % len(PALETTE)] if key in keys else PALETTE[-1]
 
@@ -70,7 +74,7 @@ def stacked_days(days: Sequence[datetime.date], series: Mapping[str, Sequence[in
         ly = height - 8 + 16 * (j // 3)
         fill = colour_for(k, all_keys or keys)
         parts.append(f'<rect x="{lx:.1f}" y="{ly - 9}" width="10" height="10" fill="{fill}"/>'
-                     f'<text x="{lx + 14:.1f}" y="{ly}" fill="#333">{escape(labels.get(k, k))}</text>')
+                     f'<text x="{lx + 14:.1f}" y="{ly}" fill="#333">{escape(_short(labels.get(k, k), 30))}</text>')
     if not keys:
         parts.append(f'<text x="{width / 2}" y="{top_pad + plot_h / 2}" text-anchor="middle" fill="#777">–</text>')
     return _svg(width, h, title, "".join(parts))

@@ -426,7 +426,7 @@ def events(viewer: Viewer, area: Scope, since: datetime.datetime, until: datetim
 
     for ar in (visible_activity(viewer.scope).filter(area.q("region__code"), created_at__gt=since,
                                                     created_at__lte=until).select_related("line", "region")
-               .defer("region__boundary")[:limit]):
+               .defer("region__boundary").order_by("-created_at")[:10]):  # a few: they come in dozens
         out.append(Event(ar.created_at, "activity", f"{ar.line.get_kind_display()}: {ar.what[:120]}",
                          ar.region.name, ""))
     out.sort(key=lambda e: e.at, reverse=True)

@@ -148,7 +148,7 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
             "kecamatan": _("Kec."), "address": "", "voters": "", "generatedNote": "", "generatedVoters": "",
             "generatedLocation": "", "openTps": "", "legendTitle": _("Keterangan"),
             "legendKecamatan": _("Batas kecamatan"), "legendDesa": _("Batas desa/kelurahan"), "legendTps": "",
-            "legendTpsGenerated": "", "legendCluster": _("Kecamatan: warna menurut indeks kondusif"),
+            "legendTpsGenerated": "", "legendCluster": "",
             "layerKecamatan": _("Kecamatan"), "layerDesa": _("Desa/kelurahan"), "layerTps": _("TPS"),
         },
     }

@@ -340,7 +340,7 @@
       (state.tpsTotal && state.generated < state.tpsTotal
         ? '<div class="lg-row"><span class="lg-dot"></span>' + esc(T.legendTps) + "</div>" : "") +
       (state.generated ? '<div class="lg-row"><span class="lg-dot lg-gen"></span>' + esc(T.legendTpsGenerated) + "</div>" : "") +
-      '<div class="lg-row"><span class="lg-cluster">12</span>' + esc(T.legendCluster) + "</div>" +
+      (cfg.tpsUrl ? '<div class="lg-row"><span class="lg-cluster">12</span>' + esc(T.legendCluster) + "</div>" : "") +
       "</details>";
   };
   legend.addTo(map);
