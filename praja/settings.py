@@ -293,6 +293,8 @@ PRAJA_SITUATION = {
     # Days in the dashboard's trend charts; seconds between the dashboard's polls for new events.
     "TREND_DAYS": 14,
     "POLL_SECONDS": int(os.environ.get("PRAJA_SITUATION_POLL_SECONDS", "30")),
+    # Besides coordination.manage (Bag Ops), these roles may issue the daily lapsit (the commander writes its notes).
+    "LAPSIT_ISSUER_ROLES": ["polres_leader"],
     # The public page's SMS/WhatsApp number for reports (empty: the line is not shown).
     "PUBLIC_SMS_NUMBER": os.environ.get("PRAJA_PUBLIC_SMS_NUMBER", ""),
 }

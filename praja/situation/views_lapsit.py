@@ -1,7 +1,8 @@
 """Lapsit pages (/situasi/lapsit/): the archive of issued reports, a draft for a chosen day and region (HTML
 and PDF), issuing (stores the PDF and XLSX with their SHA-256; `coordination.manage`), and the stored files.
 
-Seeing a lapsit needs `deployment.view` (it names posts and shortfalls) and a scope covering its region.
+Seeing a lapsit needs `deployment.view` (it names posts and shortfalls) and a scope covering its region;
+issuing it, `coordination.manage` or a commander's role (`can_issue`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,21 @@ from django.views.decorators.http import require_POST
 from praja.accounts.access import capability_required
 from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT
 from praja.situation import lapsit as L
+from praja.situation import sources as S
 from praja.situation.models import Lapsit
 from praja.situation.sources import Viewer
 from praja.situation.views import region_title
 from praja.situation.views_dashboard import parse_day, resolve_area
+
+
+def can_issue(request: HttpRequest) -> bool:
+    """Bag Ops (`coordination.manage`) drafts and issues; so does the commander: the roles named in
+    PRAJA_SITUATION["LAPSIT_ISSUER_ROLES"] (default the Kapolres, `polres_leader`)."""
+    if MANAGE_COORDINATION in getattr(request, "capabilities", frozenset()):
+        return True
+    person = Viewer.of(request).person
+    issuers = set(S.conf("LAPSIT_ISSUER_ROLES", ["polres_leader"]))
+    return person is not None and any(r.key in issuers for r in person.roles())
 
 
 def _day(request: HttpRequest) -> datetime.date:
@@ -39,7 +51,7 @@ def lapsit_list(request: HttpRequest) -> HttpResponse:
         "pdf", "xlsx")[:200]
     return render(request, "situation/lapsit_list.html", {
         "region": region, "region_name": region_title(region), "archive": archive, "day": _day(request),
-        "can_issue": MANAGE_COORDINATION in viewer.capabilities,
+        "can_issue": can_issue(request),
     })
 
 
@@ -58,7 +70,7 @@ def lapsit_draft(request: HttpRequest) -> HttpResponse:
 @capability_required(VIEW_DEPLOYMENT)
 @require_POST
 def lapsit_issue(request: HttpRequest) -> HttpResponse:
-    if MANAGE_COORDINATION not in request.capabilities:  # type: ignore[attr-defined]
+    if not can_issue(request):
         raise PermissionDenied(MANAGE_COORDINATION)
     viewer, region, area = resolve_area(request)
     if not viewer.scope.covers(region.code):

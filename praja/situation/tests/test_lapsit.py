@@ -78,3 +78,12 @@ def test_only_coordinators_issue_and_only_deployment_viewers_see(busy: World, po
     camat = client_for(person("camat", busy.agencies["polsek-donomulyo"], [("camat", "35.07.01")]))
     assert camat.get("/situasi/lapsit/?wilayah=35.07.01").status_code == 403
     assert polres_ops.get(f"/situasi/lapsit/{lap.pk}/exe/").status_code == 404
+
+
+def test_the_commander_issues_too(busy: World) -> None:
+    from praja.situation.tests.conftest import client_for, person
+
+    kapolres = client_for(person("kapolres", busy.agencies["polres-malang"], [("polres_leader", "35.07")]))
+    r = kapolres.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07", "catatan": "Arahan Kapolres."})
+    assert r.status_code == 302
+    assert Lapsit.objects.get().commander_notes == "Arahan Kapolres."
