@@ -3,11 +3,15 @@
 A new report is linked to an earlier one when
 - it is about the same TPS (or, without a TPS, the same desa) and category within
   ``DUPLICATE_WINDOW_HOURS`` hours ("kemungkinan duplikat"), or
-- its text is near-identical (similarity >= ``DUPLICATE_TEXT_SIMILARITY``) to a report of the last
-  ``DUPLICATE_TEXT_HOURS`` hours (the same message sent twice, or forwarded by several people).
+- its text is near-identical (similarity >= ``DUPLICATE_TEXT_SIMILARITY``) to a report of the same category
+  and kecamatan (any place, when the new report names none) of the last ``DUPLICATE_TEXT_HOURS`` hours (the
+  same message sent twice, or forwarded by several people).
 
 Both reports keep everything they have; the link is shown on both and written into both timelines.
-Runs after every intake (registered in apps.py) and costs a few indexed queries.
+Runs after every intake (registered in apps.py), inside the sender's request, so it is kept cheap: two
+indexed queries of a few rows, the newest ``MAX_TEXT_CANDIDATES`` texts (their first ``TEXT_PREFIX``
+characters) ruled out by a word-set overlap before difflib runs, at most ``MAX_LINKS`` links made in one
+transaction.
 """
 
 from __future__ import annotations
@@ -19,13 +23,19 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from praja.reports import legal
 from praja.reports.models import Report, ReportLink, TimelineEntry
 
-MAX_TEXT_CANDIDATES = 200
-TEXT_PREFIX = 2000  # characters compared
+MAX_TEXT_CANDIDATES = 30
+KECAMATAN_LEN = len("35.07.01")
+MAX_PLACE_CANDIDATES = 5
+MAX_LINKS = 3  # per new report: enough to send a handler to the cluster
+TEXT_PREFIX = 600  # characters compared
+# Word-set overlap (Jaccard) below which two texts cannot reach the similarity threshold in practice.
+WORD_OVERLAP_SLACK = 0.2
 
 
 def window_hours() -> float:
@@ -47,9 +57,19 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall((text or "").lower()))[:TEXT_PREFIX]
 
 
-def similarity(a: str, b: str) -> float:
-    """0..1 similarity of two normalised texts (difflib ratio, with its cheap upper bounds first)."""
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def similarity(a: str, b: str, wa: frozenset[str] | None = None, wb: frozenset[str] | None = None) -> float:
+    """0..1 similarity of two normalised texts: a word-set overlap first (cheap), then difflib's bounds,
+    then its ratio."""
     if not a or not b:
+        return 0.0
+    wa = words(a) if wa is None else wa
+    wb = words(b) if wb is None else wb
+    union = len(wa | wb)
+    if not union or len(wa & wb) / union < threshold() - WORD_OVERLAP_SLACK:
         return 0.0
     m = SequenceMatcher(None, a, b, autojunk=False)
     if m.real_quick_ratio() < threshold() or m.quick_ratio() < threshold():
@@ -57,7 +77,7 @@ def similarity(a: str, b: str) -> float:
     return m.ratio()
 
 
-def candidates_same_place(report: Report) -> list[Report]:
+def candidates_same_place(report: Report) -> list[tuple[int, str]]:
     t0 = report.received_at - datetime.timedelta(hours=window_hours())
     qs = Report.objects.filter(category=report.category, received_at__gte=t0, received_at__lte=report.received_at)
     if report.tps_id:
@@ -66,20 +86,24 @@ def candidates_same_place(report: Report) -> list[Report]:
         qs = qs.filter(Q(region_id=report.region_id) | Q(tps__code__startswith=report.region_id + "/"))
     else:
         return []
-    return list(qs.exclude(pk=report.pk).order_by("-received_at")[:20])
+    return list(qs.exclude(pk=report.pk).order_by("-received_at").values_list("pk", "receipt")[:MAX_PLACE_CANDIDATES])
 
 
-def candidates_text(report: Report) -> list[tuple[Report, float]]:
+def candidates_text(report: Report) -> list[tuple[tuple[int, str], float]]:
     t0 = report.received_at - datetime.timedelta(hours=text_hours())
     mine = normalise(f"{report.title} {report.description}")
-    out: list[tuple[Report, float]] = []
-    qs = (Report.objects.filter(received_at__gte=t0, received_at__lte=report.received_at)
-          .exclude(pk=report.pk).only("pk", "title", "description", "receipt", "received_at")
-          .order_by("-received_at")[:MAX_TEXT_CANDIDATES])
-    for other in qs:
-        score = similarity(mine, normalise(f"{other.title} {other.description}"))
+    mine_words = words(mine)
+    out: list[tuple[tuple[int, str], float]] = []
+    qs = Report.objects.filter(category=report.category, received_at__gte=t0, received_at__lte=report.received_at)
+    kecamatan = (report.region_id or "")[:KECAMATAN_LEN]
+    if len(kecamatan) == KECAMATAN_LEN:  # on voting day the newest texts of a category nationwide span seconds
+        qs = qs.filter(region__code__startswith=kecamatan)
+    rows = (qs.exclude(pk=report.pk).annotate(head=Substr("description", 1, TEXT_PREFIX)).order_by("-received_at")
+            .values_list("pk", "receipt", "title", "head")[:MAX_TEXT_CANDIDATES])
+    for pk, receipt, title, head in rows:
+        score = similarity(mine, normalise(f"{title} {head}"), mine_words)
         if score >= threshold():
-            out.append((other, score))
+            out.append(((pk, receipt), score))
     return out
 
 
@@ -103,28 +127,48 @@ def link(report: Report, other: Report, kind: str, reason: str, *, user: Any = N
 
 
 def find_and_link(report: Report) -> list[int]:
-    """Link the report to its likely duplicates; answer the ids linked."""
-    linked: list[int] = []
-    seen: set[int] = set(ReportLink.objects.filter(report=report).values_list("other_id", flat=True))
-    for other in candidates_same_place(report):
-        if other.pk in seen:
-            continue
-        place = report.tps_id or report.region_id
-        reason = _("Tempat (%(p)s) dan kategori sama dalam %(h)s jam") % {"p": place, "h": f"{window_hours():g}"}
-        if link(report, other, ReportLink.Kind.DUPLICATE, reason):
-            linked.append(other.pk)
-            seen.add(other.pk)
-    for other, score in candidates_text(report):
-        if other.pk in seen:
-            continue
-        reason = _("Teks hampir sama (kemiripan %(s)s%%)") % {"s": int(score * 100)}
-        if link(report, other, ReportLink.Kind.DUPLICATE, reason):
-            linked.append(other.pk)
-            seen.add(other.pk)
-    return linked
+    """Link the report to its likely duplicates (at most MAX_LINKS, in one transaction); answer the ids."""
+    found: list[tuple[int, str, str]] = []  # (id, receipt, reason)
+    seen: set[int] = set()
+    place = report.tps_id or report.region_id
+    for pk, receipt in candidates_same_place(report):
+        found.append((pk, receipt, _("Tempat (%(p)s) dan kategori sama dalam %(h)s jam") % {
+            "p": place, "h": f"{window_hours():g}"}))
+        seen.add(pk)
+    if len(found) < MAX_LINKS:
+        for (pk, receipt), score in candidates_text(report):
+            if pk not in seen:
+                found.append((pk, receipt, _("Teks hampir sama (kemiripan %(s)s%%)") % {"s": int(score * 100)}))
+                seen.add(pk)
+    found = found[:MAX_LINKS]
+    if not found:
+        return []
+    already = set(ReportLink.objects.filter(report=report, other_id__in=[f[0] for f in found])
+                  .values_list("other_id", flat=True))
+    found = [f for f in found if f[0] not in already]
+    if not found:
+        return []
+    kind = ReportLink.Kind.DUPLICATE
+    links, entries = [], []
+    for pk, receipt, reason in found:
+        links += [ReportLink(report_id=report.pk, other_id=pk, kind=kind, reason=reason[:200]),
+                  ReportLink(report_id=pk, other_id=report.pk, kind=kind, reason=reason[:200])]
+        for a, b, b_receipt in ((report.pk, pk, receipt), (pk, report.pk, report.receipt)):
+            entries.append(TimelineEntry(report_id=a, kind=TimelineEntry.Kind.LINKED, actor_label=_("sistem"),
+                                         channel="sistem", text=reason[:200],
+                                         data={"other": b, "receipt": b_receipt, "kind": kind}))
+    with transaction.atomic():
+        ReportLink.objects.bulk_create(links, ignore_conflicts=True)
+        TimelineEntry.objects.bulk_create(entries)
+    return [f[0] for f in found]
 
 
 def on_intake(report_id: int) -> None:
-    report = Report.objects.filter(pk=report_id).first()
+    report = Report.objects.filter(pk=report_id).only(*FIELDS).first()
     if report is not None:
         find_and_link(report)
+
+
+# The fields the after-intake work reads (one SELECT, shared by routing and duplicates).
+FIELDS = ("pk", "receipt", "category", "title", "description", "received_at", "tps_id", "region_id",
+          "subject_kind", "subject_unit_id")

@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 
 from praja.accounts import audit
-from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, client_for, main_of
+from praja.accounts.tests.fixtures import HOME_DESA, HOME_DESA_2, OTHER_DESA, client_for, main_of
 from praja.reports import duplicates, handling
 from praja.reports.models import Report, ReportLink, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
@@ -41,13 +41,17 @@ def test_reports_outside_the_window_are_not_linked_by_place(hworld, django_captu
     assert not ReportLink.objects.filter(report=b).exists()
 
 
-def test_near_identical_text_is_linked_wherever_it_was_sent_from(hworld, django_capture_on_commit_callbacks):
+def test_near_identical_text_of_the_same_category_and_kecamatan_is_linked(
+        hworld, django_capture_on_commit_callbacks):
     text = "Ada pembagian amplop berisi uang lima puluh ribu di depan masjid desa oleh tim paslon nomor 2"
     a = filed(django_capture_on_commit_callbacks, region=HOME_DESA, description=text, category="politik_uang")
-    b = filed(django_capture_on_commit_callbacks, region=OTHER_DESA, description=text.upper() + "!!", category="sara")
+    b = filed(django_capture_on_commit_callbacks, region=HOME_DESA_2, description=text.upper() + "!!",
+              category="politik_uang")
+    far = filed(django_capture_on_commit_callbacks, region=OTHER_DESA, description=text, category="politik_uang")
     other = filed(django_capture_on_commit_callbacks, region=OTHER_DESA, description="Jalan ke TPS banjir",
                   category="logistik")
-    assert ReportLink.objects.filter(report=b, other=a).exists()
+    assert ReportLink.objects.filter(report=b, other=a).exists()  # another desa of the same kecamatan
+    assert not ReportLink.objects.filter(report=far).exists()  # another kecamatan
     assert not ReportLink.objects.filter(report=other).exists()
     assert duplicates.similarity(duplicates.normalise(text), duplicates.normalise("Jalan ke TPS banjir")) == 0.0
 
@@ -77,3 +81,12 @@ def test_verification_records_an_incident_in_the_risk_index_and_rejection_withdr
     with audit.acting_as(SYSTEM), django_capture_on_commit_callbacks(execute=True):
         handling.verify(hoax, act(hworld.people["bawaslu"]))
     assert not IncidentSignal.objects.filter(ref=hoax.receipt).exists()  # not a security incident
+
+
+def test_a_flood_of_near_identical_reports_makes_a_few_links_each(hworld, django_capture_on_commit_callbacks):
+    text = "Massa dari luar desa datang membawa bendera dan berteriak di depan TPS satu"
+    reports = [filed(django_capture_on_commit_callbacks, region=OTHER_DESA if i % 2 else HOME_DESA,
+                     description=f"{text} ({i})", category="keamanan") for i in range(12)]
+    # the last one is linked to the newest few, not to all eleven before it
+    assert ReportLink.objects.filter(report=reports[-1]).count() == duplicates.MAX_LINKS
+    assert Report.objects.count() == 12
