@@ -300,17 +300,8 @@ def _measure_lapsit(L: Any, day: Any) -> dict[str, Any]:
         ctx = L.context(viewer, region, Scope.of([REGENCY]), day)
         L.render_xlsx(ctx)
         xlsx_s.append(time.perf_counter() - t0)
-    pages = None
-    try:
-        import io
-
-        from pypdf import PdfReader  # type: ignore[import-not-found]
-
-        pages = len(PdfReader(io.BytesIO(r.content)).pages)
-    except ImportError:
-        pages = r.content.count(b"/Type /Page") - r.content.count(b"/Type /Pages")
     return {"pdf_seconds": [round(s, 2) for s in pdf_s], "pdf_median_s": round(statistics.median(pdf_s), 2),
-            "pdf_max_s": round(max(pdf_s), 2), "pdf_bytes": sizes[-1], "pdf_pages": pages,
+            "pdf_max_s": round(max(pdf_s), 2), "pdf_bytes": sizes[-1],
             "xlsx_seconds": [round(s, 2) for s in xlsx_s], "xlsx_median_s": round(statistics.median(xlsx_s), 2),
             "measured": "GET /situasi/lapsit/draf/?wilayah=35.07&format=pdf (context + WeasyPrint); XLSX: context + "
                         "openpyxl"}
