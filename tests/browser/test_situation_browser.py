@@ -94,7 +94,7 @@ def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: 
     assert "Bentrok massa pendukung di TPS 1" in page.locator("#sit-events").inner_text()
     assert "selesai dengan bukti: 1" in page.content()  # the commitments chart's legend
     shaded = page.evaluate("""() => { let n = 0; document.getElementById('map').prajaMap.eachLayer(l => {
-        if (l.options && l.options.fillColor && l.options.fillColor !== '#fffdf7' && l.options.fillOpacity > 0.5) n++; });
+        const o = l.options; if (o && o.fillColor && o.fillColor !== '#fffdf7' && o.fillOpacity > 0.5) n++; });
         return n; }""")
     assert shaded >= 1
     # A new report arrives without reloading (htmx polls the events and the counts).
