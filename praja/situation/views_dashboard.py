@@ -122,6 +122,9 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
     for row in pic.rows:
         if pic.level < 4:
             row.url = f"{base}?wilayah={row.code}{suffix}"
+        elif "/" in row.code:  # a TPS: its own page
+            desa, number = row.code.split("/")
+            row.url = reverse("territory:tps_detail", kwargs={"desa": desa, "number": int(number)})
     # Vulnerability chart: share of rawan TPS per kecamatan (regency) or per desa (kecamatan).
     vuln_rows = [(r.name, round(100 * r.rawan / r.scored, 1) if r.scored else 0.0,
                   "#c8413a" if r.scored and r.rawan / r.scored >= 0.5 else "#e8b23a" if r.rawan else "#5fa35f",

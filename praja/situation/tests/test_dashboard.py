@@ -40,6 +40,7 @@ def test_drill_down_to_desa_and_tps(busy: World, polres_ops: Client) -> None:
     tps = {x["row"].code: x["row"] for x in r.context["rows"]}
     assert tps["35.07.01.2001/001"].klass == "sangat_rawan"
     assert tps["35.07.01.2001/001"].severe == 1
+    assert tps["35.07.01.2001/001"].url == "/wilayah/tps/35.07.01.2001/1/"
 
 
 def test_a_polsek_sees_only_its_kecamatan_and_other_regions_answer_404(busy: World, polsek: Client) -> None:
