@@ -20,7 +20,8 @@ def mask(value: str, keep_start: int = 2, keep_end: int = 2) -> str:
         return ""
     if len(v) <= keep_start + keep_end + 2:
         return "*" * len(v)
-    return v[:keep_start] + "*" * (len(v) - keep_start - keep_end) + v[-keep_end:]
+    tail = v[len(v) - keep_end:] if keep_end > 0 else ""  # v[-0:] would be the whole value
+    return v[:keep_start] + "*" * (len(v) - keep_start - keep_end) + tail
 
 
 def mask_field(name: str, value: object) -> object:
