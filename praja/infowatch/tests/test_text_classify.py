@@ -79,3 +79,16 @@ def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
     again = classify.Classifier.load(path)
     texts = [r[0] for r in _tweets(20)]
     assert again.predict(texts) == MODEL.predict(texts)
+
+
+def test_a_binary_block_marks_presence_and_shares_the_counts_of_its_tfidf_twin():
+    from praja.infowatch.text.features import FeatureSet, fit_block
+
+    texts = ["babi babi lu", "lu baik", "babi lu baik sekali", "baik sekali"]
+    tfidf = fit_block("word", "word", (1, 1), "slang", texts, 100, min_df=1)
+    binary = fit_block("word_bin", "word", (1, 1), "slang", texts, 100, min_df=1, weighting="binary")
+    assert binary.count_key() == tfidf.count_key()
+    x = FeatureSet("t", [tfidf, binary]).transform({"slang": ["babi babi babi baik"]}).toarray()[0]
+    presence = x[tfidf.size :]
+    assert sorted(set(presence.tolist())) == [0.0, 1.0] and presence.sum() == 2
+    assert abs(float((x[: tfidf.size] ** 2).sum()) - 1.0) < 1e-5

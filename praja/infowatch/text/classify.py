@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from praja.infowatch.text import cls_election
 from praja.infowatch.text.features import Block, FeatureSet
-from praja.infowatch.text.normalise import normalise
+from praja.infowatch.text.normalise import MAX_CHARS, normalise
 
 LABELS = ("election", "hoax", "hate_speech", "abusive", "sara_religion", "sara_race", "sara_group")
 FORMAT_VERSION = 1
@@ -96,6 +96,7 @@ class Classifier:
         return {
             "slang": [normalise(text, slang=self.slang) for text in texts],
             "plain": [normalise(text, slang={}) for text in texts],
+            "raw": [text[:MAX_CHARS] for text in texts],
         }
 
     # -- scoring -------------------------------------------------------------------------------
@@ -217,6 +218,8 @@ class Classifier:
 
 def _owners(block: Block, term: str, text: str) -> list[tuple[str, float]]:
     """The words a feature term belongs to in `text`, each with its share (shares sum to 1)."""
+    if block.analyzer == "style":  # a style feature: a counted term, or a figure of the whole text
+        return [(term.removeprefix("term:"), 1.0)] if term.startswith("term:") else [(f"[{term}]", 1.0)]
     if block.analyzer == "word":
         words = term.split()
         return [(word, 1.0 / len(words)) for word in words]

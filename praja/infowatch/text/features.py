@@ -1,10 +1,12 @@
 """TF-IDF feature blocks with a fixed vocabulary, stored as plain arrays (no pickles).
 
-A `Block` is one view of a text: word 1-2-grams or character 2-5-grams inside word boundaries
-(`char_wb`), on the slang-normalised text or on the text normalised without the slang table.
-`fit_block` learns the vocabulary and idf weights with scikit-learn; `Block.transform` rebuilds the
-same matrix from the stored vocabulary (sublinear tf x idf, each row L2-normalised), so a model
-file holds only strings and float32 arrays. `FeatureSet` stacks blocks side by side.
+A `Block` is one view of a text: word n-grams, character n-grams inside word boundaries (`char_wb`)
+or across them (`char`), on the slang-normalised text or on the text normalised without the slang
+table, weighted either as TF-IDF (sublinear tf x idf, each row L2-normalised) or as binary presence
+(0/1, the input of the naive-Bayes-scaled members, Wang and Manning 2012). `fit_block` learns the
+vocabulary and idf weights with scikit-learn; `Block.transform` rebuilds the same matrix from the
+stored vocabulary, so a model file holds only strings and float32 arrays. `FeatureSet` stacks blocks
+side by side; blocks with the same vocabulary and analyser count the n-grams of a text only once.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-# The two normalised forms a block can read: with the slang table ("slang") or without ("plain").
-SOURCES = ("slang", "plain")
+# The forms a block can read: normalised with the slang table ("slang") or without ("plain"), and the
+# text as given ("raw", cut at normalise.MAX_CHARS; read by the style block).
+SOURCES = ("slang", "plain", "raw")
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Block:
     source: str  # one of SOURCES
     vocabulary: list[str]
     idf: np.ndarray[Any, np.dtype[np.float32]]
+    weighting: str = "tfidf"  # "tfidf" or "binary"
     _vectorizer: CountVectorizer | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -47,8 +51,32 @@ class Block:
             )
         return self._vectorizer
 
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        if self.analyzer == "style":
+            from praja.infowatch.text.cls_style import style_vector
+
+            n = len(self.vocabulary)
+            values = np.array([style_vector(text) for text in texts], dtype=np.float32).reshape(len(texts), n)
+            values = (values - self.idf[:n]) / self.idf[n:]
+            return sp.csr_matrix(values, dtype=np.float32)
+        return sp.csr_matrix(self.vectorizer().transform(texts), dtype=np.float32)
+
+    def count_key(self) -> tuple[str, tuple[int, int], str, int, str, str]:
+        """Blocks with the same key count the same n-grams (same analyser, source and vocabulary)."""
+        first = self.vocabulary[0] if self.vocabulary else ""
+        last = self.vocabulary[-1] if self.vocabulary else ""
+        return (self.analyzer, self.ngram, self.source, len(self.vocabulary), first, last)
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        counts = sp.csr_matrix(self.vectorizer().transform(texts), dtype=np.float32)
+        return self.weigh(self.counts(texts))
+
+    def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        if self.analyzer == "style":
+            return counts
+        counts = counts.copy()
+        if self.weighting == "binary":
+            counts.data = np.ones_like(counts.data, dtype=np.float32)
+            return counts
         counts.data = (1.0 + np.log(counts.data)).astype(np.float32)
         weighted = sp.csr_matrix(counts.multiply(self.idf.reshape(1, -1)), dtype=np.float32)
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
@@ -62,7 +90,13 @@ class Block:
         }
 
     def meta(self) -> dict[str, Any]:
-        return {"name": self.name, "analyzer": self.analyzer, "ngram": list(self.ngram), "source": self.source}
+        return {
+            "name": self.name,
+            "analyzer": self.analyzer,
+            "ngram": list(self.ngram),
+            "source": self.source,
+            "weighting": self.weighting,
+        }
 
     @classmethod
     def from_arrays(cls, meta: dict[str, Any], arrays: Any, prefix: str) -> Block:
@@ -73,6 +107,7 @@ class Block:
             source=str(meta["source"]),
             vocabulary=[str(v) for v in arrays[f"{prefix}vocab"]],
             idf=np.asarray(arrays[f"{prefix}idf"], dtype=np.float32),
+            weighting=str(meta.get("weighting", "tfidf")),
         )
 
 
@@ -84,8 +119,20 @@ def fit_block(
     texts: Sequence[str],
     max_features: int,
     min_df: int = 2,
+    weighting: str = "tfidf",
 ) -> Block:
-    """Learn a block's vocabulary (the `max_features` most frequent terms) and idf from `texts`."""
+    """Learn a block's vocabulary (the `max_features` most frequent terms) and idf from `texts`.
+
+    A "style" block (cls_style) stores its feature names as vocabulary and the mean and standard
+    deviation of each feature on `texts` in place of the idf."""
+    if analyzer == "style":
+        from praja.infowatch.text.cls_style import NAMES, style_vector
+
+        values = np.array([style_vector(text) for text in texts], dtype=np.float64).reshape(len(texts), len(NAMES))
+        spread = values.std(axis=0)
+        spread[spread == 0] = 1.0
+        scale = np.concatenate([values.mean(axis=0), spread]).astype(np.float32)
+        return Block(name, analyzer, ngram, source, list(NAMES), scale, weighting)
     vectorizer = TfidfVectorizer(
         analyzer=analyzer,
         ngram_range=ngram,
@@ -99,7 +146,7 @@ def fit_block(
     vectorizer.fit(texts)
     vocabulary = sorted(vectorizer.vocabulary_, key=lambda term: vectorizer.vocabulary_[term])
     idf = np.asarray(vectorizer.idf_, dtype=np.float32)
-    return Block(name, analyzer, ngram, source, vocabulary, idf)
+    return Block(name, analyzer, ngram, source, vocabulary, idf, weighting)
 
 
 @dataclass
@@ -114,8 +161,23 @@ class FeatureSet:
         return sum(block.size for block in self.blocks)
 
     def transform(self, forms: Mapping[str, Sequence[str]]) -> sp.csr_matrix:
-        parts = [block.transform(forms[block.source]) for block in self.blocks]
+        counted: dict[tuple[str, tuple[int, int], str, int, str, str], sp.csr_matrix] = {}
+        parts = []
+        for block in self.blocks:
+            key = block.count_key()
+            if key not in counted:
+                counted[key] = block.counts(forms[block.source])
+            parts.append(block.weigh(counted[key]))
         return sp.csr_matrix(sp.hstack(parts, format="csr"), dtype=np.float32)
+
+    def columns(self, names: Sequence[str]) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """The column indices of the named blocks, in block order."""
+        out = [
+            np.arange(start, start + block.size)
+            for block, start in zip(self.blocks, self.offsets(), strict=True)
+            if block.name in names
+        ]
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
     def offsets(self) -> list[int]:
         out, start = [], 0

@@ -34,7 +34,7 @@ from sklearn.svm import LinearSVC
 from praja.infowatch.text import cls_election
 from praja.infowatch.text.classify import DEFAULT_FILE, Classifier, Head
 from praja.infowatch.text.features import FeatureSet, fit_block
-from praja.infowatch.text.normalise import load_slang, normalise
+from praja.infowatch.text.normalise import MAX_CHARS, load_slang, normalise
 
 Progress = Callable[[str, int, int], None]
 
@@ -53,26 +53,40 @@ TWEET_LABELS = {
     "sara_race": "HS_Race",
     "sara_group": "HS_Group",
 }
-# Regularisation of the linear SVM of each head (chosen by 5-fold CV on the tweets, docs say how).
-HEAD_C = {
-    "hate_speech": 0.3,
-    "abusive": 0.3,
-    "sara_religion": 0.3,
-    "sara_race": 0.3,
-    "sara_group": 0.3,
-    "election": 0.3,
-    "hoax": 1.0,
+# Feature blocks: (name, analyzer, n-grams, source, max features, weighting, min_df). The binary
+# blocks share the vocabulary of the TF-IDF block of the same view and feed the naive-Bayes members.
+BlockSpec = tuple[str, str, tuple[int, int], str, int, str, int]
+TWEET_BLOCKS: list[BlockSpec] = [
+    ("word", "word", (1, 3), "slang", 60_000, "tfidf", 2),
+    ("char", "char_wb", (2, 5), "slang", 80_000, "tfidf", 2),
+    ("char_plain", "char_wb", (2, 5), "plain", 60_000, "tfidf", 2),
+    ("word_bin", "word", (1, 3), "slang", 60_000, "binary", 2),
+    ("char6_bin", "char", (2, 6), "plain", 200_000, "binary", 3),
+]
+NEWS_BLOCKS: list[BlockSpec] = [
+    ("word", "word", (1, 2), "slang", 30_000, "tfidf", 2),
+    ("char", "char_wb", (2, 5), "slang", 40_000, "tfidf", 2),
+    ("style", "style", (1, 1), "raw", 0, "standardised", 1),
+]
+# A head is the average of linear SVM members, each scaled by the spread of its decision on the
+# training rows: (kind, blocks, C). "svm": balanced linear SVM on the blocks; "lr": balanced logistic
+# regression; "nb": the SVM on binary features scaled by their log-count ratio (NB-SVM, Wang and
+# Manning 2012). Everything stays linear, so a head is stored as one weight vector over the feature set.
+Member = tuple[str, tuple[str, ...], float]
+TWEET_MEMBERS: list[Member] = [
+    ("svm", ("word", "char", "char_plain"), 0.3),
+    ("nb", ("word_bin",), 0.03),
+    ("nb", ("char6_bin",), 0.03),
+]
+HEAD_MEMBERS: dict[str, list[Member]] = {
+    "hate_speech": TWEET_MEMBERS,
+    "abusive": TWEET_MEMBERS,
+    "sara_religion": TWEET_MEMBERS,
+    "sara_race": TWEET_MEMBERS,
+    "sara_group": TWEET_MEMBERS,
+    "election": [("svm", ("word", "char", "char_plain"), 0.3)],
+    "hoax": [("svm", ("word", "char"), 1.0), ("lr", ("style",), 0.1)],
 }
-# Vocabulary sizes: they bound the model file (float16 weights per feature and label).
-TWEET_BLOCKS: list[tuple[str, str, tuple[int, int], str, int]] = [
-    ("word", "word", (1, 2), "slang", 40_000),
-    ("char", "char_wb", (2, 5), "slang", 80_000),
-    ("char_plain", "char_wb", (2, 5), "plain", 60_000),
-]
-NEWS_BLOCKS: list[tuple[str, str, tuple[int, int], str, int]] = [
-    ("word", "word", (1, 2), "slang", 30_000),
-    ("char", "char_wb", (2, 5), "slang", 40_000),
-]
 HOAX_TOPICS_PER_SHEET = 50  # the CSV lists the articles sheet by sheet, 50 per topic
 
 
@@ -139,14 +153,43 @@ def load_turnbackhoax(data_dir: Path) -> list[dict[str, str]]:
 # -- fitting -------------------------------------------------------------------------------------
 
 
-def fit_featureset(
-    name: str, spec: Sequence[tuple[str, str, tuple[int, int], str, int]], forms: dict[str, list[str]]
-) -> FeatureSet:
-    return FeatureSet(name, [fit_block(n, a, g, s, forms[s], m) for n, a, g, s, m in spec])
+def fit_featureset(name: str, spec: Sequence[BlockSpec], forms: dict[str, list[str]]) -> FeatureSet:
+    return FeatureSet(name, [fit_block(n, a, g, s, forms[s], m, d, w) for n, a, g, s, m, w, d in spec])
 
 
 def _svm(c: float) -> LinearSVC:
     return LinearSVC(C=c, class_weight="balanced", random_state=SEED, max_iter=5000)
+
+
+def fit_linear(
+    fs: FeatureSet, x: sp.csr_matrix, y: np.ndarray[Any, Any], members: Sequence[Member]
+) -> tuple[np.ndarray[Any, np.dtype[np.float32]], float]:
+    """One weight vector and intercept over all of `fs`: the average of the members' decisions,
+    each divided by the standard deviation of its decision on the training rows."""
+    coef = np.zeros(fs.size, dtype=np.float64)
+    intercept = 0.0
+    for kind, blocks, c in members:
+        cols = fs.columns(blocks)
+        part = sp.csr_matrix(x[:, cols])
+        scale = np.ones(len(cols), dtype=np.float64)
+        if kind == "nb":
+            present = part.copy()
+            present.data = np.ones_like(present.data)
+            pos = 1.0 + np.asarray(present[y == 1].sum(axis=0)).ravel()
+            neg = 1.0 + np.asarray(present[y == 0].sum(axis=0)).ravel()
+            scale = np.log((pos / pos.sum()) / (neg / neg.sum()))
+            part = sp.csr_matrix(part @ sp.diags(scale.astype(np.float32)), dtype=np.float32)
+        model: LinearSVC | LogisticRegression = (
+            LogisticRegression(C=c, class_weight="balanced", max_iter=3000) if kind == "lr" else _svm(c)
+        ).fit(part, y)
+        spread = float(np.std(model.decision_function(part))) or 1.0
+        coef[cols] += model.coef_[0] * scale / spread
+        intercept += float(model.intercept_[0]) / spread
+    return coef.astype(np.float32), intercept
+
+
+def _decide(coef: np.ndarray[Any, Any], intercept: float, x: sp.csr_matrix) -> np.ndarray[Any, Any]:
+    return np.asarray(x @ coef, dtype=np.float64).ravel() + intercept
 
 
 def _best_threshold(scores: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> float:
@@ -160,17 +203,19 @@ def _best_threshold(scores: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> fl
 
 
 def fit_head(
-    label: str, featureset: str, x: sp.csr_matrix, y: np.ndarray[Any, Any], c: float, inner_folds: int = 3
+    label: str, fs: FeatureSet, x: sp.csr_matrix, y: np.ndarray[Any, Any], inner_folds: int = 3
 ) -> Head:
-    """A linear SVM, its Platt sigmoid and threshold from `inner_folds`-fold out-of-fold decisions."""
-    model = _svm(c).fit(x, y)
+    """The label's linear members (HEAD_MEMBERS), its Platt sigmoid and threshold from
+    `inner_folds`-fold out-of-fold decisions."""
+    members = HEAD_MEMBERS[label]
+    coef, intercept = fit_linear(fs, x, y, members)
     oof = np.zeros(len(y), dtype=np.float64)
     folds = StratifiedKFold(inner_folds, shuffle=True, random_state=SEED)
     for tr, te in folds.split(np.zeros(len(y)), y):
-        oof[te] = _svm(c).fit(x[tr], y[tr]).decision_function(x[te])
+        oof[te] = _decide(*fit_linear(fs, x[tr], y[tr], members), x[te])
     platt = LogisticRegression(C=1e4, max_iter=1000).fit(oof.reshape(-1, 1), y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    head = Head(label, featureset, np.asarray(model.coef_[0], dtype=np.float32), float(model.intercept_[0]), a, b)
+    head = Head(label, fs.name, coef, intercept, a, b)
     head.threshold = _best_threshold(head.score(oof.astype(np.float32)), y)
     return head
 
@@ -188,7 +233,11 @@ def election_weak_data(tweet_forms: list[str], lexicon: dict[str, float]) -> tup
 
 
 def _forms(texts: Sequence[str], slang: dict[str, str]) -> dict[str, list[str]]:
-    return {"slang": [normalise(t, slang=slang) for t in texts], "plain": [normalise(t, slang={}) for t in texts]}
+    return {
+        "slang": [normalise(t, slang=slang) for t in texts],
+        "plain": [normalise(t, slang={}) for t in texts],
+        "raw": [t[:MAX_CHARS] for t in texts],
+    }
 
 
 def _tick(progress: Progress | None, phase: str, done: int, total: int) -> None:
@@ -211,18 +260,18 @@ def train(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> di
     _tick(progress, "train", 2, steps)
     heads: dict[str, Head] = {}
     for n, (label, column) in enumerate(TWEET_LABELS.items()):
-        heads[label] = fit_head(label, "tweet", x, labels[column], HEAD_C[label])
+        heads[label] = fit_head(label, tweet_fs, x, labels[column])
         _tick(progress, "train", 3 + n, steps)
     lexicon = dict(cls_election.ELECTION_TERMS)
     idx, masked, weak = election_weak_data(forms["slang"], lexicon)
     masked_plain = [cls_election.mask_terms(forms["plain"][i], lexicon) for i in idx]
     xe = tweet_fs.transform({"slang": masked, "plain": masked_plain})
-    heads["election"] = fit_head("election", "tweet", xe, np.array(weak), HEAD_C["election"])
+    heads["election"] = fit_head("election", tweet_fs, xe, np.array(weak))
     _tick(progress, "train", 8, steps)
     news, hoax_y, _topics = load_hoax_news(data_dir)
     news_forms = _forms(news, slang)
     news_fs = fit_featureset("news", NEWS_BLOCKS, news_forms)
-    heads["hoax"] = fit_head("hoax", "news", news_fs.transform(news_forms), hoax_y, HEAD_C["hoax"])
+    heads["hoax"] = fit_head("hoax", news_fs, news_fs.transform(news_forms), hoax_y)
     _tick(progress, "train", 9, steps)
     meta = {
         "built_by": "praja.infowatch.text.training.train",
@@ -274,8 +323,8 @@ def _tweet_cv(
         x_tr = fs.transform({s: [forms[s][i] for i in tr] for s in forms})
         x_te = fs.transform({s: [forms[s][i] for i in te] for s in forms})
         for label, column in TWEET_LABELS.items():
-            model = _svm(HEAD_C[label]).fit(x_tr, labels[column][tr])
-            pred[label][te] = (model.decision_function(x_te) > 0).astype(np.int64)
+            coef, intercept = fit_linear(fs, x_tr, labels[column][tr], HEAD_MEMBERS[label])
+            pred[label][te] = (_decide(coef, intercept, x_te) > 0).astype(np.int64)
         _tick(progress, "eval tweets", k + 1, folds)
     out: dict[str, Any] = {}
     for label, column in TWEET_LABELS.items():
@@ -303,8 +352,8 @@ def _hoax_by_topic(data_dir: Path, slang: dict[str, str]) -> tuple[dict[str, Any
         )
         x_tr = fs.transform({s: [v for v, m in zip(forms[s], tr, strict=True) if m] for s in forms})
         x_te = fs.transform({s: [v for v, m in zip(forms[s], te, strict=True) if m] for s in forms})
-        model = _svm(HEAD_C["hoax"]).fit(x_tr, y[tr])
-        pred[te] = (model.decision_function(x_te) > 0).astype(np.int64)
+        coef, intercept = fit_linear(fs, x_tr, y[tr], HEAD_MEMBERS["hoax"])
+        pred[te] = (_decide(coef, intercept, x_te) > 0).astype(np.int64)
         per_topic[topic] = {
             "articles": int(te.sum()),
             "hoax": int(y[te].sum()),
@@ -332,9 +381,9 @@ def _election(
     for tr, te in splitter.split(np.zeros(len(weak_y)), weak_y):
         part = {"slang": [masked[i] for i in tr], "plain": [masked_plain[i] for i in tr]}
         fs = fit_featureset("tweet", TWEET_BLOCKS, part)
-        model = _svm(HEAD_C["election"]).fit(fs.transform(part), weak_y[tr])
+        coef, intercept = fit_linear(fs, fs.transform(part), weak_y[tr], HEAD_MEMBERS["election"])
         test = {"slang": [masked[i] for i in te], "plain": [masked_plain[i] for i in te]}
-        pred[te] = (model.decision_function(fs.transform(test)) > 0).astype(np.int64)
+        pred[te] = (_decide(coef, intercept, fs.transform(test)) > 0).astype(np.int64)
     out: dict[str, Any] = {
         "weak_labels": {
             "what": "tweets of re_dataset.csv labelled by the lexicon (positive: a strong election term; "
@@ -349,7 +398,7 @@ def _election(
     if politics and scam:
         part = {"slang": masked, "plain": masked_plain}
         fs = fit_featureset("tweet", TWEET_BLOCKS, part)
-        head = fit_head("election", "tweet", fs.transform(part), weak_y, HEAD_C["election"])
+        head = fit_head("election", fs, fs.transform(part), weak_y)
         rows = politics + scam
         texts = [f"{c.get('TITLE', '')}. {c.get('HOAX_TEXT', '')}" for c in rows]
         y = np.array([1] * len(politics) + [0] * len(scam))
@@ -381,7 +430,7 @@ def _hoax_later_year(
         return {"status": "not measurable: factcheck-turnbackhoax-2024 missing"}
     forms = _forms(news, slang)
     fs = fit_featureset("news", NEWS_BLOCKS, forms)
-    head = fit_head("hoax", "news", fs.transform(forms), y, HEAD_C["hoax"])
+    head = fit_head("hoax", fs, fs.transform(forms), y)
     titles = [c.get("TITLE", "") for c in claims]
     scores = head.score(head.decision(fs.transform(_forms(titles, slang))))
     return {
