@@ -29,6 +29,7 @@ runtime-packages:
 
 system-packages: runtime-packages
 	@missing=""; test -x /usr/bin/chromium || missing="chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	$(call apt_install,$$missing)
 
 messages: $(STAMP) runtime-packages

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -116,9 +118,18 @@ def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: 
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == sha
     assert Lapsit.objects.get().pdf_sha256 == sha
 
-    # The lapsit's first page as PNG: the same HTML the PDF is made from, at A4 width in Chromium.
+    # The lapsit's first page as PNG: the downloaded PDF itself through poppler's pdftoppm (installed by
+    # `make test`); the HTML draft the PDF is made from, at A4 width in Chromium, as well.
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm:
+        pdf_path = output_dir / "lapsit.pdf"
+        pdf_path.write_bytes(data)
+        subprocess.run([pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
+                        str(output_dir / "lapsit-page1")], check=True, timeout=60)
+        shutil.copyfile(output_dir / "lapsit-page1.png", DOCS_IMG / "lapsit-page1.png")
     page.set_viewport_size({"width": 794, "height": 1123})
     page.goto(base + "/situasi/lapsit/draf/?wilayah=35.07&catatan=Situasi+wilayah+kondusif.")
-    page.screenshot(path=str(DOCS_IMG / "lapsit-page1.png"), full_page=False)
+    if not pdftoppm:
+        page.screenshot(path=str(DOCS_IMG / "lapsit-page1.png"), full_page=False)
     page.screenshot(path=str(output_dir / "lapsit-draft.png"), full_page=True)
     assert errors == []
