@@ -266,6 +266,14 @@ PRAJA_REPORTS = {
     "RISK_CATEGORIES": ["keamanan", "kekerasan", "politik_uang", "sara", "netralitas", "hak_pilih"],
     "RISK_SEVERITY": {1: 0.5, 2: 1.0, 3: 2.0, 4: 3.0},
     "BOARD_REFRESH_SECONDS": int(os.environ.get("PRAJA_REPORTS_BOARD_REFRESH_SECONDS", "20")),
+    # After-intake work (routing, duplicates, hoax forwarding; praja/reports/afterwork.py), off the sender's
+    # request: "thread" (a worker thread per server process), "celery" (a task; needs PRAJA_CELERY_BROKER_URL)
+    # or "inline" (in the request, on commit). Reports whose work was never done (a killed server) are swept
+    # every AFTER_INTAKE_SWEEP_S seconds once older than AFTER_INTAKE_GRACE_S; BATCH reports per transaction.
+    "AFTER_INTAKE": os.environ.get("PRAJA_REPORTS_AFTER_INTAKE", "thread"),
+    "AFTER_INTAKE_SWEEP_S": int(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_SWEEP_S", "60")),
+    "AFTER_INTAKE_GRACE_S": int(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_GRACE_S", "30")),
+    "AFTER_INTAKE_BATCH": int(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_BATCH", "20")),
 }
 # The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
 PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")

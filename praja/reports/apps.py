@@ -10,7 +10,13 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # After every intake (whatever the channel): neutrality routing, then duplicate linking; hoax-category
         # reports are forwarded to the hoax monitoring (forwarding.py, when present).
-        from praja.reports import handling, intake
+        from django.core.signals import request_started
+
+        from praja.reports import afterwork, handling, intake
+
+        # The after-intake worker thread of a server process starts (and sweeps for reports whose work a
+        # killed server never did) with the process's first request; praja/reports/afterwork.py.
+        request_started.connect(afterwork.start_on_first_request, dispatch_uid=afterwork.DISPATCH_UID)
 
         if handling.after_intake not in intake.after_intake_hooks:
             intake.after_intake_hooks.append(handling.after_intake)

@@ -243,14 +243,16 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None) ->
     )
 
 
-# Called after the report's transaction commits (duplicate linking, routing, ...): set by the handling
-# services (praja/reports/handling.py registers itself when the app is ready).
+# The after-intake work (duplicate linking, routing, hoax forwarding): callables(report_id) registered by the
+# app's ready(). They run off the sender's request, after the commit (praja/reports/afterwork.py: a worker
+# thread, a Celery task or inline, by PRAJA_REPORTS["AFTER_INTAKE"]); Report.after_done_at says when.
 after_intake_hooks: list[Callable[[int], None]] = []
 
 
 def _after_commit(pk: int) -> None:
-    if after_intake_hooks:
-        transaction.on_commit(lambda: [hook(pk) for hook in after_intake_hooks])
+    from praja.reports import afterwork
+
+    transaction.on_commit(lambda: afterwork.after_commit(pk))
 
 
 def _columns(obj: Any, connection: Any, skip: tuple[str, ...] = ()) -> tuple[list[str], list[Any]]:

@@ -161,6 +161,9 @@ class Report(models.Model):
     outcome = models.TextField(_("hasil"), blank=True)
     # Made up for the demo district (praja/reports/demo.py), never a real report.
     generated = models.BooleanField(_("dibangkitkan (demo)"), default=False)
+    # When the after-intake work (routing, duplicate linking, hoax forwarding: praja/reports/afterwork.py) was
+    # done; null until then, so a sweep finds the reports whose work a killed server never did (migration 0004).
+    after_done_at = models.DateTimeField(_("pekerjaan sesudah penerimaan selesai"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -169,6 +172,8 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="report_status_due"),
             models.Index(fields=["tps", "category", "received_at"], name="report_tps_cat_time"),
+            # only the reports still waiting for their after-intake work (a few at any time): the sweep's index
+            models.Index(fields=["id"], name="report_after_pending", condition=models.Q(after_done_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@
     praja reports token --list [--agency SLUG]         the tokens (never the secrets)
     praja reports token --revoke ID                    withdraw a token (answers 401 from then on)
     praja reports import FILE.csv|FILE.xlsx [--receipts OUT.csv]   reports in bulk, validated, all or nothing
+    praja reports process-pending [--grace S] [--limit N]   after-intake work a killed server never did
 
 Each sub-command is one pair of functions (`_<name>_arguments`, `_<name>`) registered in SUBCOMMANDS, so
 the parts of the app (API tokens, bulk import, ...) each keep their own.
@@ -108,11 +109,32 @@ def _import(cmd: BaseCommand, options: dict[str, Any]) -> None:
     )
 
 
+# --- process-pending (after-intake work never done) ---------------------------------------------------
+
+
+def _process_pending_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--grace", type=float, default=0.0,
+                        help="only reports received more than this many seconds ago (default 0: all)")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many reports")
+
+
+def _process_pending(cmd: BaseCommand, options: dict[str, Any]) -> None:
+    from praja.reports import afterwork
+
+    before = afterwork.pending()
+    with audit.acting_as(audit.system_actor("reports process-pending")):
+        done = afterwork.sweep(grace_s=options["grace"], limit=options["limit"])
+    cmd.stdout.write(f"after-intake work done for {done} report(s); {before} were pending, "
+                     f"{afterwork.pending()} still pending")
+
+
 # --- registry -----------------------------------------------------------------------------------------
 
 SUBCOMMANDS: dict[str, tuple[str, Callable[[CommandParser], None], Callable[[BaseCommand, dict[str, Any]], None]]] = {
     "token": ("partner API tokens for POST /api/v1/reports", _token_arguments, _token),
     "import": ("reports in bulk from CSV/XLSX, validated, all or nothing", _import_arguments, _import),
+    "process-pending": ("do the after-intake work (routing, duplicates, forwarding) of reports still waiting",
+                        _process_pending_arguments, _process_pending),
 }
 
 
