@@ -38,14 +38,24 @@ def setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
+def _draw(alphabet: str, n: int) -> str:
+    """``n`` characters drawn uniformly from ``alphabet`` out of one read of the system's random source
+    (rejection sampling: bytes beyond the largest multiple of the alphabet's length are thrown away)."""
+    size = len(alphabet)
+    top = 256 - 256 % size
+    out: list[str] = []
+    while len(out) < n:
+        out.extend(alphabet[b % size] for b in secrets.token_bytes(2 * n) if b < top)
+    return "".join(out[:n])
+
+
 def new_receipt() -> str:
-    return "-".join(
-        "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4)) for _ in range(RECEIPT_GROUPS)
-    )
+    raw = _draw(RECEIPT_ALPHABET, 4 * RECEIPT_GROUPS)
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def new_pin() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
+    return _draw("0123456789", PIN_DIGITS)
 
 
 def pin_hash(receipt: str, pin: str) -> str:
@@ -255,15 +265,19 @@ def _after_commit(pk: int) -> None:
     transaction.on_commit(lambda: afterwork.after_commit(pk))
 
 
+_FIELDS: dict[tuple[str, str, tuple[str, ...]], tuple[list[Any], list[str]]] = {}
+
+
 def _columns(obj: Any, connection: Any, skip: tuple[str, ...] = ()) -> tuple[list[str], list[Any]]:
-    """Every concrete column of ``obj`` but its auto primary key, with the value a save would write."""
-    names, values = [], []
-    for f in obj._meta.local_concrete_fields:
-        if f.primary_key or f.attname in skip:
-            continue
-        names.append(connection.ops.quote_name(f.column))
-        values.append(f.get_db_prep_save(f.pre_save(obj, True), connection=connection))
-    return names, values
+    """Every concrete column of ``obj`` but its auto primary key, with the value a save would write
+    (the field list and quoted names are worked out once per model and database)."""
+    key = (obj._meta.label, connection.alias, skip)
+    known = _FIELDS.get(key)
+    if known is None:
+        fields = [f for f in obj._meta.local_concrete_fields if not (f.primary_key or f.attname in skip)]
+        known = _FIELDS[key] = (fields, [connection.ops.quote_name(f.column) for f in fields])
+    fields, names = known
+    return names, [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
 
 
 def _store_direct(report: Report, entry: TimelineEntry) -> None:

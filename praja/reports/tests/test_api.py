@@ -120,3 +120,33 @@ def test_the_route_is_documented_in_the_openapi_schema(db: Any) -> None:
     assert {"PartnerBearer": []} in op["security"] and {} in op["security"]
     fields = schema["components"]["schemas"]["ReportIn"]["properties"]
     assert {"category", "description", "tps", "client_key"} <= set(fields)
+
+
+
+def test_an_anonymous_api_report_takes_the_fast_path_and_answers_like_the_whole_chain(db: Any) -> None:
+    import re
+    from unittest import mock
+
+    from praja.reports.api import IntakeFastPath
+
+    fast_served: list[bool] = []
+    real_view = IntakeFastPath.__call__
+
+    def spy(self: Any, request: Any) -> Any:
+        fast_served.append(not request.META.get("HTTP_COOKIE"))
+        return real_view(self, request)
+
+    client = Client()
+    with mock.patch.object(IntakeFastPath, "__call__", spy):
+        fast = client.post("/api/v1/reports", {"category": "keamanan", "description": "Massa berkumpul"},
+                           content_type="application/json")
+        client.cookies["django_language"] = "en"  # a browser with a chosen language: the whole chain
+        slow = client.post("/api/v1/reports", {"category": "nope", "description": "x"},
+                           content_type="application/json")
+    assert fast_served == [True, False]
+    assert fast.status_code == 201
+    assert re.fullmatch(r"[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){2}", fast.json()["receipt"])
+    assert re.fullmatch(r"\d{6}", fast.json()["pin"])
+    assert fast["Content-Language"] == "id" and fast["X-Frame-Options"] == "DENY"
+    assert Report.objects.get(receipt=fast.json()["receipt"]).timeline.count() == 1
+    assert slow.status_code == 422 and slow["Content-Language"] == "en" and "category" in slow.json()["errors"]
