@@ -10,7 +10,9 @@ anonymous reports for PRAJA_BENCH_SECONDS after a warm-up. Server, clients and d
 Per database and client count: accepted_per_s, p50_ms, p99_ms (of 201 answers), accepted, rows_found (how
 many of the acknowledged receipts are in the database with their first timeline entry), raw_ceiling_per_s,
 share_of_ceiling; the same under "intake_only" with the after-intake hooks emptied; on PostgreSQL also
-commits and rows inserted per accepted report (pg_stat_database).
+commits and rows inserted per accepted report (pg_stat_database). The after-intake work is done off the request
+by a worker thread in each server process (praja/reports/afterwork.py); after each burst the bench waits until
+no report is pending and answers that drain: pending_after_burst, drain_s, drain_per_s.
 
 Run: ``praja bench intake`` (writes bench/results/intake.json). Needs a local PostgreSQL at
 PRAJA_BENCH_PG (default postgres://postgres@127.0.0.1:5432); ``PRAJA_BENCH_DATABASES=sqlite`` skips it.
@@ -42,8 +44,9 @@ PG = os.environ.get("PRAJA_BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstr
 DB_NAME = "praja_bench_intake"
 VAR = Path(os.environ.get("PRAJA_BENCH_VAR", "/tmp/praja-bench-intake"))
 CEILING_CLIENTS = 16
-# "1": the whole path as served (after-intake hooks on commit: routing, duplicates, forwarding);
-# "0": intake alone (the hooks emptied in each worker by a bench-only gunicorn config).
+# "1": the whole path as served (the after-intake work, routing, duplicates and forwarding, done by each server
+# process's worker thread after the answer: praja/reports/afterwork.py; its drain rate measured after each
+# burst); "0": intake alone (the hooks emptied in each worker by a bench-only gunicorn config).
 HOOKS = [h == "1" for h in os.environ.get("PRAJA_BENCH_HOOKS", "1,0").split(",")]
 
 
@@ -141,6 +144,33 @@ def pg_counters() -> tuple[int, int]:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
+def pending_count(db: str, path: Path) -> int:
+    """Reports whose after-intake work (routing, duplicates, forwarding) is not done yet."""
+    sql = "SELECT count(*) FROM reports_report WHERE after_done_at IS NULL"
+    if db == "postgresql":
+        with _pg(DB_NAME) as conn:
+            row = conn.execute(sql).fetchone()
+            return int(row[0]) if row else 0
+    conn = sqlite3.connect(path, timeout=20)
+    row = conn.execute(sql).fetchone()
+    conn.close()
+    return int(row[0]) if row else 0
+
+
+def drain(db: str, path: Path, timeout: float = 300.0) -> dict[str, Any]:
+    """After a burst: how long the servers' after-intake worker threads take to finish what is pending
+    (nothing else is sent meanwhile), and so their rate in reports per second."""
+    t0 = time.perf_counter()
+    first = pending_count(db, path)
+    left = first
+    while left and time.perf_counter() - t0 < timeout:
+        time.sleep(0.1)
+        left = pending_count(db, path)
+    took = time.perf_counter() - t0
+    return {"pending_after_burst": first, "drain_s": round(took, 2), "still_pending": left,
+            "drain_per_s": round((first - left) / took, 1) if first and took > 0 else None}
+
+
 def pg_version() -> str:
     with _pg() as conn:
         row = conn.execute("SHOW server_version").fetchone()
@@ -198,11 +228,15 @@ def run_cases(db: str, env: dict[str, str], path: Path, ceiling: float, hooks: b
                 case["rows_inserted_per_report"] = round((after[1] - before[1]) / len(result.receipts), 2)
             if sent and found < len(result.receipts):
                 case["missing"] = len(result.receipts) - found
+            if hooks:
+                case["after_intake"] = drain(db, path)
+            case["load_average_1m"] = round(os.getloadavg()[0], 2)
             out[str(clients)] = case
             label = f"{db} {clients} clients{'' if hooks else ' (intake only)'}"
             print(f"{label}: {case['accepted_per_s']}/s p50 {case['p50_ms']} ms "
-                  f"p99 {case['p99_ms']} ms, {found}/{len(result.receipts)} found, ceiling {ceiling:.0f}/s",
-                  flush=True)
+                  f"p99 {case['p99_ms']} ms, {found}/{len(result.receipts)} found, ceiling {ceiling:.0f}/s"
+                  + (f", after-intake {case['after_intake']}" if hooks else "")
+                  + f", load {case['load_average_1m']}", flush=True)
     finally:
         server.stop()
     return out

@@ -148,5 +148,6 @@ def test_an_anonymous_api_report_takes_the_fast_path_and_answers_like_the_whole_
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){2}", fast.json()["receipt"])
     assert re.fullmatch(r"\d{6}", fast.json()["pin"])
     assert fast["Content-Language"] == "id" and fast["X-Frame-Options"] == "DENY"
+    assert fast["Content-Length"] == str(len(fast.content))  # keep-alive clients read exactly the answer
     assert Report.objects.get(receipt=fast.json()["receipt"]).timeline.count() == 1
     assert slow.status_code == 422 and slow["Content-Language"] == "en" and "category" in slow.json()["errors"]
