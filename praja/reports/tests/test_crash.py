@@ -37,3 +37,8 @@ def test_no_acknowledged_report_is_lost_when_the_server_is_killed(tmp_path: Path
                 .values_list("report__receipt", flat=True))
     lost = set(crash.acknowledged) - (stored & whole)
     assert not lost, f"{len(lost)} of {len(crash.acknowledged)} acknowledged reports lost"
+    # the after-intake work of reports answered just before the kill is not lost either: the sweep does it
+    from praja.reports import afterwork
+
+    afterwork.sweep(grace_s=0)
+    assert not Report.objects.filter(receipt__in=crash.acknowledged, after_done_at__isnull=True).exists()
