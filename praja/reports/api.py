@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -324,7 +325,7 @@ class IntakeFastPath:
 
     PATH = "/api/v1/reports"
 
-    def __init__(self, get_response: Any) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self._match: Any = None
 
@@ -340,7 +341,7 @@ class IntakeFastPath:
             match = self._match = resolve(self.PATH)
         language = settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         request.user = AnonymousUser()
         request.resolver_match = match
         response: HttpResponse = match.func(request, *match.args, **match.kwargs)
