@@ -25,6 +25,8 @@ import os
 import platform
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -46,8 +48,10 @@ VAR = Path(os.environ.get("PRAJA_BENCH_VAR", "/tmp/praja-bench-intake"))
 CEILING_CLIENTS = 16
 # "1": the whole path as served (the after-intake work, routing, duplicates and forwarding, done by each server
 # process's worker thread after the answer: praja/reports/afterwork.py; its drain rate measured after each
-# burst); "0": intake alone (the hooks emptied in each worker by a bench-only gunicorn config).
-HOOKS = [h == "1" for h in os.environ.get("PRAJA_BENCH_HOOKS", "1,0").split(",")]
+# burst); "0": intake alone (the hooks emptied in each worker by a bench-only gunicorn config); "w": the
+# "worker" mode, the web processes only store and answer and a separate `praja reports process-pending
+# --follow` process at nice 10 does the after-intake work (its drain measured the same way).
+HOOKS = os.environ.get("PRAJA_BENCH_HOOKS", "1,0,w").split(",")
 
 
 # --- databases -----------------------------------------------------------------------------------------
@@ -184,16 +188,25 @@ def run_database(db: str) -> dict[str, Any]:
     env, path = prepare(db)
     ceiling = raw_ceiling(db, path, SECONDS)
     out: dict[str, Any] = {"raw_ceiling_per_s": round(ceiling, 1)}
-    for hooks in HOOKS:
-        cases = run_cases(db, env, path, ceiling, hooks)
-        if hooks:
-            out.update(cases)
+    for how in HOOKS:
+        if how == "w":
+            out["separate_worker"] = run_cases(db, env, path, ceiling, True, separate_worker=True)
+        elif how == "1":
+            out.update(run_cases(db, env, path, ceiling, True))
         else:
-            out["intake_only"] = cases
+            out["intake_only"] = run_cases(db, env, path, ceiling, False)
     return out
 
 
-def run_cases(db: str, env: dict[str, str], path: Path, ceiling: float, hooks: bool) -> dict[str, Any]:
+def run_cases(db: str, env: dict[str, str], path: Path, ceiling: float, hooks: bool,
+              separate_worker: bool = False) -> dict[str, Any]:
+    follower = None
+    if separate_worker:
+        env = {**env, "PRAJA_REPORTS_AFTER_INTAKE": "worker"}
+        follower = subprocess.Popen(
+            ["nice", "-n", "10", sys.executable, "-m", "praja.cli", "reports", "process-pending", "--follow"],
+            env=env, cwd=lg.ROOT, stdout=subprocess.DEVNULL, stderr=open(VAR / db / "follower.log", "wb"),
+        )
     server = lg.start_server(env, VAR / db / "server.log", workers=WORKERS, threads=THREADS, hooks=hooks)
     out: dict[str, Any] = {}
     try:
@@ -232,13 +245,17 @@ def run_cases(db: str, env: dict[str, str], path: Path, ceiling: float, hooks: b
                 case["after_intake"] = drain(db, path)
             case["load_average_1m"] = round(os.getloadavg()[0], 2)
             out[str(clients)] = case
-            label = f"{db} {clients} clients{'' if hooks else ' (intake only)'}"
+            label = f"{db} {clients} clients" + (" (separate worker)" if separate_worker else
+                                                 "" if hooks else " (intake only)")
             print(f"{label}: {case['accepted_per_s']}/s p50 {case['p50_ms']} ms "
                   f"p99 {case['p99_ms']} ms, {found}/{len(result.receipts)} found, ceiling {ceiling:.0f}/s"
                   + (f", after-intake {case['after_intake']}" if hooks else "")
                   + f", load {case['load_average_1m']}", flush=True)
     finally:
         server.stop()
+        if follower is not None:
+            follower.terminate()
+            follower.wait(timeout=30)
     return out
 
 

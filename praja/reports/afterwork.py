@@ -8,6 +8,9 @@ A report is stored and its receipt answered first; what ``intake.after_intake_ho
 - ``"celery"`` (needs ``PRAJA_CELERY_BROKER_URL``): the id goes to a Celery task ``reports.after_intake`` on
   the jobs queue; a worker that runs it needs Django settings and the database (see ``run_task``). If the
   broker cannot be reached the id goes to the thread instead.
+- ``"worker"``: the web processes only store and answer; a separate process does the work:
+  ``praja reports process-pending --follow`` (run it beside the server at a lower CPU priority, e.g.
+  ``nice -n 10``, so a burst of reports is answered first and the work follows when the CPU is free).
 - ``"inline"``: at once, in the request, on commit (tests that look at routing right after intake; a
   single-process demo).
 
@@ -42,7 +45,7 @@ log = logging.getLogger("praja.reports.afterwork")
 
 TASK_NAME = "reports.after_intake"
 DISPATCH_UID = "praja.reports.afterwork"
-MODES = ("thread", "celery", "inline")
+MODES = ("thread", "celery", "worker", "inline")
 DEFAULTS: dict[str, Any] = {
     "AFTER_INTAKE": "thread",
     "AFTER_INTAKE_BATCH": 20,  # reports per transaction
@@ -183,6 +186,8 @@ def after_commit(report_id: int) -> None:
         if how == "inline":
             process([report_id])
             return
+        if how == "worker":
+            return  # the separate `praja reports process-pending --follow` process takes it from the table
         if how == "celery" and _send_celery(report_id):
             return
         worker().put(report_id)
@@ -334,3 +339,17 @@ def start_on_first_request(**_kwargs: Any) -> None:
             worker()
     except Exception:  # noqa: BLE001
         log.exception("after-intake worker not started")
+
+
+def follow(*, interval_s: float = 0.5, stop: Any = None) -> int:
+    """Do the work of every pending report as it arrives (the "worker" mode's process), until ``stop()``
+    answers true (never, from the command line). Returns how many reports were done."""
+    import time
+
+    done = 0
+    while stop is None or not stop():
+        n = sweep(grace_s=0.0)
+        done += n
+        if n == 0:
+            time.sleep(interval_s)
+    return done

@@ -117,3 +117,15 @@ def test_celery_mode_sends_the_id_and_falls_back_to_the_thread_when_the_broker_i
     report = file_report(category="netralitas", subject_kind="polri",
                          subject_unit=str(hworld.agencies["polsek-donomulyo"].pk))
     assert afterwork.run_task([report.pk]) == 1 and routed(report)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_worker_mode_the_server_only_stores_and_the_following_process_does_the_work(hworld, settings) -> None:
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "AFTER_INTAKE": "worker"}
+    polsek = hworld.agencies["polsek-donomulyo"]
+    about = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk))
+    assert not routed(about) and Report.objects.filter(after_done_at__isnull=True).count() == 1
+    rounds = iter(range(3))
+    done = afterwork.follow(interval_s=0.01, stop=lambda: next(rounds, None) is None)
+    assert done == 1 and routed(about)
+    assert Report.objects.filter(after_done_at__isnull=True).count() == 0

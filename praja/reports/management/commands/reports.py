@@ -116,6 +116,8 @@ def _process_pending_arguments(parser: CommandParser) -> None:
     parser.add_argument("--grace", type=float, default=0.0,
                         help="only reports received more than this many seconds ago (default 0: all)")
     parser.add_argument("--limit", type=int, default=None, help="at most this many reports")
+    parser.add_argument("--follow", action="store_true",
+                        help="keep going: do each new report's work as it arrives (AFTER_INTAKE 'worker' mode)")
 
 
 def _process_pending(cmd: BaseCommand, options: dict[str, Any]) -> None:
@@ -123,7 +125,10 @@ def _process_pending(cmd: BaseCommand, options: dict[str, Any]) -> None:
 
     before = afterwork.pending()
     with audit.acting_as(audit.system_actor("reports process-pending")):
-        done = afterwork.sweep(grace_s=options["grace"], limit=options["limit"])
+        if options.get("follow"):
+            done = afterwork.follow()
+        else:
+            done = afterwork.sweep(grace_s=options["grace"], limit=options["limit"])
     cmd.stdout.write(f"after-intake work done for {done} report(s); {before} were pending, "
                      f"{afterwork.pending()} still pending")
 
