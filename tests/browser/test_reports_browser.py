@@ -74,6 +74,46 @@ def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
     assert page.get_attribute("#report-status", "data-status") == "baru"
     assert "Tulungrejo" in page.inner_text("main") and f"{HOME_DESA}/002" not in page.content()
     page.screenshot(path=str(output_dir / "reports-public-follow.png"), full_page=True)
+
+    # A handler at the Polres command post verifies the report and refers it to Sentra Gakkumdu.
+    from praja.accounts.models import Agency
+
+    Agency.objects.create(slug="gakkumdu-kab-malang", kind="gakkumdu", name="Sentra Gakkumdu Kab. Malang",
+                          region_id="35.07")
+    ops = world.people["polres_ops"].user
+    ops.set_password("ops-uji-2024")
+    ops.save()
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    handler = desk.new_page()
+    handler.set_default_timeout(20_000)
+    handler.on("pageerror", lambda exc: errors.append(str(exc)))
+    handler.goto(live_server.url + "/akun/masuk/")
+    handler.fill("input[name=username]", ops.username)
+    handler.fill("input[name=password]", "ops-uji-2024")
+    handler.click("button[type=submit]")
+    handler.wait_for_url(live_server.url + "/")
+    handler.goto(live_server.url + "/laporan/")
+    handler.click(f"a[href*='{code}']")
+    handler.wait_for_url(f"**/laporan/r/{code}/")
+    handler.click("form[action$='/aksi/verify/'] button[type=submit]")
+    handler.wait_for_url(f"**/laporan/r/{code}/")
+    report.refresh_from_db()
+    assert report.status == "terverifikasi"
+    refer = handler.locator("form[action$='/aksi/refer/']")
+    refer.locator("xpath=ancestor::details").locator("summary").click()
+    refer.locator("select[name=path]").select_option("pidana")
+    refer.locator("button[type=submit]").click()
+    handler.wait_for_url(f"**/laporan/r/{code}/")
+    report.refresh_from_db()
+    assert report.status == "diteruskan" and report.legal_path == "pidana"
+    assert report.referred_to is not None and report.referred_to.kind == "gakkumdu" and report.due_at is not None
+    assert "Sentra Gakkumdu" in handler.inner_text("main")
+    handler.screenshot(path=str(output_dir / "reports-handler-referred.png"), full_page=True)
+    desk.close()
+
+    # The sender sees the new status with only the receipt and PIN.
+    page.reload()
+    assert page.get_attribute("#report-status", "data-status") == "diteruskan"
     other.close()
     assert errors == []
 
