@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +38,7 @@ def classifier() -> Any | None:
             try:
                 from praja.infowatch.text import classify
 
-                clf = classify.Classifier.load(path) if path else classify.load_default()
+                clf = classify.Classifier.load(Path(path)) if path else classify.load_default()
             except (ImportError, FileNotFoundError, OSError):
                 clf = None
             _cache["classifier"] = clf

@@ -85,7 +85,8 @@ def unseal(token: str) -> dict[str, Any]:
     if not token:
         return {}
     try:
-        return json.loads(_fernet(seal_key()).decrypt(token.encode()))
+        data: dict[str, Any] = json.loads(_fernet(seal_key()).decrypt(token.encode()))
+        return data
     except InvalidToken as exc:
         raise ValueError("the reporter's identity cannot be opened with this key") from exc
 

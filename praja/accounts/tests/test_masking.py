@@ -1,6 +1,6 @@
 
 
-def test_a_nik_in_a_log_line_keeps_only_its_first_four_digits():
+def test_a_nik_in_a_log_line_keeps_only_its_first_four_digits() -> None:
     from praja.accounts.masking import mask_text
 
     masked = mask_text("NIK 3507012345678901 melapor")

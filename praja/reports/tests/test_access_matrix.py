@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 
 from praja.accounts import audit
 from praja.accounts.roles import ROLES
-from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, OTHER_DESA, client_for, make_person
+from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, OTHER_DESA, World, client_for, make_person
 from praja.reports import identity, intake
 from praja.reports.models import Attachment, IdentityRequest, Report
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
@@ -97,7 +97,7 @@ def expected(caps: str, needs: str, ok: int, scoped: bool, place: str) -> int:
     return ok
 
 
-def test_the_policy_table_covers_every_role():
+def test_the_policy_table_covers_every_role() -> None:
     assert set(POLICY) == set(ROLES)
     caps = {"V": "reports.view", "H": "reports.handle", "C": "reports.custodian", "S": "reports.submit",
             "P": "protected.view"}
@@ -115,7 +115,7 @@ def _attach(report: Report) -> Attachment:
 
 
 @pytest.mark.parametrize("role", sorted(POLICY) + ["anonymous"])
-def test_every_route_answers_each_role_as_the_policy_says(hworld, role):
+def test_every_route_answers_each_role_as_the_policy_says(hworld: World, role: str) -> None:
     caps = POLICY.get(role, "")
     with audit.acting_as(SYSTEM):
         if role == "anonymous":
@@ -177,7 +177,7 @@ def test_every_route_answers_each_role_as_the_policy_says(hworld, role):
     assert not failures, "\n".join(failures)
 
 
-def test_the_api_takes_reports_from_anyone_and_the_sender_sees_no_exact_place(hworld):
+def test_the_api_takes_reports_from_anyone_and_the_sender_sees_no_exact_place(hworld: World) -> None:
     from django.test import Client
 
     body = {"category": "keamanan", "description": "Uji akses API", "tps": f"{HOME_DESA}/001",
@@ -194,7 +194,7 @@ def test_the_api_takes_reports_from_anyone_and_the_sender_sees_no_exact_place(hw
     assert POINT not in text and SECRET_NAME not in text and f"{HOME_DESA}/001" not in text
 
 
-def test_the_public_follow_page_blurs_the_place_to_the_desa(hworld):
+def test_the_public_follow_page_blurs_the_place_to_the_desa(hworld: World) -> None:
     from django.test import Client
 
     data = intake.validate({"category": "keamanan", "description": "Uji halaman ikuti", "tps": f"{HOME_DESA}/001",

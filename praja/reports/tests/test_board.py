@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import datetime
 
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from praja.accounts import audit
-from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, client_for, main_of
+from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, World, client_for, main_of
 from praja.reports import handling
 from praja.reports.models import Report, Status, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
 from praja.reports.tests.handle_world import SYSTEM, act, file_report
 
 
-def receipts(response):
+def receipts(response: HttpResponseBase) -> set[str]:
     body = main_of(response)
     return {r.receipt for r in Report.objects.all() if r.receipt in body}
 
 
-def test_the_board_shows_the_reports_of_ones_region_and_the_menu_links_it(hworld):
+def test_the_board_shows_the_reports_of_ones_region_and_the_menu_links_it(hworld: World) -> None:
     home = file_report(title="Amplop di Tulungrejo", region=HOME_DESA)
     other = file_report(title="Amplop di Arjosari", region=OTHER_DESA)
     c = client_for(hworld.people["kapolsek"].user, second_factor=False)
@@ -32,7 +33,7 @@ def test_the_board_shows_the_reports_of_ones_region_and_the_menu_links_it(hworld
     assert receipts(bawaslu.get("/laporan/?tampilan=semua")) == {home.receipt, other.receipt}
 
 
-def test_new_reports_appear_in_the_polled_fragment_highlighted(hworld):
+def test_new_reports_appear_in_the_polled_fragment_highlighted(hworld: World) -> None:
     first = file_report(region=HOME_DESA)
     c = client_for(hworld.people["bawaslu"].user)
     page = c.get("/laporan/").content.decode()
@@ -47,7 +48,7 @@ def test_new_reports_appear_in_the_polled_fragment_highlighted(hworld):
     assert "1 laporan baru sejak halaman dibuka" in html
 
 
-def test_voting_day_filters_narrow_the_board(hworld):
+def test_voting_day_filters_narrow_the_board(hworld: World) -> None:
     crit = file_report(region=HOME_DESA, severity="4", category="kekerasan", description="Bentrok massa")
     low = file_report(region=OTHER_DESA, severity="1", category="logistik", description="Kotak suara telat")
     old = file_report(region=HOME_DESA, description="Kejadian kemarin")
@@ -61,7 +62,7 @@ def test_voting_day_filters_narrow_the_board(hworld):
     assert "Donomulyo" in page and "Kalipare" in page  # per kecamatan
 
 
-def test_my_queue_due_soon_and_overdue(hworld):
+def test_my_queue_due_soon_and_overdue(hworld: World) -> None:
     P = hworld.people
     a, b, c_ = (file_report(region=HOME_DESA, description=f"Kejadian {i}") for i in range(3))
     with audit.acting_as(SYSTEM):
@@ -80,7 +81,7 @@ def test_my_queue_due_soon_and_overdue(hworld):
     assert "Sentra Gakkumdu Kabupaten Malang" in overdue and b.receipt in overdue and "terlambat" in overdue
 
 
-def test_a_handler_verifies_and_refers_from_the_report_page(hworld):
+def test_a_handler_verifies_and_refers_from_the_report_page(hworld: World) -> None:
     report = file_report(region=HOME_DESA, tps="35.07.01.2001/001", latitude="-8.3", longitude="112.41")
     c = client_for(hworld.people["bawaslu"].user)
     page = c.get(f"/laporan/r/{report.receipt}/")
@@ -91,14 +92,14 @@ def test_a_handler_verifies_and_refers_from_the_report_page(hworld):
     assert r.status_code == 302
     report.refresh_from_db()
     assert report.status == Status.REFERRED and report.referred_to == hworld.agencies["gakkumdu-malang"]
-    page = main_of(c.get(f"/laporan/r/{report.receipt}/"))
-    assert "Sentra Gakkumdu Kabupaten Malang" in page and "lagi" in page  # time left
+    shown = main_of(c.get(f"/laporan/r/{report.receipt}/"))
+    assert "Sentra Gakkumdu Kabupaten Malang" in shown and "lagi" in shown  # time left
     point = c.post(f"/laporan/r/{report.receipt}/lokasi/").content.decode()
     assert "-8.30000" in point
     assert report.timeline.filter(kind=TimelineEntry.Kind.PROTECTED_VIEW, actor=hworld.people["bawaslu"].user).exists()
 
 
-def test_a_refused_step_is_explained_and_changes_nothing(hworld):
+def test_a_refused_step_is_explained_and_changes_nothing(hworld: World) -> None:
     report = file_report(region=HOME_DESA)
     c = client_for(hworld.people["bawaslu"].user)
     r = c.post(f"/laporan/r/{report.receipt}/aksi/close/", {"reason": "selesai"}, follow=True)

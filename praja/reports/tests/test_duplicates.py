@@ -4,11 +4,13 @@ feeds the risk index and rejection withdraws it."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from praja.accounts import audit
-from praja.accounts.tests.fixtures import HOME_DESA, HOME_DESA_2, OTHER_DESA, client_for, main_of
+from praja.accounts.tests.fixtures import HOME_DESA, HOME_DESA_2, OTHER_DESA, World, client_for, main_of
 from praja.reports import duplicates, handling
 from praja.reports.models import Report, ReportLink, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
@@ -17,12 +19,13 @@ from praja.reports.tests.handle_world import SYSTEM, act, file_report
 TPS1 = "35.07.01.2001/001"
 
 
-def filed(capture, **fields):
+def filed(capture: DjangoCaptureOnCommitCallbacks, **fields: Any) -> Report:
     with capture(execute=True):
         return file_report(**fields)
 
 
-def test_same_tps_and_category_within_hours_are_linked_not_merged(hworld, django_capture_on_commit_callbacks):
+def test_same_tps_and_category_within_hours_are_linked_not_merged(
+        hworld: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     a = filed(django_capture_on_commit_callbacks, tps=TPS1, category="keamanan", description="Massa berkumpul")
     b = filed(django_capture_on_commit_callbacks, tps=TPS1, category="keamanan", description="Ada keributan kecil")
     c = filed(django_capture_on_commit_callbacks, tps=TPS1, category="logistik", description="Surat suara kurang")
@@ -34,7 +37,8 @@ def test_same_tps_and_category_within_hours_are_linked_not_merged(hworld, django
     assert a.timeline.filter(kind=TimelineEntry.Kind.LINKED, data__receipt=b.receipt).exists()
 
 
-def test_reports_outside_the_window_are_not_linked_by_place(hworld, django_capture_on_commit_callbacks):
+def test_reports_outside_the_window_are_not_linked_by_place(
+        hworld: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     a = file_report(tps=TPS1, category="keamanan", description="Massa berkumpul pagi")
     Report.objects.filter(pk=a.pk).update(received_at=timezone.now() - datetime.timedelta(hours=30))
     b = filed(django_capture_on_commit_callbacks, tps=TPS1, category="keamanan", description="Spanduk dibakar")
@@ -42,7 +46,7 @@ def test_reports_outside_the_window_are_not_linked_by_place(hworld, django_captu
 
 
 def test_near_identical_text_of_the_same_category_and_kecamatan_is_linked(
-        hworld, django_capture_on_commit_callbacks):
+        hworld: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     text = "Ada pembagian amplop berisi uang lima puluh ribu di depan masjid desa oleh tim paslon nomor 2"
     a = filed(django_capture_on_commit_callbacks, region=HOME_DESA, description=text, category="politik_uang")
     b = filed(django_capture_on_commit_callbacks, region=HOME_DESA_2, description=text.upper() + "!!",
@@ -56,7 +60,7 @@ def test_near_identical_text_of_the_same_category_and_kecamatan_is_linked(
     assert duplicates.similarity(duplicates.normalise(text), duplicates.normalise("Jalan ke TPS banjir")) == 0.0
 
 
-def test_a_handler_links_related_reports_by_receipt(hworld):
+def test_a_handler_links_related_reports_by_receipt(hworld: World) -> None:
     a, b = file_report(region=HOME_DESA), file_report(region=HOME_DESA, description="Kejadian lain")
     c = client_for(hworld.people["bawaslu"].user)
     c.post(f"/laporan/r/{a.receipt}/aksi/link/",
@@ -66,7 +70,7 @@ def test_a_handler_links_related_reports_by_receipt(hworld):
 
 
 def test_verification_records_an_incident_in_the_risk_index_and_rejection_withdraws_it(
-        hworld, django_capture_on_commit_callbacks):
+        hworld: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     from praja.risk.models import IncidentSignal
 
     report = file_report(tps=TPS1, category="kekerasan", severity="4", description="Perkelahian di TPS")
@@ -83,7 +87,8 @@ def test_verification_records_an_incident_in_the_risk_index_and_rejection_withdr
     assert not IncidentSignal.objects.filter(ref=hoax.receipt).exists()  # not a security incident
 
 
-def test_a_flood_of_near_identical_reports_makes_a_few_links_each(hworld, django_capture_on_commit_callbacks):
+def test_a_flood_of_near_identical_reports_makes_a_few_links_each(
+        hworld: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     text = "Massa dari luar desa datang membawa bendera dan berteriak di depan TPS satu"
     reports = [filed(django_capture_on_commit_callbacks, region=OTHER_DESA if i % 2 else HOME_DESA,
                      description=f"{text} ({i})", category="keamanan") for i in range(12)]

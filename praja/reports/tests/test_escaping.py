@@ -83,9 +83,9 @@ def test_the_webhook_answers_escape_what_was_sent(world: Any, settings: Any) -> 
 
 
 def test_the_officer_form_escapes_what_was_typed(world: Any, monkeypatch: Any) -> None:  # noqa: F811
-    from praja.accounts import middleware
+    from praja.accounts import access, middleware
 
-    real = middleware.capabilities_for
+    real = access.capabilities_for
     monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
     client = client_for(world.people["officer"].user, second_factor=False)
     typed = {k: f"{k} {EVIL}" for k in TEXT_FIELDS}

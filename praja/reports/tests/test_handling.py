@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from praja.accounts import audit
+from praja.accounts.tests.fixtures import World
 from praja.reports import handling
-from praja.reports.models import Status, TimelineEntry
+from praja.reports.models import Report, Status, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
 from praja.reports.tests.handle_world import SYSTEM, act, file_report
 
@@ -15,15 +16,15 @@ K = TimelineEntry.Kind
 
 
 @pytest.fixture
-def report(hworld):
+def report(hworld: World) -> Report:
     return file_report()
 
 
-def kinds(report):
+def kinds(report: Report) -> list[str]:
     return list(report.timeline.order_by("at", "pk").values_list("kind", flat=True))
 
 
-def test_a_report_goes_from_new_to_closed_and_every_step_is_in_its_timeline(hworld, report):
+def test_a_report_goes_from_new_to_closed_and_every_step_is_in_its_timeline(hworld: World, report: Report) -> None:
     kapolsek, bawaslu = act(hworld.people["kapolsek"]), act(hworld.people["bawaslu"])
     with audit.acting_as(SYSTEM):
         handling.verify(report, bawaslu, severity=3, note="Saksi dua orang")
@@ -44,7 +45,7 @@ def test_a_report_goes_from_new_to_closed_and_every_step_is_in_its_timeline(hwor
     assert [e.to_status for e in entries if e.to_status][-1] == Status.CLOSED
 
 
-def test_rejecting_needs_a_reason_and_the_sender_sees_the_rejection(hworld, report):
+def test_rejecting_needs_a_reason_and_the_sender_sees_the_rejection(hworld: World, report: Report) -> None:
     bawaslu = act(hworld.people["bawaslu"])
     with audit.acting_as(SYSTEM), pytest.raises(handling.HandlingError):
         handling.reject(report, bawaslu, "  ")
@@ -53,10 +54,11 @@ def test_rejecting_needs_a_reason_and_the_sender_sees_the_rejection(hworld, repo
     report.refresh_from_db()
     assert report.status == Status.REJECTED and report.status_reason == "Bukan pelanggaran pemilihan"
     last = report.timeline.order_by("-pk").first()
+    assert last is not None
     assert last.visible_to_sender and last.text == "Bukan pelanggaran pemilihan"
 
 
-def test_steps_out_of_order_are_refused(hworld, report):
+def test_steps_out_of_order_are_refused(hworld: World, report: Report) -> None:
     bawaslu = act(hworld.people["bawaslu"])
     with audit.acting_as(SYSTEM):
         with pytest.raises(handling.HandlingError):
@@ -68,7 +70,7 @@ def test_steps_out_of_order_are_refused(hworld, report):
     assert kinds(report) == [K.CREATED]
 
 
-def test_a_rejected_report_reopens_as_new_and_a_closed_one_where_it_was_handled(hworld, report):
+def test_a_rejected_report_reopens_as_new_and_a_closed_one_where_it_was_handled(hworld: World, report: Report) -> None:
     bawaslu = act(hworld.people["bawaslu"])
     with audit.acting_as(SYSTEM):
         handling.reject(report, bawaslu, "Tidak jelas")
@@ -84,7 +86,7 @@ def test_a_rejected_report_reopens_as_new_and_a_closed_one_where_it_was_handled(
     assert kinds(report).count(K.REOPENED) == 2
 
 
-def test_timeline_entries_cannot_be_changed_or_deleted(hworld, report):
+def test_timeline_entries_cannot_be_changed_or_deleted(hworld: World, report: Report) -> None:
     entry = report.timeline.get()
     entry.text = "diubah"
     with pytest.raises(ValueError):
@@ -93,7 +95,7 @@ def test_timeline_entries_cannot_be_changed_or_deleted(hworld, report):
         entry.delete()
 
 
-def test_an_outcome_needs_something_that_happened_and_arrests_as_a_number(hworld, report):
+def test_an_outcome_needs_something_that_happened_and_arrests_as_a_number(hworld: World, report: Report) -> None:
     bawaslu = act(hworld.people["bawaslu"])
     with audit.acting_as(SYSTEM):
         handling.verify(report, bawaslu)
@@ -107,7 +109,7 @@ def test_an_outcome_needs_something_that_happened_and_arrests_as_a_number(hworld
     assert report.status == Status.OUTCOME and report.steps_taken == "Mediasi di balai desa"
 
 
-def test_questions_to_the_sender_are_visible_to_the_sender_and_notes_are_not(hworld, report):
+def test_questions_to_the_sender_are_visible_to_the_sender_and_notes_are_not(hworld: World, report: Report) -> None:
     bawaslu = act(hworld.people["bawaslu"])
     with audit.acting_as(SYSTEM):
         q = handling.ask_sender(report, bawaslu, "Jam berapa kejadiannya?")
@@ -116,7 +118,7 @@ def test_questions_to_the_sender_are_visible_to_the_sender_and_notes_are_not(hwo
     assert not n.visible_to_sender
 
 
-def test_demo_reports_are_generated_along_every_step_once(hworld):
+def test_demo_reports_are_generated_along_every_step_once(hworld: World) -> None:
     from praja.reports.demo import build_demo_reports
     from praja.reports.models import Report
 
@@ -125,5 +127,7 @@ def test_demo_reports_are_generated_along_every_step_once(hworld):
     assert reports.count() == 18 and not reports.filter(generated=False).exists()
     assert {Status.NEW, Status.VERIFIED, Status.REFERRED, Status.OUTCOME, Status.REJECTED} <= set(
         reports.values_list("status", flat=True))
-    assert all(r.timeline.order_by("pk").first().at <= r.timeline.order_by("pk").last().at for r in reports)
+    for r in reports:
+        first, last = r.timeline.order_by("pk").first(), r.timeline.order_by("pk").last()
+        assert first is not None and last is not None and first.at <= last.at
     assert build_demo_reports("35.07") == 0  # never twice

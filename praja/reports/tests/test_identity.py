@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from praja.accounts import audit
-from praja.accounts.tests.fixtures import client_for, main_of
+from praja.accounts.tests.fixtures import World, client_for, main_of
 from praja.reports import handling, identity
 from praja.reports.models import IdentityRequest, Report, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
@@ -20,12 +21,12 @@ REASON = "Saksi kunci untuk berkas Gakkumdu, perlu dihubungi penyidik"
 
 
 @pytest.fixture
-def named(hworld):
+def named(hworld: World) -> Report:
     return file_report(anonymous=False, reporter_name="Siti Aminah", phone="0812-3456-7890",
                        description="Pembagian uang oleh tim sukses")
 
 
-def test_the_identity_is_opened_only_after_a_custodian_approves_a_stated_request(hworld, named):
+def test_the_identity_is_opened_only_after_a_custodian_approves_a_stated_request(hworld: World, named: Report) -> None:
     gakkumdu, custodian = hworld.people["gakkumdu"], hworld.people["bawaslu_custodian"]
     with audit.acting_as(SYSTEM):
         with pytest.raises(handling.HandlingError):
@@ -51,7 +52,7 @@ def test_the_identity_is_opened_only_after_a_custodian_approves_a_stated_request
     assert "Siti" not in Report.objects.get(pk=named.pk).reporter_sealed
 
 
-def test_the_approval_expires(hworld, named, settings):
+def test_the_approval_expires(hworld: World, named: Report, settings: Any) -> None:
     with audit.acting_as(SYSTEM):
         req = identity.request_identity(named, act(hworld.people["gakkumdu"]), REASON)
         identity.decide(req, act(hworld.people["bawaslu_custodian"]), True)
@@ -60,7 +61,7 @@ def test_the_approval_expires(hworld, named, settings):
             identity.reveal(named, act(hworld.people["gakkumdu"]), now=later)
 
 
-def test_a_refusal_needs_a_reason_and_an_anonymous_report_has_nothing_to_ask_for(hworld, named):
+def test_a_refusal_needs_a_reason_and_an_anonymous_report_has_nothing_to_ask_for(hworld: World, named: Report) -> None:
     with audit.acting_as(SYSTEM):
         req = identity.request_identity(named, act(hworld.people["gakkumdu"]), REASON)
         with pytest.raises(handling.HandlingError):
@@ -72,7 +73,7 @@ def test_a_refusal_needs_a_reason_and_an_anonymous_report_has_nothing_to_ask_for
             identity.request_identity(file_report(), act(hworld.people["gakkumdu"]), REASON)
 
 
-def test_the_pages_request_approve_and_show_the_identity(hworld, named):
+def test_the_pages_request_approve_and_show_the_identity(hworld: World, named: Report) -> None:
     gakkumdu = client_for(hworld.people["gakkumdu"].user)
     custodian = client_for(hworld.people["bawaslu_custodian"].user)
     url = f"/laporan/r/{named.receipt}/"

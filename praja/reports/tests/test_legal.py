@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from praja.accounts import audit
+from praja.accounts.tests.fixtures import World
 from praja.reports import handling, legal
 from praja.reports.models import Report, Status
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
@@ -18,11 +20,11 @@ from praja.reports.tests.handle_world import SYSTEM, act, file_report
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
-def at(day, hour=10):
+def at(day: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(2024, 11, day, hour, 0, tzinfo=WIB)
 
 
-def referred(hworld, path="pidana", *, now, **fields):
+def referred(hworld: World, path: str = "pidana", *, now: datetime.datetime, **fields: Any) -> Report:
     report = file_report(**fields)
     bawaslu = act(hworld.people["bawaslu"])
     with audit.acting_as(SYSTEM):
@@ -30,7 +32,7 @@ def referred(hworld, path="pidana", *, now, **fields):
         return handling.refer(report, bawaslu, path, now=now)
 
 
-def test_a_criminal_referral_goes_to_gakkumdu_with_bawaslus_three_calendar_days(hworld):
+def test_a_criminal_referral_goes_to_gakkumdu_with_bawaslus_three_calendar_days(hworld: World) -> None:
     report = referred(hworld, now=at(27, 10))
     assert report.referred_to == hworld.agencies["gakkumdu-malang"]
     assert report.stage == "bawaslu_review"
@@ -39,18 +41,19 @@ def test_a_criminal_referral_goes_to_gakkumdu_with_bawaslus_three_calendar_days(
     assert timezone.localtime(report.due_at, WIB).time() >= datetime.time(23, 59)
 
 
-def test_the_deadlines_are_settings(hworld, settings):
+def test_the_deadlines_are_settings(hworld: World, settings: Any) -> None:
     settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS,
                               "DEADLINES": {**settings.PRAJA_REPORTS["DEADLINES"], "bawaslu_review": 5}}
     report = referred(hworld, now=at(27, 10))
     assert timezone.localtime(report.due_at, WIB).date() == datetime.date(2024, 12, 2)
 
 
-def test_bawaslus_extension_adds_two_days_to_the_deadline_and_the_police_then_have_fourteen(hworld):
+def test_bawaslus_extension_adds_two_days_to_the_deadline_and_the_police_then_have_fourteen(hworld: World) -> None:
     report = referred(hworld, now=at(27, 10))
     first_due = report.due_at
     with audit.acting_as(SYSTEM):
         report = handling.advance(report, act(hworld.people["bawaslu"]), "bawaslu_extension", now=at(29))
+        assert report.due_at is not None and first_due is not None
         assert report.due_at - first_due == datetime.timedelta(days=2)
         with pytest.raises(handling.HandlingError):
             handling.advance(report, act(hworld.people["bawaslu"]), "court_decision", now=at(30))
@@ -59,14 +62,14 @@ def test_bawaslus_extension_adds_two_days_to_the_deadline_and_the_police_then_ha
     assert timezone.localtime(report.due_at, WIB).date() == datetime.date(2024, 12, 14)
 
 
-def test_each_path_has_its_recipient_kind(hworld):
+def test_each_path_has_its_recipient_kind(hworld: World) -> None:
     expected = {"administrasi": "kpu-malang", "etik": "dkpp", "asn": "kasn", "polri": "propam-polda-jatim",
                 "tni": "pom-tni", "kades": "pemda-malang", "pidana": "gakkumdu-malang"}
     for path, slug in expected.items():
         assert legal.recipients(path, "35.07.01.2001")[0] == hworld.agencies[slug], path
 
 
-def test_time_left_is_shown_and_overdue_reports_are_counted_per_agency(hworld):
+def test_time_left_is_shown_and_overdue_reports_are_counted_per_agency(hworld: World) -> None:
     a = referred(hworld, now=at(1))  # due end of 4 Nov
     b = referred(hworld, path="administrasi", now=at(1))  # KPU, 7 days: due end of 8 Nov
     now = at(6)
@@ -78,7 +81,7 @@ def test_time_left_is_shown_and_overdue_reports_are_counted_per_agency(hworld):
     assert list(legal.due_soon(Report.objects.all(), at(8, 9))) == [b]
 
 
-def test_a_closed_report_has_no_time_left(hworld):
+def test_a_closed_report_has_no_time_left(hworld: World) -> None:
     a = referred(hworld, now=at(1))
     with audit.acting_as(SYSTEM):
         handling.close(a, act(hworld.people["bawaslu"]), "dihentikan")
@@ -86,7 +89,8 @@ def test_a_closed_report_has_no_time_left(hworld):
     assert a.status == Status.CLOSED and legal.time_left(a, at(20)) is None
 
 
-def test_a_report_filed_after_the_seven_day_window_is_referred_only_when_the_handler_acknowledges_it(hworld):
+def test_a_report_filed_after_the_seven_day_window_is_referred_only_when_the_handler_acknowledges_it(
+        hworld: World) -> None:
     old = (timezone.now() - datetime.timedelta(days=12)).isoformat()
     report = file_report(occurred_at=old)
     check = legal.filing_check(report)

@@ -21,7 +21,7 @@ def officer(world: Any, monkeypatch: Any) -> Client:  # noqa: F811
 
     user = world.people["officer"].user
     if "reports.submit" not in access.capabilities_for(user):  # before the handling roles landed
-        real = middleware.capabilities_for
+        real = access.capabilities_for
         monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
     return client_for(user, second_factor=False)
 
@@ -42,6 +42,7 @@ def test_a_queued_report_sent_twice_is_stored_once(officer: Client, world: Any) 
     report = Report.objects.get()
     assert report.channel == "web_petugas" and report.created_by == world.people["officer"].user
     assert report.tps_id == f"{HOME_DESA}/001" and report.latitude == -8.3
+    assert report.occurred_at is not None
     assert report.occurred_at.isoformat() == "2024-11-27T02:30:00+00:00"
     assert report.timeline.get().actor_label.startswith("Bripka Agus Santoso")
     assert send(officer, client_key="phone-uuid-2").json()["created"] is True and Report.objects.count() == 2

@@ -5,22 +5,25 @@ Bawaslu. Visibility by region and agency."""
 from __future__ import annotations
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from praja.accounts import audit
 from praja.accounts.access import capabilities_for, scope_for
-from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA
+from praja.accounts.models import Person
+from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, World
 from praja.reports import handling, routing, visibility
 from praja.reports.models import Report, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
 from praja.reports.tests.handle_world import SYSTEM, act, file_report
 
 
-def seen_by(person):
+def seen_by(person: Person) -> set[int]:
     return set(visibility.reports(Report.objects.all(), scope=scope_for(person.user), person=person,
                                   capabilities=capabilities_for(person.user)).values_list("pk", flat=True))
 
 
-def test_a_report_about_a_polsek_officer_is_invisible_to_that_polsek_and_seen_by_propam_and_bawaslu(hworld):
+def test_a_report_about_a_polsek_officer_is_invisible_to_that_polsek_and_seen_by_propam_and_bawaslu(
+        hworld: World) -> None:
     polsek = hworld.agencies["polsek-donomulyo"]
     about = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk),
                         description="Anggota Polsek mengarahkan pemilih")
@@ -32,7 +35,7 @@ def test_a_report_about_a_polsek_officer_is_invisible_to_that_polsek_and_seen_by
         assert about.pk in seen_by(P[key]), key
 
 
-def test_an_unnamed_police_subject_hides_the_report_from_the_local_polsek_only(hworld):
+def test_an_unnamed_police_subject_hides_the_report_from_the_local_polsek_only(hworld: World) -> None:
     home = file_report(category="netralitas", subject_kind="polri", region=HOME_DESA)
     other = file_report(category="netralitas", subject_kind="polri", region=OTHER_DESA)
     P = hworld.people
@@ -41,7 +44,7 @@ def test_an_unnamed_police_subject_hides_the_report_from_the_local_polsek_only(h
     assert other.pk not in seen_by(P["other_kapolsek"]) and home.pk not in seen_by(P["other_kapolsek"])
 
 
-def test_a_report_about_a_soldier_is_hidden_from_the_koramil_and_routed_to_pom_tni(hworld):
+def test_a_report_about_a_soldier_is_hidden_from_the_koramil_and_routed_to_pom_tni(hworld: World) -> None:
     koramil = hworld.agencies["koramil-donomulyo"]
     report = file_report(category="netralitas", subject_kind="tni", subject_unit=str(koramil.pk))
     assert report.pk in seen_by(hworld.people["kodim"])  # the Kodim above the Koramil sees it
@@ -50,7 +53,7 @@ def test_a_report_about_a_soldier_is_hidden_from_the_koramil_and_routed_to_pom_t
     assert r.bawaslu == [hworld.agencies["bawaslu-malang"]] and koramil in r.excluded
 
 
-def test_the_reported_unit_cannot_be_assigned_or_referred_its_own_case(hworld):
+def test_the_reported_unit_cannot_be_assigned_or_referred_its_own_case(hworld: World) -> None:
     polsek = hworld.agencies["polsek-donomulyo"]
     report = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk))
     bawaslu = act(hworld.people["bawaslu"])
@@ -63,7 +66,8 @@ def test_the_reported_unit_cannot_be_assigned_or_referred_its_own_case(hworld):
     assert report.referred_to == hworld.agencies["propam-polda-jatim"]
 
 
-def test_intake_records_the_route_of_a_report_about_a_protected_person(hworld, django_capture_on_commit_callbacks):
+def test_intake_records_the_route_of_a_report_about_a_protected_person(
+        hworld: World, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     polsek = hworld.agencies["polsek-donomulyo"]
     with django_capture_on_commit_callbacks(execute=True):
         report = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk))
@@ -77,7 +81,7 @@ def test_intake_records_the_route_of_a_report_about_a_protected_person(hworld, d
     assert not plain.timeline.filter(kind=TimelineEntry.Kind.ROUTED).exists()
 
 
-def test_visibility_follows_region_and_agency(hworld):
+def test_visibility_follows_region_and_agency(hworld: World) -> None:
     home, other = file_report(region=HOME_DESA), file_report(region=OTHER_DESA)
     nowhere = file_report(region="")
     P = hworld.people
