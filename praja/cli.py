@@ -143,6 +143,11 @@ def demo(host: str, port: int, workers: int, serve_after: bool, force: bool) -> 
             f"Kabupaten Malang: {result.regions} wilayah, {result.boundaries} batas / boundaries, "
             f"{result.tps} TPS, DPT {dpt}, {result.agencies} instansi ({time.perf_counter() - t0:.1f} s)"
         )
+    from praja.situation.mapdata import warm_map_cache
+
+    t1 = time.perf_counter()
+    warmed = warm_map_cache()
+    print(f"peta disiapkan / map outlines prepared for {warmed} cakupan / scopes ({time.perf_counter() - t1:.1f} s)")
     print_accounts()
     if not serve_after:
         return 0

@@ -29,6 +29,9 @@ SIMPLIFY = {3: (0.0005, 4), 4: (0.0005, 4)}
 # Gap closed between neighbouring desa when their union draws a kecamatan (degrees, ~20 m).
 UNION_GAP = 0.0002
 CACHE_SECONDS = 60 * 60
+# Outline payloads never expire on their own: their key changes with every boundary change (version and
+# counts), so an old one is simply never read again. Only TPS payloads expire after CACHE_SECONDS.
+OUTLINE_CACHE_SECONDS: int | None = None
 _VERSION_KEY = "praja:map:version"
 
 TPS_FIELDS = ["code", "lat", "lng", "voters", "address", "generated"]
@@ -191,7 +194,7 @@ def boundaries_payload(scope: Scope) -> Payload:
     payload: Payload | None = cache.get(key)
     if payload is None:
         payload = _pack(boundaries(scope))
-        cache.set(key, payload, CACHE_SECONDS)
+        cache.set(key, payload, OUTLINE_CACHE_SECONDS)
     return payload
 
 
@@ -205,6 +208,30 @@ def tps_payload(scope: Scope) -> Payload:
         payload = _pack(tps_points(scope))
         cache.set(key, payload, CACHE_SECONDS)
     return payload
+
+
+def warm_map_cache() -> int:
+    """Build the outline payload of every scope people have (and of each regency with outlines, the map of a
+    national user who picked it), so nobody pays the union of desa outlines on a first visit after a build or a
+    boundary import (about 1-2 s for a regency on a busy machine). Returns how many scopes were warmed."""
+    from praja.accounts.models import RoleAssignment
+
+    scopes: set[Scope] = set()
+    by_person: dict[int, set[str]] = {}
+    national: set[int] = set()
+    for person_id, region in RoleAssignment.objects.filter(active=True).values_list("person_id", "region_id"):
+        if region is None:
+            national.add(person_id)
+        else:
+            by_person.setdefault(person_id, set()).add(region)
+    for person_id, codes in by_person.items():
+        if person_id not in national:
+            scopes.add(Scope.of(codes))
+    regencies = Region.objects.filter(level=4, boundary__isnull=False).values_list("parent__parent_id", flat=True)
+    scopes.update(Scope.of([code]) for code in set(regencies) if code)
+    for scope in scopes:
+        boundaries_payload(scope)
+    return len(scopes)
 
 
 def respond(request: HttpRequest, payload: Payload) -> HttpResponse:

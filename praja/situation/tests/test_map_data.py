@@ -171,3 +171,15 @@ def test_leaflet_assets_are_served(polres_ops: Client) -> None:
                  "vendor/leaflet-markercluster/MarkerCluster.Default.css", "praja/map.js"]:
         response = polres_ops.get("/static/" + path)
         assert response.status_code == 200, path
+
+
+def test_warming_draws_every_persons_outlines_before_their_first_visit(
+    polres_ops: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert mapdata.warm_map_cache() >= 1
+    drawn: list[Scope] = []
+    real = mapdata.boundaries
+    monkeypatch.setattr(mapdata, "boundaries", lambda scope: drawn.append(scope) or real(scope))
+    b = get_json(polres_ops, BOUNDARIES)
+    assert drawn == []  # served from what warming drew, no union of desa outlines on the first visit
+    assert "35.07.01" in codes(b, 3)

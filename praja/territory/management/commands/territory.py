@@ -40,6 +40,12 @@ class Command(BaseCommand):
             return
         if action == "boundaries":
             call_command("territory_import", "boundaries", str(opts["file"]), stdout=self.stdout, stderr=self.stderr)
+            from django.apps import apps
+
+            if apps.is_installed("praja.situation"):  # the map's outlines, drawn once now, not on a first visit
+                from praja.situation.mapdata import warm_map_cache
+
+                warm_map_cache()
             return
         code = opts["code"]
         try:
