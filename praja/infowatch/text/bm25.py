@@ -21,6 +21,8 @@ from scipy import sparse
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _URL_NOISE = frozenset({"http", "https", "www", "com", "co", "id", "html", "php", "amp"})
+_LEET_WORD = re.compile(r"\b[a-z][a-z0-9]*[0-9][a-z0-9]*[a-z]\b")
+_LEET = str.maketrans("013457", "oieast")
 
 
 def fold(text: str) -> str:
@@ -48,11 +50,33 @@ def stem_word(word: str) -> str:
     return (stem(word) or word) if stem is not None else word
 
 
-def tokenize(text: str, stem: bool = True, max_chars: int = 20_000) -> list[str]:
-    """Word tokens of ``text`` (its first ``max_chars`` characters), folded and optionally stemmed."""
-    words = _WORD.findall(fold(text[:max_chars]))
-    words = [w for w in words if w not in _URL_NOISE]
-    return [stem_word(w) for w in words] if stem else words
+def _unleet_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    return word.translate(_LEET) if sum(ch.isalpha() for ch in word) >= 2 else word
+
+
+def unleet(text: str) -> str:
+    """Digits standing for letters inside a folded word back to letters: "j0k0wi" -> "jokowi", "dar4h" ->
+    "darah", "rus4k" -> "rusak" (0 o, 1 i, 3 e, 4 a, 5 s, 7 t). Only words that begin and end with a letter
+    change, so "rp50", "10jt", "covid19" and "g30s" keep their digits ("g30s" -> "goes" is the price)."""
+    return _LEET_WORD.sub(_unleet_word, text)
+
+
+def tokenize(text: str, stem: bool = True, max_chars: int = 20_000, *, leet: bool = False,
+             prefix_chars: int = 0) -> list[str]:
+    """Word tokens of ``text`` (its first ``max_chars`` characters), folded and optionally stemmed.
+
+    ``leet``: undo digits-for-letters spelling first (``unleet``). ``prefix_chars`` > 0: each word also adds
+    a token "p:" + its first ``prefix_chars`` letters, unstemmed, so forms the stemmer leaves apart
+    ("bansos"/"bansosnya", "pemilu"/"pemilunya", slang suffixes) still meet."""
+    folded = fold(text[:max_chars])
+    if leet:
+        folded = unleet(folded)
+    words = [w for w in _WORD.findall(folded) if w not in _URL_NOISE]
+    out = [stem_word(w) for w in words] if stem else list(words)
+    if prefix_chars > 0:
+        out.extend("p:" + w[:prefix_chars] for w in words)
+    return out
 
 
 class BM25:
