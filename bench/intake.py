@@ -50,8 +50,7 @@ CEILING_CLIENTS = 16
 # process's worker thread after the answer: praja/reports/afterwork.py; its drain rate measured after each
 # burst); "0": intake alone (the hooks emptied in each worker by a bench-only gunicorn config); "w": the
 # "worker" mode, the web processes only store and answer and a separate `praja reports process-pending
-# --follow` process at nice 10 does the after-intake work (its drain measured the same way); "n" (only when
-# asked): as "1" but the worker thread does not give way to requests in flight (AFTER_INTAKE_YIELD_AT=0).
+# --follow` process at nice 10 does the after-intake work (its drain measured the same way).
 HOOKS = os.environ.get("PRAJA_BENCH_HOOKS", "1,0,w").split(",")
 
 
@@ -194,8 +193,6 @@ def run_database(db: str) -> dict[str, Any]:
             out["separate_worker"] = run_cases(db, env, path, ceiling, True, separate_worker=True)
         elif how == "1":
             out.update(run_cases(db, env, path, ceiling, True))
-        elif how == "n":  # as served, but the worker thread never gives way to requests (the code before it did)
-            out["no_yield"] = run_cases(db, {**env, "PRAJA_REPORTS_AFTER_INTAKE_YIELD_AT": "0"}, path, ceiling, True)
         else:
             out["intake_only"] = run_cases(db, env, path, ceiling, False)
     return out
@@ -249,8 +246,7 @@ def run_cases(db: str, env: dict[str, str], path: Path, ceiling: float, hooks: b
             case["load_average_1m"] = round(os.getloadavg()[0], 2)
             out[str(clients)] = case
             label = f"{db} {clients} clients" + (" (separate worker)" if separate_worker else
-                                                 "" if hooks else " (intake only)") + (
-                " (no yield)" if env.get("PRAJA_REPORTS_AFTER_INTAKE_YIELD_AT") == "0" else "")
+                                                 "" if hooks else " (intake only)")
             print(f"{label}: {case['accepted_per_s']}/s p50 {case['p50_ms']} ms "
                   f"p99 {case['p99_ms']} ms, {found}/{len(result.receipts)} found, ceiling {ceiling:.0f}/s"
                   + (f", after-intake {case['after_intake']}" if hooks else "")

@@ -275,10 +275,6 @@ PRAJA_REPORTS = {
     "AFTER_INTAKE_SWEEP_S": int(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_SWEEP_S", "60")),
     "AFTER_INTAKE_GRACE_S": int(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_GRACE_S", "30")),
     "AFTER_INTAKE_BATCH": int(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_BATCH", "20")),
-    # The worker thread waits before a batch while this many requests of its process are in flight (0: never),
-    # at most YIELD_MAX_S seconds: receipts first in a burst (docs/reports-performance.md).
-    "AFTER_INTAKE_YIELD_AT": int(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_YIELD_AT", "2")),
-    "AFTER_INTAKE_YIELD_MAX_S": float(os.environ.get("PRAJA_REPORTS_AFTER_INTAKE_YIELD_MAX_S", "1.0")),
 }
 # The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
 PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")

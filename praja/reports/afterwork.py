@@ -52,10 +52,6 @@ DEFAULTS: dict[str, Any] = {
     "AFTER_INTAKE_SWEEP_S": 60,  # seconds between two sweeps of a worker thread
     "AFTER_INTAKE_GRACE_S": 30,  # a report is swept only when it is older than this
     "AFTER_INTAKE_QUEUE_MAX": 50_000,  # ids waiting in one process; beyond that the sweep takes them
-    # The worker thread gives way to the process's requests: before a batch it waits while at least this many
-    # requests are being answered by its process (0: never waits), but never longer than YIELD_MAX_S.
-    "AFTER_INTAKE_YIELD_AT": 2,
-    "AFTER_INTAKE_YIELD_MAX_S": 1.0,
 }
 
 
@@ -234,30 +230,6 @@ def _register_task() -> None:
 _register_task()
 
 
-# --- requests in flight in this process (what the worker thread gives way to) ---------------------------
-
-_in_flight = 0
-_in_flight_lock = threading.Lock()
-
-
-def request_began(**_kwargs: Any) -> None:
-    """``request_started`` receiver (thread mode)."""
-    global _in_flight
-    with _in_flight_lock:
-        _in_flight += 1
-
-
-def request_ended(**_kwargs: Any) -> None:
-    """``request_finished`` receiver (thread mode)."""
-    global _in_flight
-    with _in_flight_lock:
-        _in_flight = max(0, _in_flight - 1)
-
-
-def in_flight() -> int:
-    return _in_flight
-
-
 # --- the worker thread (one per process) -----------------------------------------------------------------
 
 
@@ -322,17 +294,6 @@ class Worker:
         finally:
             close_old_connections()
 
-    def _give_way(self) -> None:
-        """Wait while the process is busy answering (at least AFTER_INTAKE_YIELD_AT requests in flight), at most
-        AFTER_INTAKE_YIELD_MAX_S: in a burst the receipts go first and the work follows in the gaps and after
-        it; under steady load the wait is bounded, so the work still moves (one batch per wait at worst)."""
-        at = int(conf("AFTER_INTAKE_YIELD_AT"))
-        if at <= 0:
-            return
-        deadline = time.monotonic() + float(conf("AFTER_INTAKE_YIELD_MAX_S"))
-        while in_flight() >= at and time.monotonic() < deadline:
-            time.sleep(0.005)
-
     def _main(self) -> None:
         every = float(conf("AFTER_INTAKE_SWEEP_S"))
         self.done += self._safely("sweep", sweep)
@@ -343,7 +304,6 @@ class Worker:
             except queue.Empty:
                 ids = []
             if ids:
-                self._give_way()
                 self.done += self._safely("batch", process, ids)
                 with self._count_lock:
                     self.outstanding -= len(ids)

@@ -10,16 +10,13 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # After every intake (whatever the channel): neutrality routing, then duplicate linking; hoax-category
         # reports are forwarded to the hoax monitoring (forwarding.py, when present).
-        from django.core.signals import request_finished, request_started
+        from django.core.signals import request_started
 
         from praja.reports import afterwork, handling, intake
 
         # The after-intake worker thread of a server process starts (and sweeps for reports whose work a
         # killed server never did) with the process's first request; praja/reports/afterwork.py.
         request_started.connect(afterwork.start_on_first_request, dispatch_uid=afterwork.DISPATCH_UID)
-        # ... and gives way to the process's requests: it counts those in flight.
-        request_started.connect(afterwork.request_began, dispatch_uid="praja.reports.afterwork.began")
-        request_finished.connect(afterwork.request_ended, dispatch_uid="praja.reports.afterwork.ended")
 
         if handling.after_intake not in intake.after_intake_hooks:
             intake.after_intake_hooks.append(handling.after_intake)

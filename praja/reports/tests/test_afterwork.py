@@ -129,38 +129,3 @@ def test_in_worker_mode_the_server_only_stores_and_the_following_process_does_th
     done = afterwork.follow(interval_s=0.01, stop=lambda: next(rounds, None) is None)
     assert done == 1 and routed(about)
     assert Report.objects.filter(after_done_at__isnull=True).count() == 0
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_worker_thread_gives_way_while_its_process_is_busy_answering(hworld, settings) -> None:
-    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "AFTER_INTAKE": "thread", "AFTER_INTAKE_YIELD_AT": 2,
-                              "AFTER_INTAKE_YIELD_MAX_S": 30.0}
-    afterwork.request_began()
-    afterwork.request_began()  # two requests of this process being answered: the work waits
-    try:
-        report = file_report(tps=TPS1, category="keamanan", description="Kotak suara dibawa pergi")
-        assert not afterwork.worker().wait_idle(1.0)
-        report.refresh_from_db()
-        assert report.after_done_at is None
-    finally:
-        afterwork.request_ended()  # one left in flight: below the threshold, the work goes on
-    try:
-        assert afterwork.worker().wait_idle(20)
-        report.refresh_from_db()
-        assert report.after_done_at is not None
-    finally:
-        afterwork.request_ended()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_under_steady_load_the_wait_is_bounded(hworld, settings) -> None:
-    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "AFTER_INTAKE": "thread", "AFTER_INTAKE_YIELD_AT": 1,
-                              "AFTER_INTAKE_YIELD_MAX_S": 0.3}
-    afterwork.request_began()  # a request that never ends: the work still moves, one batch per wait
-    try:
-        report = file_report(tps=TPS1, category="keamanan", description="Surat suara kurang")
-        assert afterwork.worker().wait_idle(20)
-        report.refresh_from_db()
-        assert report.after_done_at is not None
-    finally:
-        afterwork.request_ended()
