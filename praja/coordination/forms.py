@@ -79,15 +79,65 @@ def regions_for(scope: Any) -> Any:
     return visibility.regions(Region.objects.filter(level__in=[1, 2, 3]), scope).order_by("code")
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input; each is checked by its bytes (JPEG, PNG or WebP that decodes), its size
+    (10 MB) and their number (`PRAJA_ACTIVITY_PHOTOS_MAX`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        from praja.coordination.models import activity_photos_max
+
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        limit = activity_photos_max()
+        if len(files) > limit:
+            raise forms.ValidationError(
+                _("Terlalu banyak foto: %(n)s (maks. %(max)s).") % {"n": len(files), "max": limit}
+            )
+        return [check_photo(super(MultiplePhotoField, self).clean(f, initial)) for f in files]
+
+
+def check_photo(f: Any) -> Any:
+    """The uploaded file if it is a readable photo within the size limit, else a ValidationError naming it."""
+    from praja.reports.attachments import IMAGE_FORMATS, sniff
+
+    name = getattr(f, "name", "") or "foto"
+    if getattr(f, "size", 0) > MAX_EVIDENCE_BYTES:
+        raise forms.ValidationError(_("%(name)s terlalu besar (maks. 10 MB).") % {"name": name})
+    head = f.read(16)
+    f.seek(0)
+    if sniff(head) not in IMAGE_FORMATS:
+        raise forms.ValidationError(_("%(name)s bukan foto (JPEG, PNG atau WebP).") % {"name": name})
+    try:
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = 60_000_000
+        Image.open(f).load()
+    except Exception as exc:  # noqa: BLE001 - any decoder error means "not a readable photo"
+        raise forms.ValidationError(_("%(name)s rusak atau bukan gambar.") % {"name": name}) from exc
+    finally:
+        f.seek(0)
+    return f
+
+
 class ActivityReportForm(forms.ModelForm):  # type: ignore[type-arg]
+    photos = MultiplePhotoField(label=_("Foto"), required=False)
+
     class Meta:
         model = ActivityReport
-        fields = ["line", "day", "region", "what", "place", "people", "photo"]
+        fields = ["line", "day", "region", "what", "place", "people"]
         widgets = {
             "day": forms.DateInput(attrs={"type": "date"}),
             "what": forms.Textarea(attrs={"rows": 3}),
             "people": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         }
 
     def __init__(self, *args: Any, lines: Any, regions: Any, **kwargs: Any) -> None:
@@ -95,11 +145,25 @@ class ActivityReportForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["line"].queryset = lines  # type: ignore[attr-defined]
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
 
-    def clean_photo(self) -> Any:
-        f = self.cleaned_data.get("photo")
-        if f and getattr(f, "size", 0) > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(_("Berkas terlalu besar (maks. 10 MB)."))
-        return f
+
+class LineForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        from praja.coordination.models import Line
+
+        model = Line
+        fields = ["task_force"]
+
+
+class LineMemberForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        from praja.coordination.models import LineMember
+
+        model = LineMember
+        fields = ["person", "position"]
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
 
 
 class StakeholderForm(forms.ModelForm):  # type: ignore[type-arg]

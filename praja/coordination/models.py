@@ -10,10 +10,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from praja.accounts.models import Agency
+from praja.accounts.models import Agency, Person
 from praja.territory.models import Region
 
 DEFAULT_DUE_SOON_DAYS = 3
+DEFAULT_ACTIVITY_PHOTOS = 5
+
+
+def activity_photos_max() -> int:
+    """How many photos one daily activity report may carry (setting)."""
+    return int(getattr(settings, "PRAJA_ACTIVITY_PHOTOS_MAX", DEFAULT_ACTIVITY_PHOTOS))
 
 
 def due_soon_days() -> int:
@@ -215,7 +221,6 @@ class ActivityReport(models.Model):
     what = models.TextField(_("kegiatan"))
     place = models.CharField(_("lokasi"), max_length=200)
     people = models.PositiveIntegerField(_("jumlah personel"))
-    photo = models.FileField(_("foto"), upload_to="coordination/activity/%Y/%m/", blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -230,6 +235,45 @@ class ActivityReport(models.Model):
     @property
     def region_code(self) -> str:
         return self.region_id or ""
+
+
+class LineMember(models.Model):
+    """A person of a line's task force and what they do in it (Kasatgas, Wakasatgas, anggota...)."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="members", verbose_name=_("bidang"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("personel"))
+    position = models.CharField(_("jabatan dalam satgas"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["line", "pk"]
+        constraints = [models.UniqueConstraint(fields=["line", "person"], name="coord_line_member_once")]
+        verbose_name = _("anggota satgas")
+        verbose_name_plural = _("anggota satgas")
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.person}"
+
+    @property
+    def region_code(self) -> str:
+        return self.line.operation.region_id or ""
+
+
+class ActivityPhoto(models.Model):
+    """One photo of a daily activity report (a report may carry several, up to a setting)."""
+
+    report = models.ForeignKey(ActivityReport, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("foto"), upload_to="coordination/activity/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return self.file.name or ""
+
+    @property
+    def region_code(self) -> str:
+        return self.report.region_id or ""
 
 
 class Stakeholder(models.Model):

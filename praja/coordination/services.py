@@ -18,7 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praja.accounts.access import person_of
-from praja.coordination.models import ActivityReport, Commitment, Election, Line, Meeting, Operation, Stage
+from praja.coordination.models import (
+    ActivityPhoto,
+    ActivityReport,
+    Commitment,
+    Election,
+    Line,
+    Meeting,
+    Operation,
+    Stage,
+)
 from praja.territory.scope import Scope
 
 
@@ -111,6 +120,17 @@ def visible_reports(scope: Scope) -> QuerySet[ActivityReport]:
     return ActivityReport.objects.filter(scope.q("region__code")).select_related("line", "region", "reported_by")
 
 
+def add_activity_photo(report: ActivityReport, uploaded: Any) -> ActivityPhoto:
+    """Store one checked photo of a daily activity report with its SHA-256."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return ActivityPhoto.objects.create(report=report, file=uploaded, sha256=digest.hexdigest())
+
+
 def load_demo_operation(regency: str) -> Operation:
     """Operasi Mantap Praja Semeru 2024 (19 Aug - 31 Dec 2024) for the regency, with its five lines."""
     op, _created = Operation.objects.get_or_create(
@@ -120,6 +140,38 @@ def load_demo_operation(regency: str) -> Operation:
     for kind in Line.Kind:
         Line.objects.get_or_create(operation=op, kind=kind.value)
     return op
+
+
+# The demo operation's task forces: line -> (task force, [(demo username, position)]). Names are the usual
+# police names for these task forces; the people are the fictional demo accounts.
+DEMO_TASK_FORCES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "preemptive": ("Satgas Preemtif (Sat Binmas)", [("polsek.donomulyo", "Bhabinkamtibmas Donomulyo")]),
+    "preventive": ("Satgas Preventif (Sat Samapta)", [("ops.polres", "Kasatgas")]),
+    "enforcement": ("Satgas Gakkum (Sat Reskrim, Sentra Gakkumdu)", []),
+    "public_relations": ("Satgas Humas", [("humas", "Kasatgas")]),
+    "support": ("Satgas Banops (Bag Ops, Bag Log)", []),
+}
+
+
+def load_demo_task_forces(op: Operation) -> int:
+    """Name the demo operation's task forces (where unnamed) and put the demo accounts in them; returns the
+    number of members added. Safe to run again."""
+    from praja.accounts.models import Person
+    from praja.coordination.models import LineMember
+
+    added = 0
+    for line in op.lines.all():
+        name, people = DEMO_TASK_FORCES.get(line.kind, ("", []))
+        if not line.task_force and name:
+            line.task_force = name
+            line.save(update_fields=["task_force"])
+        for username, position in people:
+            person = Person.objects.filter(user__username=username).first()
+            if person is not None:
+                _m, created = LineMember.objects.get_or_create(line=line, person=person,
+                                                               defaults={"position": position})
+                added += int(created)
+    return added
 
 
 def load_demo(regency: str) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tahapan/", views.stages, name="stages"),
     path("operasi/", views.operation, name="operation"),
     path("operasi/<int:pk>/lapor/", views.activity_new, name="activity_new"),
+    path("operasi/<int:pk>/bidang/<int:line>/", views.line_edit, name="line_edit"),
     path("komitmen/<int:pk>/tutup/", views.commitment_close, name="commitment_close"),
     path("pemangku/", views_stakeholders.stakeholder_list, name="stakeholders"),
     path("pemangku/baru/", views_stakeholders.stakeholder_edit, name="stakeholder_new"),

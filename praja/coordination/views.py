@@ -12,7 +12,8 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from praja.accounts import visibility
 from praja.accounts.access import capability_required, has_capability
+from praja.accounts.models import Person
 from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT, VIEW_TERRITORY
 from praja.coordination import services
 from praja.coordination.forms import (
@@ -30,6 +32,8 @@ from praja.coordination.forms import (
     CloseForm,
     CommitmentForm,
     DecisionForm,
+    LineForm,
+    LineMemberForm,
     MeetingForm,
     agencies_for,
     regions_for,
@@ -39,6 +43,7 @@ from praja.coordination.models import (
     Commitment,
     Decision,
     Election,
+    LineMember,
     Meeting,
     Operation,
     due_soon_days,
@@ -284,13 +289,62 @@ def operation(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     lines, reports = [], []
     if op is not None:
-        reports = list(services.visible_reports(scope).filter(line__operation=op, day=day))
-        for line in op.lines.all():
+        reports = list(
+            services.visible_reports(scope).filter(line__operation=op, day=day).prefetch_related("photos")
+        )
+        members = Prefetch("members", queryset=LineMember.objects.select_related("person", "person__agency"))
+        for line in op.lines.prefetch_related(members):
             mine = [r for r in reports if r.line_id == line.pk]
-            lines.append({"line": line, "count": len(mine), "people": sum(r.people for r in mine)})
+            lines.append({"line": line, "count": len(mine), "people": sum(r.people for r in mine),
+                          "members": list(line.members.all())})
     return render(request, "coordination/operation.html", {
         "op": op, "ops": ops, "day": day, "lines": lines, "reports": reports,
-        "can_report": has_capability(request, VIEW_DEPLOYMENT),
+        "can_report": has_capability(request, VIEW_DEPLOYMENT), "can_manage": _can_manage(request),
+    })
+
+
+@capability_required(MANAGE_COORDINATION)
+def line_edit(request: HttpRequest, pk: int, line: int) -> HttpResponse:
+    """A line's task force: its name, and who is in it with their position (coordinators only)."""
+    op = _operation_or_404(request, pk)
+    the_line = op.lines.filter(pk=line).first()
+    if the_line is None:
+        raise Http404(str(line))
+    scope = visibility.scope_of(request)
+    people = visibility.people(Person.objects.select_related("agency"), scope).order_by("agency__name", "full_name")
+    line_form = LineForm(instance=the_line, prefix="line")
+    member_form = LineMemberForm(people=people, prefix="member")
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "line":
+            line_form = LineForm(request.POST, instance=the_line, prefix="line")
+            if line_form.is_valid():
+                line_form.save()
+                messages.success(request, _("Satuan tugas disimpan."))
+                return redirect(request.path)
+        elif action == "add":
+            member_form = LineMemberForm(request.POST, people=people, prefix="member")
+            if member_form.is_valid():
+                member = member_form.save(commit=False)
+                member.line = the_line
+                try:
+                    with transaction.atomic():
+                        member.save()
+                except IntegrityError:
+                    member_form.add_error("person", _("Orang ini sudah ada di satuan tugas bidang ini."))
+                else:
+                    messages.success(request, _("Anggota ditambahkan."))
+                    return redirect(request.path)
+        elif action == "remove":
+            gone = the_line.members.filter(pk=request.POST.get("member") or 0).first()
+            if gone is None:
+                raise Http404("member")
+            gone.delete()
+            messages.success(request, _("Anggota dikeluarkan."))
+            return redirect(request.path)
+    members = list(the_line.members.select_related("person", "person__agency"))
+    return render(request, "coordination/line_form.html", {
+        "op": op, "line": the_line, "members": members, "line_form": line_form, "member_form": member_form,
     })
 
 
@@ -303,9 +357,12 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityReportForm(request.POST or None, request.FILES or None, lines=op.lines.all(), regions=regions,
                               initial={"day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        r = form.save(commit=False)
-        r.reported_by = request.user
-        r.save()
+        with transaction.atomic():
+            r = form.save(commit=False)
+            r.reported_by = request.user
+            r.save()
+            for f in form.cleaned_data["photos"]:
+                services.add_activity_photo(r, f)
         messages.success(request, _("Laporan kegiatan disimpan."))
         return redirect(reverse("coordination:operation") + f"?operasi={op.pk}&tanggal={r.day.isoformat()}")
     return render(request, "coordination/activity_form.html", {"op": op, "form": form})

@@ -240,6 +240,13 @@ def ensure_demo_extras(regency: str) -> list[str]:
     if not Operation.objects.filter(region_id=regency).exists():
         load_demo_operation(regency)  # coordination: Operasi Mantap Praja Semeru 2024 and its five lines
         added.append("operation")
+    from praja.coordination.models import LineMember
+    from praja.coordination.services import load_demo_task_forces
+
+    op = Operation.objects.filter(region_id=regency).first()
+    if op is not None and not LineMember.objects.filter(line__operation=op).exists():
+        if load_demo_task_forces(op):  # coordination: task forces named, demo accounts placed in them
+            added.append("task forces")
     from praja.reports.demo import build_demo_reports
 
     if build_demo_reports(regency):  # reports: made-up reports along every step of handling (generated)
