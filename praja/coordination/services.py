@@ -55,6 +55,35 @@ def visible_commitments(scope: Scope, agency_id: int | None) -> QuerySet[Commitm
     return Commitment.objects.filter(q).select_related("owner", "decision", "decision__meeting", "closed_by")
 
 
+def follow_ups(meeting: Meeting, visible: QuerySet[Commitment]) -> list[dict[str, Any]]:
+    """What a rakor follows up: the commitments of earlier rakor in its region (or inside it) as they stood
+    when it was held: each one still open then (with "overdue" when its due date had passed), and each one
+    closed since the previous rakor of that area. `visible` limits them to what the viewer may see."""
+    area = Q(decision__meeting__region_id=meeting.region_id) | Q(
+        decision__meeting__region__code__startswith=f"{meeting.region_id}."
+    )
+    earlier = visible.filter(area, decision__meeting__held_at__lt=meeting.held_at)
+    previous = (
+        Meeting.objects.filter(held_at__lt=meeting.held_at)
+        .filter(Q(region_id=meeting.region_id) | Q(region__code__startswith=f"{meeting.region_id}."))
+        .order_by("-held_at")
+        .first()
+    )
+    day = timezone.localtime(meeting.held_at).date()
+    rows: list[dict[str, Any]] = []
+    for c in earlier.order_by("due_date", "pk"):
+        closed = c.closed_at if c.status == Commitment.Status.DONE else None
+        closed_before = closed is not None and closed <= meeting.held_at
+        if not closed_before:
+            state = "overdue" if c.due_date < day else "open"
+        elif previous is not None and closed is not None and closed > previous.held_at:
+            state = "done"
+        else:
+            continue
+        rows.append({"c": c, "state": state, "meeting": c.decision.meeting})
+    return rows
+
+
 def can_close(commitment: Commitment, user: Any, can_manage: bool) -> bool:
     return can_manage or (agency_id_of(user) is not None and agency_id_of(user) == commitment.owner_id)
 

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from praja.accounts import visibility
@@ -136,6 +137,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agencies = agencies_for(scope)
     return render(request, "coordination/meeting_detail.html", {
         "meeting": meeting,
+        "follow_ups": _follow_ups(request, meeting),
         "attendances": meeting.attendances.select_related("agency"),
         "decisions": decisions,
         "can_manage": can_manage,
@@ -368,11 +370,24 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coordination/activity_form.html", {"op": op, "form": form})
 
 
-def notulen_html(meeting: Meeting) -> str:
+FOLLOW_UP_LABELS = {"open": _lazy("belum selesai"), "overdue": _lazy("lewat tenggat"),
+                    "done": _lazy("selesai sejak rakor sebelumnya")}
+
+
+def _follow_ups(request: HttpRequest, meeting: Meeting) -> list[dict[str, object]]:
+    visible = services.visible_commitments(visibility.scope_of(request), services.agency_id_of(request.user))
+    rows = services.follow_ups(meeting, visible)
+    for r in rows:
+        r["label"] = FOLLOW_UP_LABELS[str(r["state"])]
+    return rows
+
+
+def notulen_html(meeting: Meeting, follow_ups: list[dict[str, object]] | None = None) -> str:
     from django.template.loader import render_to_string
 
     return render_to_string("coordination/notulen.html", {
         "meeting": meeting,
+        "follow_ups": follow_ups or [],
         "decisions": meeting.decisions.select_related("commitment", "commitment__owner"),
         "attendances": meeting.attendances.select_related("agency"),
     })
@@ -384,7 +399,7 @@ def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     meeting = _meeting_or_404(request, pk)
-    pdf = HTML(string=notulen_html(meeting)).write_pdf()
+    pdf = HTML(string=notulen_html(meeting, _follow_ups(request, meeting))).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="notulen-rakor-{meeting.pk}.pdf"'
     return response

@@ -1,4 +1,6 @@
-"""The home page's stage panel: which Pilkada stage it is and what starts this week (from coordination)."""
+"""The home page's stage panel: which Pilkada stage it is and what is due this week (from coordination): the
+stages that start within 7 days with the checklist the operation must have done before each, and the rakor
+commitments falling due in those 7 days (or already overdue) that the viewer can see."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +23,10 @@ class StagePanel:
     current: list[Any] = field(default_factory=list)
     upcoming: list[Any] = field(default_factory=list)
     url: str = ""
+    due: list[Any] = field(default_factory=list)
+    due_total: int = 0
+    overdue: int = 0
+    board_url: str = ""
 
 
 def day_of(raw: str) -> datetime.date:
@@ -30,13 +37,25 @@ def day_of(raw: str) -> datetime.date:
         return timezone.localdate()
 
 
-def stage_panel(raw_day: str = "") -> StagePanel | None:
+def stage_panel(raw_day: str = "", request: HttpRequest | None = None) -> StagePanel | None:
     election = Election.objects.first()  # the newest election loaded (Meta.ordering = -pk)
     if election is None:
         return None
     day = day_of(raw_day)
-    return StagePanel(
+    panel = StagePanel(
         election=election, day=day, current=services.current_stages(election, day),
         upcoming=services.starting_within(election, day),
         url=f"{reverse('coordination:stages')}?tanggal={day.isoformat()}",
     )
+    if request is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        from praja.accounts import visibility
+        from praja.coordination.models import Commitment
+
+        visible = services.visible_commitments(visibility.scope_of(request), services.agency_id_of(request.user))
+        open_ = visible.filter(status=Commitment.Status.OPEN)
+        week = open_.filter(due_date__lte=day + datetime.timedelta(days=7)).order_by("due_date", "pk")
+        panel.due_total = week.count()
+        panel.overdue = open_.filter(due_date__lt=day).count()
+        panel.due = list(week[:5])
+        panel.board_url = reverse("coordination:board")
+    return panel

@@ -134,7 +134,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "links": quick_links(request),
         "modules": modules(),
         "scope_empty": request.scope.is_empty,  # type: ignore[attr-defined]
-        "stages": stage_panel(request.GET.get("tanggal", "")),
+        "stages": stage_panel(request.GET.get("tanggal", ""), request),
     }
     return render(request, "situation/home.html", context)
 

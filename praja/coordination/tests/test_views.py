@@ -177,3 +177,43 @@ def test_an_owner_agency_outside_the_region_closes_its_commitment_from_its_board
     assert r.status_code == 302 and r["Location"] == reverse("coordination:board") + "?instansi=saya"
     c.refresh_from_db()
     assert c.status == "done"
+
+
+def test_a_later_rakor_follows_up_the_commitments_of_earlier_ones(
+    ops: Client, meeting: Meeting, world: World
+) -> None:
+    """A rakor held after the first one lists the first one's commitments as they stood then:
+    one still open and overdue, one closed since, and none of another kecamatan's."""
+    from praja.accounts import audit
+    from praja.coordination.tests.conftest import SYSTEM
+    from praja.coordination.views import notulen_html
+
+    now = timezone.now()
+    with audit.acting_as(SYSTEM):
+        late = _commit(meeting, world, "polsek-donomulyo", days=-1)
+        d2 = Decision.objects.create(meeting=meeting, number=2, text="Koramil memasang spanduk damai")
+        done = Commitment.objects.create(decision=d2, owner=world.agencies["polsek-donomulyo"],
+                                         due_date=timezone.localdate(), status="done", evidence="Foto spanduk",
+                                         closed_at=now - datetime.timedelta(hours=3))
+        elsewhere = Meeting.objects.create(title="Rakor Kalipare", held_at=meeting.held_at, place="Balai",
+                                           chair="Camat Kalipare", region_id=OTHER_KEC)
+        d3 = Decision.objects.create(meeting=elsewhere, number=1, text="Patroli pasar Kalipare")
+        Commitment.objects.create(decision=d3, owner=world.agencies["polsek-donomulyo"],
+                                  due_date=timezone.localdate())
+        later = Meeting.objects.create(title="Rakor lanjutan", held_at=now, place="Aula", chair="Camat Donomulyo",
+                                       region_id=HOME_KEC)
+    page = main_of(ops.get(reverse("coordination:meeting", args=[later.pk])))
+    section = page[page.index('id="follow-ups"'):page.index("Keputusan dan komitmen")]
+    assert late.decision.text in section and "lewat tenggat" in section
+    assert "Koramil memasang spanduk damai" in section and "selesai sejak rakor sebelumnya" in section
+    assert "Foto spanduk" in section
+    assert "Patroli pasar Kalipare" not in section
+    # The first rakor had nothing before it to follow up.
+    first = main_of(ops.get(reverse("coordination:meeting", args=[meeting.pk])))
+    assert "Tidak ada komitmen rakor sebelumnya" in first
+    visible = Commitment.objects.all()
+    from praja.coordination import services
+
+    html = notulen_html(later, [{**r, "label": r["state"]} for r in services.follow_ups(later, visible)])
+    assert "Tindak lanjut komitmen rakor sebelumnya" in html and late.decision.text in html
+    assert done.decision.text in html

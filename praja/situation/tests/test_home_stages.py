@@ -34,3 +34,27 @@ def test_a_day_between_elections_says_no_stage_is_running(polres_ops: Client) ->
     load_election()
     html = polres_ops.get(reverse("situation:home") + "?tanggal=2026-11-28").content.decode()
     assert "Tidak ada tahapan yang berjalan" in _panel(html)
+
+
+def test_the_week_ahead_lists_the_checklist_and_the_commitments_falling_due(polres_ops: Client) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from praja.accounts.models import Agency
+    from praja.coordination.models import Commitment, Decision, Meeting
+
+    load_election()
+    meeting = Meeting.objects.create(title="Rakor Forkopimda", held_at=timezone.now(), place="Pendopo",
+                                     chair="Bupati", region_id="35.07")
+    polres = Agency.objects.get(slug="polres-malang")
+    for n, (text, due) in enumerate([("Pengawalan logistik ke PPK", datetime.date(2024, 11, 26)),
+                                     ("Apel kesiapan", datetime.date(2024, 11, 20)),
+                                     ("Evaluasi akhir operasi", datetime.date(2024, 12, 30))], start=1):
+        Commitment.objects.create(decision=Decision.objects.create(meeting=meeting, number=n, text=text),
+                                  owner=polres, due_date=due)
+    panel = _panel(polres_ops.get(reverse("situation:home") + "?tanggal=2024-11-25").content.decode())
+    upcoming = panel[panel.index("Dimulai dalam 7 hari"):]
+    assert "Harus siap sebelum tahap ini" in upcoming and "Pos TPS terisi personel" in upcoming
+    assert "2 komitmen rakor jatuh tempo dalam 7 hari" in panel and "1 lewat tenggat" in panel
+    assert "Pengawalan logistik ke PPK" in panel and "Evaluasi akhir operasi" not in panel
