@@ -156,6 +156,7 @@ class Stage(models.Model):
     end = models.DateField(_("selesai"))
     posture = models.TextField(_("postur pengamanan"), blank=True)
     checklist = models.JSONField(_("daftar periksa"), default=list, blank=True)
+    voting_day = models.BooleanField(_("hari pemungutan suara"), default=False)
 
     class Meta:
         ordering = ["election", "start", "order"]

@@ -113,19 +113,67 @@ def close_commitment(
 DEFAULT_STAGES = Path(__file__).resolve().parent / "data" / "pilkada_2024_stages.json"
 
 
+class StageFileError(ValueError):
+    """A stage calendar file that cannot be loaded; the message names the file, the stage and the field."""
+
+
+def _stage_rows(path: Path) -> dict[str, Any]:
+    """Read and check a stage calendar file whole before anything is written."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StageFileError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise StageFileError(f"{path}: expected an object with slug, name and stages")
+    for key in ("slug", "name"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise StageFileError(f"{path}: field '{key}' is missing or empty")
+    stages = data.get("stages")
+    if not isinstance(stages, list) or not stages:
+        raise StageFileError(f"{path}: field 'stages' must be a non-empty list")
+    rows = []
+    for i, s in enumerate(stages, start=1):
+        where = f"{path}: stage {i}"
+        if not isinstance(s, dict):
+            raise StageFileError(f"{where}: expected an object")
+        if not isinstance(s.get("name"), str) or not s["name"].strip():
+            raise StageFileError(f"{where}: field 'name' is missing or empty")
+        where = f"{where} ({s['name']})"
+        dates = {}
+        for key in ("start", "end"):
+            try:
+                dates[key] = datetime.date.fromisoformat(str(s.get(key, "")))
+            except ValueError:
+                raise StageFileError(f"{where}: field '{key}' must be a date YYYY-MM-DD, got {s.get(key)!r}") from None
+        if dates["end"] < dates["start"]:
+            raise StageFileError(f"{where}: field 'end' ({dates['end']}) is before 'start' ({dates['start']})")
+        checklist = s.get("checklist", [])
+        if not isinstance(checklist, list) or not all(isinstance(x, str) for x in checklist):
+            raise StageFileError(f"{where}: field 'checklist' must be a list of texts")
+        if not isinstance(s.get("voting_day", False), bool):
+            raise StageFileError(f"{where}: field 'voting_day' must be true or false")
+        rows.append({"name": s["name"].strip(), **dates, "posture": str(s.get("posture", "")),
+                     "checklist": list(checklist), "voting_day": bool(s.get("voting_day", False))})
+    return {"slug": data["slug"].strip(), "name": data["name"].strip(), "stages": rows}
+
+
 def load_election(path: Path = DEFAULT_STAGES) -> Election:
-    """Create or replace an election and its stages from a JSON file (slug, name, stages[])."""
-    data = json.loads(Path(path).read_text("utf-8"))
+    """Create or replace an election and its stages from a JSON file (slug, name, stages[] of name, start,
+    end, posture, checklist, voting_day). The whole file is checked first: a bad one raises StageFileError
+    naming the stage and field, and nothing is written."""
+    data = _stage_rows(path)
     with transaction.atomic():
         election, _created = Election.objects.update_or_create(slug=data["slug"], defaults={"name": data["name"]})
         election.stages.all().delete()
         for i, s in enumerate(data["stages"], start=1):
-            Stage.objects.create(
-                election=election, order=i, name=s["name"], start=datetime.date.fromisoformat(s["start"]),
-                end=datetime.date.fromisoformat(s["end"]), posture=s.get("posture", ""),
-                checklist=list(s.get("checklist", [])),
-            )
+            Stage.objects.create(election=election, order=i, **s)
     return election
+
+
+def voting_stage(election: Election) -> Stage | None:
+    """The election's voting day: the stage marked voting_day, else (older files) one named 'Pemungutan ...'."""
+    marked = election.stages.filter(voting_day=True).order_by("start").first()
+    return marked or election.stages.filter(name__istartswith="pemungutan").order_by("start").first()
 
 
 def current_stages(election: Election, day: datetime.date) -> list[Stage]:

@@ -59,8 +59,10 @@ class Picture:
     previous: dict[str, int] = field(default_factory=dict)
     narratives: list[Any] = field(default_factory=list)
     deployment: S.Deployment = field(default_factory=S.Deployment)
+    hoax_by_kecamatan: dict[str, int] = field(default_factory=dict)  # growing narratives per kecamatan code
     sees_reports: bool = False
     sees_deployment: bool = False
+    sees_narratives: bool = False  # narrative titles (infowatch.analyse); the counts are for everyone
 
 
 def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime) -> Picture:
@@ -68,7 +70,8 @@ def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime
     level = region.level or level_of(region.code)
     day = timezone.localtime(at).date()
     pic = Picture(region=region, area=area, at=at, day=day, level=level,
-                  sees_reports=viewer.sees_reports, sees_deployment=viewer.sees_deployment)
+                  sees_reports=viewer.sees_reports, sees_deployment=viewer.sees_deployment,
+                  sees_narratives=viewer.sees_narratives)
 
     # Per kecamatan: the index.
     kecs = S.kecamatan_in(area, region.code)
@@ -76,10 +79,12 @@ def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime
         S.kecamatan_of(region.code)) else area
     vuln = S.vulnerability_by(kec_area, 3)
     reports = S.reports_by(viewer, kec_area, at, 3)
-    pic.narratives = S.growing_narratives(viewer, area, at)
+    growing = S.growing_narratives(viewer, area, at)  # counted for everyone; titles for analysts only
+    pic.narratives = growing if viewer.sees_narratives else []
     hoax = S.narratives_by_kecamatan(S.growing_narratives(viewer, kec_area, at) if kec_area is not area
-                                     else pic.narratives)
-    plan = S.current_plan(viewer, region.code)
+                                     else growing)
+    pic.hoax_by_kecamatan = dict(hoax)
+    plan = S.current_plan(viewer, region.code, at)
     posts = S.posts_by_kecamatan(viewer, kec_area, plan)
     inputs = []
     for code, name in kecs:
@@ -123,7 +128,7 @@ def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime
     # Counts and the day before, for the trend arrows.
     pic.totals = totals(viewer, area, at)
     pic.previous = totals(viewer, area, at - datetime.timedelta(days=1), light=True)
-    pic.totals["narratives"] = len(pic.narratives)
+    pic.totals["narratives"] = len(growing)
     pic.deployment = S.deployment_summary(viewer, area, plan)
     return pic
 
@@ -153,13 +158,14 @@ def totals(viewer: S.Viewer, area: Scope, at: datetime.datetime, light: bool = F
 
 
 def voting_day() -> datetime.date | None:
-    """The voting day of the newest election loaded (its stage named 'Pemungutan suara')."""
+    """The voting day of the newest election loaded (its stage marked voting_day in the calendar file)."""
     from praja.coordination.models import Election
+    from praja.coordination.services import voting_stage
 
     election = Election.objects.first()
     if election is None:
         return None
-    stage = election.stages.filter(name__istartswith="pemungutan").order_by("start").first()
+    stage = voting_stage(election)
     return stage.start if stage else None
 
 
@@ -182,6 +188,14 @@ def voting_panel(viewer: S.Viewer, area: Scope, pic: Picture, day: datetime.date
             S.open_reports(viewer, area, pic.at).filter(severity__gte=S.severe_min(), tps__isnull=False)
             .order_by().values("tps_id").annotate(n=Count("pk")).order_by("-n", "tps_id")[:30]
         )
-        severe = [{"code": r["tps_id"], "n": r["n"]} for r in rows]
+        severe = [{"code": r["tps_id"], "n": r["n"], "url": _tps_url(r["tps_id"])} for r in rows]
     return VotingDay(day=day, is_today=pic.day == day, posts=pic.deployment.posts, manned=pic.deployment.covered,
                      per_hour=S.reports_per_hour(viewer, area, day), severe_tps=severe)
+
+
+def _tps_url(code: str) -> str:
+    """The TPS's own page (35.07.01.2001/003 -> /wilayah/tps/35.07.01.2001/3/)."""
+    from django.urls import reverse
+
+    desa, _sep, number = code.partition("/")
+    return reverse("territory:tps_detail", kwargs={"desa": desa, "number": int(number)}) if number.isdigit() else ""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -49,3 +50,58 @@ def test_the_stage_page_shows_the_current_stage_for_a_given_date(officer: Client
 def test_the_stage_page_without_a_calendar_says_so(officer: Client) -> None:
     r = officer.get(reverse("coordination:stages") + "?tanggal=bukan-tanggal")
     assert r.status_code == 200 and "Belum ada kalender tahapan yang dimuat." in main_of(r)
+
+
+REVOTE = """{"slug": "psu-2025", "name": "Pemungutan Suara Ulang 2025",
+ "stages": [
+  {"name": "Pengumuman PSU", "start": "2025-02-10", "end": "2025-02-14", "checklist": ["Peta TPS PSU"]},
+  {"name": "Hari PSU", "start": "2025-02-22", "end": "2025-02-22", "voting_day": true,
+   "checklist": ["Pos TPS PSU terisi personel"]}
+ ]}"""
+
+
+def test_a_re_vote_calendar_replaces_the_picture_and_its_voting_day(
+    db: None, tmp_path: object, ops: Client
+) -> None:
+    from pathlib import Path
+
+    from praja.situation.dashboard import voting_day
+
+    services.load_election()
+    assert voting_day() == datetime.date(2024, 11, 27)
+    path = Path(str(tmp_path)) / "psu.json"
+    path.write_text(REVOTE, "utf-8")
+    call_command("load_stages", str(path))
+    assert voting_day() == datetime.date(2025, 2, 22)  # not found by its name: "Hari PSU" is marked
+    html = ops.get(reverse("situation:home") + "?tanggal=2025-02-18").content.decode()
+    panel = html[html.index('id="stage-panel"'):]
+    assert "Pemungutan Suara Ulang 2025" in panel and "Hari PSU" in panel
+    assert "Pos TPS PSU terisi personel" in panel
+
+
+@pytest.mark.parametrize("bad, message", [
+    ('{"slug": "x", "name": "X", "stages": [{"name": "A", "start": "2025-02-31", "end": "2025-03-01"}]}',
+     "stage 1 (A): field 'start' must be a date"),
+    ('{"slug": "x", "name": "X", "stages": [{"name": "A", "start": "2025-02-01", "end": "2025-01-01"}]}',
+     "stage 1 (A): field 'end' (2025-01-01) is before 'start'"),
+    ('{"slug": "x", "name": "X", "stages": [{"name": "A", "start": "2025-02-01", "end": "2025-02-02"},'
+     ' {"start": "2025-02-03"}]}',
+     "stage 2: field 'name' is missing"),
+    ('{"slug": "x", "stages": []}', "field 'name' is missing"),
+    ('{"slug": "x", "name": "X", "stages": [', "psu.json"),
+])
+def test_a_bad_calendar_file_is_refused_whole_naming_the_stage_and_field(
+    db: None, tmp_path: object, bad: str, message: str
+) -> None:
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    services.load_election()
+    path = Path(str(tmp_path)) / "psu.json"
+    path.write_text(bad, "utf-8")
+    with pytest.raises(CommandError) as err:
+        call_command("load_stages", str(path))
+    assert message in str(err.value) and "psu.json" in str(err.value)
+    assert list(Election.objects.values_list("slug", flat=True)) == ["pilkada-2024"]
+    assert Election.objects.get().stages.count() == 13

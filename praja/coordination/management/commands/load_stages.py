@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from praja.accounts.audit import acting_as, system_actor
 from praja.coordination import services
@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default=str(services.DEFAULT_STAGES))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with acting_as(system_actor("load_stages")):
-            election = services.load_election(Path(options["path"]))
+        try:
+            with acting_as(system_actor("load_stages")):
+                election = services.load_election(Path(options["path"]))
+        except services.StageFileError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"{election.name}: {election.stages.count()} stages")
