@@ -29,13 +29,35 @@ class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AttendanceForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An attendee for an agency, or a stakeholder from the registry (name and position filled from it)."""
+
     class Meta:
         model = Attendance
-        fields = ["agency", "person_name", "position"]
+        fields = ["agency", "stakeholder", "person_name", "position"]
 
-    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: Any, stakeholders: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        if stakeholders is None:
+            from praja.coordination.models import Stakeholder
+
+            stakeholders = Stakeholder.objects.none()
+        self.fields["stakeholder"].queryset = stakeholders  # type: ignore[attr-defined]
+        self.fields["person_name"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agency, stakeholder = data.get("agency"), data.get("stakeholder")
+        if agency is None and stakeholder is None:
+            raise forms.ValidationError(_("Pilih instansi atau pemangku kepentingan yang hadir."))
+        if stakeholder is not None:
+            data["person_name"] = data.get("person_name") or stakeholder.name
+            data["position"] = data.get("position") or stakeholder.position
+            if agency is None and stakeholder.agency_id is not None:
+                data["agency"] = stakeholder.agency
+        if not data.get("person_name"):
+            self.add_error("person_name", _("Isi nama peserta."))
+        return data
 
 
 class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]

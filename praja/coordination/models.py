@@ -54,16 +54,40 @@ class Meeting(models.Model):
 
 
 class Attendance(models.Model):
+    """Who attended for which agency; a religious or customary leader, FKUB or the media attend as a
+    stakeholder (with or without an agency they speak for)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("instansi"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("instansi")
+    )
+    stakeholder = models.ForeignKey(
+        "Stakeholder", on_delete=models.PROTECT, null=True, blank=True, related_name="attendances",
+        verbose_name=_("pemangku kepentingan"),
+    )
     person_name = models.CharField(_("nama"), max_length=160)
     position = models.CharField(_("jabatan"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["agency__name", "person_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False) | models.Q(stakeholder__isnull=False),
+                name="coord_attendance_agency_or_stakeholder",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.person_name} ({self.agency})"
+        return f"{self.person_name} ({self.represents})"
+
+    @property
+    def represents(self) -> str:
+        """The agency attended for, else the stakeholder's organisation, else what kind of stakeholder."""
+        if self.agency is not None:
+            return self.agency.name
+        if self.stakeholder is not None:
+            return self.stakeholder.organisation or str(self.stakeholder.get_kind_display())
+        return ""
 
     @property
     def region_code(self) -> str:

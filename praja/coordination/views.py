@@ -56,6 +56,12 @@ def _can_manage(request: HttpRequest) -> bool:
     return has_capability(request, MANAGE_COORDINATION)
 
 
+def _stakeholders(request: HttpRequest):  # type: ignore[no-untyped-def]
+    from praja.coordination.views_stakeholders import visible_stakeholders
+
+    return visible_stakeholders(visibility.scope_of(request)).filter(active=True).order_by("kind", "name")
+
+
 def _meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
     return services.visible_meetings(visibility.scope_of(request), services.agency_id_of(request.user))
 
@@ -138,10 +144,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coordination/meeting_detail.html", {
         "meeting": meeting,
         "follow_ups": _follow_ups(request, meeting),
-        "attendances": meeting.attendances.select_related("agency"),
+        "attendances": meeting.attendances.select_related("agency", "stakeholder"),
         "decisions": decisions,
         "can_manage": can_manage,
-        "attendance_form": AttendanceForm(agencies=agencies),
+        "attendance_form": AttendanceForm(agencies=agencies, stakeholders=_stakeholders(request)),
         "decision_form": DecisionForm(),
         "commitment_form": CommitmentForm(agencies=agencies),
     })
@@ -152,13 +158,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
     meeting = _meeting_or_404(request, pk)
-    form = AttendanceForm(request.POST, agencies=agencies_for(visibility.scope_of(request)))
+    form = AttendanceForm(request.POST, agencies=agencies_for(visibility.scope_of(request)),
+                          stakeholders=_stakeholders(request))
     if form.is_valid():
         a = form.save(commit=False)
         a.meeting = meeting
         a.save()
     else:
-        messages.error(request, _("Peserta tidak disimpan: periksa isian."))
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, f"{_('Peserta tidak disimpan: periksa isian.')} {problems}")
     return redirect("coordination:meeting", pk=meeting.pk)
 
 
@@ -389,7 +397,7 @@ def notulen_html(meeting: Meeting, follow_ups: list[dict[str, object]] | None = 
         "meeting": meeting,
         "follow_ups": follow_ups or [],
         "decisions": meeting.decisions.select_related("commitment", "commitment__owner"),
-        "attendances": meeting.attendances.select_related("agency"),
+        "attendances": meeting.attendances.select_related("agency", "stakeholder"),
     })
 
 

@@ -217,3 +217,29 @@ def test_a_later_rakor_follows_up_the_commitments_of_earlier_ones(
     html = notulen_html(later, [{**r, "label": r["state"]} for r in services.follow_ups(later, visible)])
     assert "Tindak lanjut komitmen rakor sebelumnya" in html and late.decision.text in html
     assert done.decision.text in html
+
+
+def test_a_religious_leader_from_the_registry_attends_a_rakor(ops: Client, meeting: Meeting, world: World) -> None:
+    from praja.coordination.models import Stakeholder
+    from praja.coordination.views import notulen_html
+
+    kiai = Stakeholder.objects.create(name="KH Ahmad Fauzi", kind="agama", position="Pengasuh pondok",
+                                      organisation="PCNU Kabupaten Malang", region_id=HOME_KEC,
+                                      phone="081234567001")
+    url = reverse("coordination:attendance_add", args=[meeting.pk])
+    assert ops.post(url, {"stakeholder": kiai.pk}).status_code == 302
+    a = Attendance.objects.get(meeting=meeting)
+    assert (a.person_name, a.position, a.agency_id, a.stakeholder_id) == (
+        "KH Ahmad Fauzi", "Pengasuh pondok", None, kiai.pk)
+    page = main_of(ops.get(reverse("coordination:meeting", args=[meeting.pk])))
+    rows = page[page.index('id="attendance"'):]
+    assert "KH Ahmad Fauzi" in rows and "PCNU Kabupaten Malang" in rows
+    assert "081234567001" not in page  # the registry's contact stays on the stakeholder's own page
+    assert "PCNU Kabupaten Malang" in notulen_html(meeting)
+
+
+def test_an_attendee_needs_an_agency_or_a_stakeholder(ops: Client, meeting: Meeting) -> None:
+    r = ops.post(reverse("coordination:attendance_add", args=[meeting.pk]), {"person_name": "Tanpa instansi"},
+                 follow=True)
+    assert "Pilih instansi atau pemangku kepentingan yang hadir." in r.content.decode()
+    assert not Attendance.objects.filter(meeting=meeting).exists()
