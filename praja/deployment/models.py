@@ -308,6 +308,13 @@ class Post(models.Model):
     tps_count = models.PositiveIntegerField(_("jumlah TPS"), default=0)
     covered = models.BooleanField(_("terpenuhi"), default=True)
     edited_by_hand = models.BooleanField(_("diubah manual"), default=False)
+    # On the day: the post reported manned from the field (not the plan's "covered", which is on paper).
+    manned_at = models.DateTimeField(_("dilaporkan terisi"), null=True, blank=True)
+    manned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("dilaporkan oleh"),
+    )
+    manned_people = models.PositiveSmallIntegerField(_("personel hadir"), null=True, blank=True)
 
     class Meta:
         ordering = ["plan_id", "number"]

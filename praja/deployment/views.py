@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -353,6 +354,20 @@ def post_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         raise Http404(f"{pk}/{number}")
     can_edit = _can_plan(request) and services.covers_whole_plan(plan, scope)
     form = PostForm(initial={"police": post.police, "tni": post.tni, "linmas": post.linmas})
+    if request.method == "POST" and request.POST.get("action") in ("terisi", "batal-terisi"):
+        # Reported from the field on the day, by anyone who sees the post (its Polsek, Bag Ops).
+        if request.POST["action"] == "terisi":
+            raw = str(request.POST.get("hadir", "")).strip()
+            if not raw.isdigit() or not 0 < int(raw) <= 999:
+                messages.error(request, _("Isi jumlah personel yang hadir di pos (1 sampai 999)."))
+                return redirect("deployment:post", pk=plan.pk, number=post.number)
+            post.manned_at, post.manned_by, post.manned_people = timezone.now(), request.user, int(raw)
+            messages.success(request, _("Pos %(n)s dilaporkan terisi.") % {"n": post.number})
+        else:
+            post.manned_at, post.manned_by, post.manned_people = None, None, None
+            messages.success(request, _("Laporan pos %(n)s terisi dibatalkan.") % {"n": post.number})
+        post.save(update_fields=["manned_at", "manned_by", "manned_people"])
+        return redirect("deployment:post", pk=plan.pk, number=post.number)
     if request.method == "POST":
         if not can_edit:
             return HttpResponse(status=403)

@@ -243,3 +243,31 @@ def test_a_sangat_rawan_tps_lowers_the_cap_of_its_post(ops_client: Client, dep_w
     row = PlanTPS.objects.get(plan=plan, code=f"{DESA}/001")
     assert row.cls == "sangat_rawan" and row.post is not None
     assert row.post.cls == "sangat_rawan" and row.post.tps_count <= 2
+
+
+def test_a_polsek_officer_reports_his_post_manned_on_the_day(
+    polsek_client: Client, done_plan: Plan, dep_world: World
+) -> None:
+    home = Post.objects.filter(plan=done_plan, kecamatan_code="35.07.01").first()
+    other = Post.objects.filter(plan=done_plan).exclude(kecamatan_code="35.07.01").first()
+    assert home is not None and other is not None
+    url = f"/pengamanan/rencana/{done_plan.pk}/pos/{home.number}/"
+    assert polsek_client.post(url, {"action": "terisi", "hadir": "0"}).status_code == 302
+    home.refresh_from_db()
+    assert home.manned_at is None  # 0 people is not a manned post
+    assert polsek_client.post(url, {"action": "terisi", "hadir": "3"}).status_code == 302
+    home.refresh_from_db()
+    assert home.manned_people == 3 and home.manned_by == dep_world.people["officer"].user
+    assert home.manned_at is not None
+    page = main_of(polsek_client.get(url))
+    assert "3 personel hadir" in page
+    assert AuditEntry.objects.filter(target_id=str(home.pk), target_type="deployment.post", action="update",
+                                     actor=dep_world.people["officer"].user).exists()
+    # Not a post of his kecamatan: not found, nothing changed.
+    other_url = f"/pengamanan/rencana/{done_plan.pk}/pos/{other.number}/"
+    assert polsek_client.post(other_url, {"action": "terisi", "hadir": "3"}).status_code == 404
+    other.refresh_from_db()
+    assert other.manned_at is None
+    assert polsek_client.post(url, {"action": "batal-terisi"}).status_code == 302
+    home.refresh_from_db()
+    assert home.manned_at is None and home.manned_people is None
