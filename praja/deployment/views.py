@@ -361,7 +361,8 @@ def post_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             if not raw.isdigit() or not 0 < int(raw) <= 999:
                 messages.error(request, _("Isi jumlah personel yang hadir di pos (1 sampai 999)."))
                 return redirect("deployment:post", pk=plan.pk, number=post.number)
-            post.manned_at, post.manned_by, post.manned_people = timezone.now(), request.user, int(raw)
+            post.manned_at, post.manned_people = timezone.now(), int(raw)
+            post.manned_by = request.user  # type: ignore[assignment]  # logged in: capability_required
             messages.success(request, _("Pos %(n)s dilaporkan terisi.") % {"n": post.number})
         else:
             post.manned_at, post.manned_by, post.manned_people = None, None, None
