@@ -62,7 +62,7 @@ class Picture:
     hoax_by_kecamatan: dict[str, int] = field(default_factory=dict)  # growing narratives per kecamatan code
     sees_reports: bool = False
     sees_deployment: bool = False
-    sees_narratives: bool = False  # narrative titles (infowatch.analyse); the counts are for everyone
+    sees_narratives: bool = False  # narrative titles (infowatch.analyse or deployment.view); counts for all
 
 
 def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime) -> Picture:
@@ -79,7 +79,7 @@ def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime
         S.kecamatan_of(region.code)) else area
     vuln = S.vulnerability_by(kec_area, 3)
     reports = S.reports_by(viewer, kec_area, at, 3)
-    growing = S.growing_narratives(viewer, area, at)  # counted for everyone; titles for analysts only
+    growing = S.growing_narratives(viewer, area, at)  # counted for everyone; titles per sees_narratives
     pic.narratives = growing if viewer.sees_narratives else []
     hoax = S.narratives_by_kecamatan(S.growing_narratives(viewer, kec_area, at) if kec_area is not area
                                      else growing)
@@ -174,7 +174,8 @@ class VotingDay:
     day: datetime.date
     is_today: bool
     posts: int
-    manned: int
+    manned: int  # reported manned from the field that day
+    covered: int  # covered on paper by the plan
     per_hour: list[int]
     severe_tps: list[dict[str, Any]]
 
@@ -189,7 +190,8 @@ def voting_panel(viewer: S.Viewer, area: Scope, pic: Picture, day: datetime.date
             .order_by().values("tps_id").annotate(n=Count("pk")).order_by("-n", "tps_id")[:30]
         )
         severe = [{"code": r["tps_id"], "n": r["n"], "url": _tps_url(r["tps_id"])} for r in rows]
-    return VotingDay(day=day, is_today=pic.day == day, posts=pic.deployment.posts, manned=pic.deployment.covered,
+    return VotingDay(day=day, is_today=pic.day == day, posts=pic.deployment.posts,
+                     manned=S.posts_manned(viewer, area, pic.deployment.plan, day), covered=pic.deployment.covered,
                      per_hour=S.reports_per_hour(viewer, area, day), severe_tps=severe)
 
 

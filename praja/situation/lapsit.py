@@ -72,8 +72,16 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
                                                                   due_at__lte=end + datetime.timedelta(days=2))
                          .select_related("region").defer("region__boundary").order_by("due_at")[:MAX_ROWS])
     states = S.commitment_states(viewer, area, day)
-    overdue = [c for c in S.commitments(viewer, area).filter(status="open", due_date__lt=day)
-               .order_by("due_date")[:MAX_ROWS]]
+    # Every commitment in scope as it stood that day (the XLSX annex), and the overdue ones (the PDF).
+    commitments = [{"c": c, "state": S.state_on(c.status, c.due_date, c.closed_at, day)}
+                   for c in S.commitments_on(viewer, area, day).order_by("due_date", "pk")[:MAX_ROWS]]
+    overdue = [x["c"] for x in commitments if x["state"] == "overdue"]
+    # Hoax narratives: how many grow per kecamatan, then the growing narratives themselves (the lapsit needs
+    # deployment.view, which also reads their titles: sources.Viewer.sees_narratives).
+    kec_names = {r.code: r.name for r in pic.kecamatan}
+    hoax_rows = [{"code": k, "name": kec_names.get(k) or S.region_names({k}).get(k, k), "n": n}
+                 for k, n in sorted(pic.hoax_by_kecamatan.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+    clarifications = S.clarifications(area, start, end)
     activities = list(S.activity_reports(viewer, area, day)[:MAX_ROWS * 2])
     by_line: dict[str, list[Any]] = {}
     for a in activities:
@@ -101,18 +109,22 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
                                       _("Komitmen menurut status"), width=600),
         "day_reports": day_reports,
         "deadlines": deadlines,
-        "narratives": pic.narratives[:MAX_ROWS],
-        "alerts": S.narrative_alerts(area, start, end),
-        "clarifications": S.clarifications(area, start, end),
+        "narratives": hoax_rows[:MAX_ROWS],
+        "narrative_titles": pic.narratives[:MAX_ROWS],
+        "clarifications": clarifications,
         "deployment": pic.deployment,
         "states": states,
+        "commitments": commitments,
         "overdue": overdue,
         "by_line": by_line,
         "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind)} for e in S.events(viewer, area, start, end)],
         "generated_at": timezone.now(),
         "pdf_slice": f":{PDF_ROWS}",
         "more": {"day_reports": max(0, len(day_reports) - PDF_ROWS), "deadlines": max(0, len(deadlines) - PDF_ROWS),
-                 "overdue": max(0, len(overdue) - PDF_ROWS)},
+                 "overdue": max(0, len(overdue) - PDF_ROWS), "narratives": max(0, len(hoax_rows) - PDF_ROWS),
+                 "narrative_titles": max(0, len(pic.narratives[:MAX_ROWS]) - PDF_ROWS),
+                 "clarifications": max(0, len(clarifications) - PDF_ROWS),
+                 "shortfalls": max(0, len(pic.deployment.shortfalls) - PDF_ROWS)},
     }
 
 
@@ -164,17 +176,22 @@ def render_xlsx(ctx: dict[str, Any]) -> bytes:
             r.get_severity_display(), r.title, r.region.name if r.region else "", r.get_status_display(),
             timezone.localtime(r.due_at).replace(tzinfo=None) if r.due_at else None]
            for r in list(ctx["day_reports"]) + list(ctx["deadlines"])])
-    sheet(_("Hoaks"), [_("Jenis"), _("Judul"), _("Pertumbuhan"), _("Volume"), _("Tempat")],
-          [[_("Narasi"), n.title, n.growth, n.volume, ", ".join(n.places or [])] for n in ctx["narratives"]]
-          + [[_("Klarifikasi"), c.title, None, None, c.region_code] for c in ctx["clarifications"]])
+    sheet(_("Hoaks"), [_("Jenis"), _("Wilayah"), _("Jumlah"), _("Judul")],
+          [[_("Narasi tumbuh"), n["name"], n["n"], None] for n in ctx["narratives"]]
+          + [[_("Narasi"), ", ".join(n.places or []), n.volume, n.title] for n in ctx["narrative_titles"]]
+          + [[_("Klarifikasi"), c.region_code, None, c.title] for c in ctx["clarifications"]])
     dep = ctx["deployment"]
     sheet(_("Pengamanan"), [_("Pos"), _("Kecamatan"), _("Desa/kec."), _("Kelas"), _("Polri"), "TPS"],
           [[s["code"], s["kecamatan_code"], s["area_code"], s["cls"], s["police"], s["tps_count"]]
            for s in dep.shortfalls])
     sheet(_("Kegiatan"), [_("Bidang"), _("Kegiatan"), _("Lokasi"), _("Wilayah"), _("Personel")],
           [[line, a.what, a.place, a.region.name, a.people] for line, acts in ctx["by_line"].items() for a in acts])
-    sheet(_("Komitmen"), [_("Instansi"), _("Keputusan"), _("Tenggat"), _("Status")],
-          [[c.owner.name, c.decision.text, c.due_date, str(STATE_LABELS["overdue"])] for c in ctx["overdue"]])
+    sheet(_("Komitmen"), [_("Instansi"), _("Keputusan"), _("Rakor"), _("Tenggat"), _("Status"), _("Ditutup")],
+          [[x["c"].owner.name, x["c"].decision.text, x["c"].decision.meeting.title, x["c"].due_date,
+            str(STATE_LABELS[x["state"]]),
+            timezone.localtime(x["c"].closed_at).replace(tzinfo=None) if x["state"] == "done" and x["c"].closed_at
+            else None]
+           for x in ctx["commitments"]])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

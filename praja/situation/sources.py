@@ -86,7 +86,15 @@ class Viewer:
 
     @property
     def sees_infowatch(self) -> bool:
+        """Counts of growing narratives (the kondusif index's hoax part): anyone who sees the area."""
         return Narrative is not None
+
+    @property
+    def sees_narratives(self) -> bool:
+        """Narrative titles, narrative alerts and their events: the infowatch analysts and the security forces
+        (deployment.view: Polres, Polsek, Kodim, Koramil), who must know which hoax grows to answer it on the
+        ground; others (a camat, KPU, Bawaslu, media) get the count, not what the narratives say."""
+        return Narrative is not None and bool({R.INFOWATCH_ANALYSE, R.VIEW_DEPLOYMENT} & set(self.capabilities))
 
 
 def area_scope(viewer: Viewer, code: str) -> Scope | None:
@@ -268,8 +276,9 @@ def clarifications(area: Scope, since: datetime.datetime, until: datetime.dateti
     return [c for c in qs[:200] if not c.region_code or area.covers(c.region_code) or area.reaches(c.region_code)]
 
 
-def narrative_alerts(area: Scope, since: datetime.datetime, until: datetime.datetime) -> list[Any]:
-    if Narrative is None:
+def narrative_alerts(viewer: Viewer, area: Scope, since: datetime.datetime, until: datetime.datetime) -> list[Any]:
+    """Alerts on growing narratives in the period (they carry the narrative's title: analysts only)."""
+    if not viewer.sees_narratives:
         return []
     qs = NarrativeAlert.objects.filter(created_at__gte=since, created_at__lte=until).select_related("narrative")
     return [a for a in qs[:200] if any(area.covers(p) or area.reaches(p) for p in (a.places or []))]
@@ -278,19 +287,23 @@ def narrative_alerts(area: Scope, since: datetime.datetime, until: datetime.date
 # --- deployment -----------------------------------------------------------------------------------------
 
 
-def current_plan(viewer: Viewer, area_code: str) -> Any:
-    """The newest finished plan of the area's regency the viewer may see (None without deployment.view)."""
+def current_plan(viewer: Viewer, area_code: str, at: datetime.datetime | None = None) -> Any:
+    """The newest plan of the area's regency the viewer may see that was finished at `at` (now when None): a
+    lapsit or dashboard of a past day shows the plan in force that day, not a later one. None without
+    deployment.view."""
     if not viewer.sees_deployment:
         return None
     from praja.deployment.models import Plan
     from praja.deployment.services import visible_plans
 
     regency = child_of(area_code, 2)
-    return (
+    qs = (
         visible_plans(viewer.scope).filter(status=Plan.Status.DONE)
         .filter(Q(region_id=regency) | Q(region_id=child_of(area_code, 1)) | Q(region__isnull=True))
-        .order_by("-finished_at", "-pk").first()
     )
+    if at is not None:
+        qs = qs.filter(Q(finished_at__lte=at) | Q(finished_at__isnull=True, created_at__lte=at))
+    return qs.order_by("-finished_at", "-pk").first()
 
 
 def posts_by_kecamatan(viewer: Viewer, area: Scope, plan: Any) -> dict[str, tuple[int, int]]:
@@ -339,6 +352,16 @@ def deployment_summary(viewer: Viewer, area: Scope, plan: Any) -> Deployment:
                       agg["tps"] or 0, shortfalls)
 
 
+def posts_manned(viewer: Viewer, area: Scope, plan: Any, day: datetime.date) -> int:
+    """Posts of the plan reported manned from the field on `day` (Post.manned_at; not the plan's 'covered')."""
+    if plan is None:
+        return 0
+    from praja.deployment.services import visible_posts
+
+    return visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"), manned_at__gte=_start_of(day),
+                                                    manned_at__lte=end_of(day)).count()
+
+
 # --- coordination ---------------------------------------------------------------------------------------
 
 
@@ -352,12 +375,25 @@ def commitments(viewer: Viewer, area: Scope) -> QuerySet[Any]:
     return qs.filter(q)
 
 
-def commitment_states(viewer: Viewer, area: Scope, day: datetime.date) -> dict[str, int]:
-    counts = {"open": 0, "due_soon": 0, "overdue": 0, "done": 0}
+def commitments_on(viewer: Viewer, area: Scope, day: datetime.date) -> QuerySet[Any]:
+    """The commitments in scope as they stood at the end of `day`: made at a rakor held by then."""
+    return commitments(viewer, area).filter(decision__meeting__held_at__lte=end_of(day))
+
+
+def state_on(status: str, due: datetime.date, closed_at: datetime.datetime | None, day: datetime.date) -> str:
+    """open, due_soon, overdue or done at the end of `day` (one closed later was still open then)."""
     from praja.coordination.models import Commitment
 
-    for status, due in commitments(viewer, area).select_related(None).values_list("status", "due_date"):
-        counts[Commitment(status=status, due_date=due).state(day)] += 1
+    if status == Commitment.Status.DONE and closed_at is not None and closed_at > end_of(day):
+        status = Commitment.Status.OPEN
+    return Commitment(status=status, due_date=due).state(day)
+
+
+def commitment_states(viewer: Viewer, area: Scope, day: datetime.date) -> dict[str, int]:
+    counts = {"open": 0, "due_soon": 0, "overdue": 0, "done": 0}
+    rows = commitments_on(viewer, area, day).select_related(None).values_list("status", "due_date", "closed_at")
+    for status, due, closed_at in rows:
+        counts[state_on(status, due, closed_at, day)] += 1
     return counts
 
 
@@ -418,7 +454,13 @@ def events(viewer: Viewer, area: Scope, since: datetime.datetime, until: datetim
                          _url("coordination:meeting", c.decision.meeting_id)))
     for m in meetings(viewer, area, since, until)[:limit]:
         out.append(Event(m.held_at, "meeting", m.title, m.region.name, _url("coordination:meeting", m.pk)))
-    for a in narrative_alerts(area, since, until)[:limit]:
+    # A commitment is made at a rakor (it has no time of its own): new at the time the meeting was held.
+    for c in (commitments(viewer, area).filter(decision__meeting__held_at__gt=since,
+                                               decision__meeting__held_at__lte=until)
+              .order_by("-decision__meeting__held_at", "decision__number")[:limit]):
+        out.append(Event(c.decision.meeting.held_at, "commitment_new", f"{c.owner.name}: {c.decision.text[:120]}",
+                         "", _url("coordination:meeting", c.decision.meeting_id)))
+    for a in narrative_alerts(viewer, area, since, until)[:limit]:
         out.append(Event(a.created_at, "alert", f"{a.narrative.title} (x{a.growth:.1f})", "", ""))
     for c in clarifications(area, since, until)[:limit]:
         out.append(Event(c.published_at, "clarification", c.title, "", _url("infowatch:public_detail", c.pk)))

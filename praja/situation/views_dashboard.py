@@ -46,6 +46,7 @@ EVENT_LABELS = {
     "alert": gettext_lazy("Narasi tumbuh"),
     "clarification": gettext_lazy("Klarifikasi terbit"),
     "commitment_done": gettext_lazy("Komitmen selesai"),
+    "commitment_new": gettext_lazy("Komitmen baru"),
     "meeting": gettext_lazy("Rakor"),
     "activity": gettext_lazy("Kegiatan"),
 }

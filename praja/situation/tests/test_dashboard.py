@@ -90,3 +90,17 @@ def test_a_viewer_without_reports_access_gets_the_index_without_the_reports_part
     parts = {p["key"]: p for p in r.context["overall"]["parts"]}
     assert parts["laporan"]["pressure"] is None
     assert "Bentrok massa" not in r.content.decode()
+
+
+def test_voting_day_tps_with_open_severe_reports_link_to_their_page(busy: World, polres_ops: Client) -> None:
+    from praja.coordination.models import Election, Stage
+
+    with audit.acting_as(SYSTEM):
+        e = Election.objects.create(slug="uji", name="Uji")
+        Stage.objects.create(election=e, order=1, name="Pemungutan suara", start=timezone.localdate(),
+                             end=timezone.localdate())
+    r = polres_ops.get("/situasi/?wilayah=35.07")
+    assert r.context["voting"].severe_tps == [{"code": "35.07.01.2001/001", "n": 1,
+                                               "url": "/wilayah/tps/35.07.01.2001/1/"}]
+    assert '<a href="/wilayah/tps/35.07.01.2001/1/">35.07.01.2001/001</a> (1)' in r.content.decode()
+    assert polres_ops.get("/wilayah/tps/35.07.01.2001/1/").status_code == 200

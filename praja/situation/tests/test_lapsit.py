@@ -87,3 +87,115 @@ def test_the_commander_issues_too(busy: World) -> None:
     r = kapolres.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07", "catatan": "Arahan Kapolres."})
     assert r.status_code == 302
     assert Lapsit.objects.get().commander_notes == "Arahan Kapolres."
+
+
+def _pdf_text(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated (page boxes, outline titles)."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_the_issued_pdf_is_a4_with_commitments_and_activities_per_line(busy: World, polres_ops: Client) -> None:
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+
+    from praja.situation.tests.busy import make_activity, make_rakor
+
+    make_rakor(busy)
+    make_activity("Patroli dialogis di pasar", kind="preventive", people=6)
+    make_activity("Sambang tokoh agama", kind="preemptive", people=3)
+    polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
+    pdf = polres_ops.get(f"/situasi/lapsit/{Lapsit.objects.get().pk}/pdf/").content
+    text = _pdf_text(pdf)
+    found = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", text)
+    boxes = {tuple(round(float(x)) for x in m) for m in found}
+    assert boxes == {(595, 842)}  # A4 portrait, in points
+    html = polres_ops.get("/situasi/lapsit/draf/?wilayah=35.07").content.decode()
+    acts = html.split("Kegiatan per bidang", 1)[1].split("Komitmen rakor", 1)[0]
+    assert "<h3>Preventif</h3>" in acts and "<h3>Pre-emtif</h3>" in acts
+    assert "Patroli dialogis di pasar" in acts and "6 org" in acts and "Sambang tokoh agama" in acts
+    commitments = html.split("Komitmen rakor", 1)[1].split("Catatan dan arahan pimpinan", 1)[0]
+    assert ">lewat tenggat: 1</text>" in commitments and ">selesai dengan bukti: 1</text>" in commitments
+    assert "Pemetaan titik kampanye" in commitments  # the overdue one is listed by name
+    if shutil.which("pdftotext"):  # the words in the PDF itself, where poppler is installed
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(pdf)
+            f.flush()
+            words = " ".join(subprocess.run(["pdftotext", f.name, "-"], capture_output=True, text=True,
+                                            check=True).stdout.split())
+        assert "Komitmen rakor" in words and "Pemetaan titik kampanye" in words
+        assert "Kegiatan per bidang" in words and "Patroli dialogis di pasar" in words
+
+
+def test_the_xlsx_has_a_sheet_per_section_and_every_commitment_with_its_state(busy: World,
+                                                                              polres_ops: Client) -> None:
+    from openpyxl import load_workbook
+
+    from praja.situation.tests.busy import make_activity, make_rakor
+
+    make_rakor(busy)
+    make_activity("Patroli dialogis di pasar", kind="preventive", people=6)
+    polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
+    wb = load_workbook(io.BytesIO(bytes(Lapsit.objects.get().xlsx)))
+    assert wb.sheetnames == ["Kecamatan", "Kejadian", "Hoaks", "Pengamanan", "Kegiatan", "Komitmen"]
+    kegiatan = [[c.value for c in row] for row in wb["Kegiatan"].iter_rows(min_row=3)]
+    assert kegiatan == [["Preventif", "Patroli dialogis di pasar", "Pasar Donomulyo", "Donomulyo", 6]]
+    komitmen = {row[1].value: row[4].value for row in wb["Komitmen"].iter_rows(min_row=3)}
+    assert komitmen == {"Patroli gabungan di Donomulyo": "terbuka", "Pemetaan titik kampanye": "lewat tenggat",
+                        "Sosialisasi netralitas ASN": "selesai dengan bukti"}
+    assert [c.value for c in wb["Komitmen"][2]] == ["Instansi", "Keputusan", "Rakor", "Tenggat", "Status", "Ditutup"]
+
+
+def test_a_lapsit_of_a_past_day_counts_a_commitment_closed_later_as_still_open(busy: World,
+                                                                              polres_ops: Client) -> None:
+    import datetime
+
+    from praja.situation import lapsit as L
+    from praja.situation.sources import Viewer
+    from praja.situation.tests.busy import make_rakor
+    from praja.territory.models import Region
+    from praja.territory.scope import Scope
+
+    make_rakor(busy, hours_ago=30, decisions=[("Sosialisasi netralitas ASN", "pemprov", 20, True)])
+    request = polres_ops.get("/situasi/?wilayah=35.07").wsgi_request
+    viewer = Viewer.of(request)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ctx = L.context(viewer, Region.objects.get(code="35.07"), Scope.of(["35.07"]), yesterday)
+    assert [x["state"] for x in ctx["commitments"]] == ["open"]  # closed an hour ago: open at the end of yesterday
+    before = L.context(viewer, Region.objects.get(code="35.07"), Scope.of(["35.07"]),
+                       timezone.localdate() - datetime.timedelta(days=3))
+    assert before["commitments"] == []  # the rakor had not been held yet
+
+
+def test_the_pdf_prints_twenty_clarifications_and_points_to_the_xlsx_for_the_rest(busy: World,
+                                                                                 polres_ops: Client) -> None:
+    import datetime
+
+    from praja.accounts import audit
+    from praja.infowatch.models import Clarification
+    from praja.situation.tests.busy import SYSTEM
+
+    with audit.acting_as(SYSTEM):
+        for i in range(25):
+            Clarification.objects.create(title=f"Klarifikasi nomor {i:02d}", body="isi", status="published",
+                                         published_at=timezone.now() - datetime.timedelta(minutes=i + 1))
+    html = polres_ops.get("/situasi/lapsit/draf/?wilayah=35.07").content.decode()
+    section = html.split("Klarifikasi yang terbit di Info Resmi", 1)[1].split("Pengamanan dan kekurangan", 1)[0]
+    assert section.count("Klarifikasi nomor") == 20
+    assert "… dan 5 lagi: lihat lampiran XLSX." in section
+    polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(bytes(Lapsit.objects.get().xlsx)))["Hoaks"]
+    rows = [r[3].value for r in ws.iter_rows(min_row=3)]
+    assert sum(1 for v in rows if v and v.startswith("Klarifikasi nomor")) == 25

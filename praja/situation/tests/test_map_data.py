@@ -179,7 +179,11 @@ def test_warming_draws_every_persons_outlines_before_their_first_visit(
     assert mapdata.warm_map_cache() >= 1
     drawn: list[Scope] = []
     real = mapdata.boundaries
-    monkeypatch.setattr(mapdata, "boundaries", lambda scope: drawn.append(scope) or real(scope))
+    def spy(scope: Scope) -> Any:
+        drawn.append(scope)
+        return real(scope)
+
+    monkeypatch.setattr(mapdata, "boundaries", spy)
     b = get_json(polres_ops, BOUNDARIES)
     assert drawn == []  # served from what warming drew, no union of desa outlines on the first visit
     assert "35.07.01" in codes(b, 3)
