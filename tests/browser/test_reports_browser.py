@@ -164,3 +164,63 @@ def test_an_officer_report_made_without_signal_is_sent_once_when_it_returns(
     page.screenshot(path=str(output_dir / "reports-officer-sent.png"), full_page=True)
     context.close()
     assert errors == []
+
+
+def test_the_officer_form_opens_without_signal_once_it_was_opened_before(
+    live_server: Any, world: Any, browser: Any, output_dir: Path, monkeypatch: Any  # noqa: F811
+) -> None:
+    """At a TPS without signal the officer opens the form again (a reload, or the browser restarted the tab):
+    the service worker serves the page, its script and the TPS list from its cache, and a report made then
+    is kept on the phone and sent once when the signal returns."""
+    from praja.accounts import access, middleware
+    from praja.reports.models import Report
+
+    user = world.people["officer"].user
+    user.set_password("petugas-uji-2024")
+    user.save()
+    if "reports.submit" not in access.capabilities_for(user):
+        real = middleware.capabilities_for
+        monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/akun/masuk/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "petugas-uji-2024")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/laporan/petugas/")
+    page.wait_for_selector("#picker:not([hidden])")
+    # Wait until the service worker controls the page and holds the form and the TPS list in its cache.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()  # a worker installed by this visit controls the page from the next load on
+        page.wait_for_selector("#picker:not([hidden])")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("""async () => {
+        const keys = await caches.keys();
+        for (const k of keys) { const c = await caches.open(k); if ((await c.keys()).length >= 3) return true; }
+        return false; }""", polling=300)
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#picker:not([hidden])")
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    page.select_option("#of_category", "keamanan")
+    page.fill("#of_description", "Warga berkumpul di depan TPS 1, belum ada sinyal.")
+    page.select_option("#of_kec", HOME_KEC)
+    page.select_option("#of_desa", HOME_DESA)
+    page.select_option("#of_tps", f"{HOME_DESA}/001")
+    page.click("#of_send")
+    page.wait_for_selector("#queue li[data-state=pending]")
+    assert Report.objects.count() == 0
+    page.screenshot(path=str(output_dir / "reports-officer-offline-reload.png"), full_page=True)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#sent li .rc")
+    page.wait_for_timeout(300)
+    report = Report.objects.get()
+    assert report.tps_id == f"{HOME_DESA}/001" and page.inner_text("#sent li .rc") == report.receipt
+    context.close()
+    assert errors == []
