@@ -251,6 +251,8 @@ PRAJA_REPORTS = {
     "PUBLIC_RATE": (int(os.environ.get("PRAJA_REPORTS_PUBLIC_RATE", "10")), 600),
     "PHONE_RATE": (int(os.environ.get("PRAJA_REPORTS_PHONE_RATE", "10")), 3600),
     "FOLLOW_RATE": (int(os.environ.get("PRAJA_REPORTS_FOLLOW_RATE", "20")), 600),
+    # The SMS/WhatsApp webhook per sending address (the gateway's own: high; 0 lifts it).
+    "GATEWAY_RATE": (int(os.environ.get("PRAJA_REPORTS_GATEWAY_RATE", "600")), 60),
     # Identity access approved by a custodian is valid for this many hours.
     "IDENTITY_ACCESS_HOURS": int(os.environ.get("PRAJA_REPORTS_IDENTITY_ACCESS_HOURS", "24")),
     # Public intake (praja/reports/views_public.py, webhook.py): the regencies the public form offers (codes,

@@ -1,5 +1,6 @@
-"""Django admin for reports: read through the same visibility rule as the pages; nothing in a timeline, an
-identity request or a sealed identity can be changed or deleted here (handling goes through /laporan/)."""
+"""Django admin for reports: read through the same visibility rule as the pages, and read only. A report, its
+timeline, an identity request or a sealed identity cannot be added, changed or deleted here: every change
+to a report goes through /laporan/ (praja/reports/handling.py), which writes it into the timeline."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -57,8 +61,14 @@ class ReportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # reports enter through intake (praja/reports/intake.py)
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a change here would skip the timeline: handling goes through /laporan/
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return {}  # no bulk "delete selected"
 
 
 @admin.register(IdentityRequest)

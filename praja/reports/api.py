@@ -39,7 +39,7 @@ from ninja.security import HttpBearer
 
 from praja.accounts import audit
 from praja.accounts.middleware import client_address
-from praja.reports import intake, ratelimit, sealing
+from praja.reports import intake, limits, sealing
 from praja.reports.models import Category, Channel, PartnerToken, Report, SubjectKind
 
 router = Router(tags=["reports"])
@@ -122,7 +122,10 @@ class ReportIn(Schema):
     )
     occurred_at: str | None = Field(None, description="waktu kejadian, ISO 8601 (2024-11-27T09:30+07:00)")
     tps: str | None = Field(None, description="kode TPS, mis. 35.07.01.2001/003")
-    region: str | None = Field(None, description="kode desa atau kecamatan, mis. 35.07.01.2001")
+    region: str | None = Field(
+        None,
+        description="kode desa atau kecamatan, mis. 35.07.01.2001 (kosong: kabupaten mitra atau yang dilayani)",
+    )
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     place_text: str | None = Field(None, description="keterangan tempat (maks. 200)")
@@ -134,7 +137,9 @@ class ReportIn(Schema):
     anonymous: bool = Field(True, description="true: identitas pelapor tidak disimpan")
     reporter_name: str | None = Field(None, description="nama pelapor (disegel, hanya bila anonymous=false)")
     reporter_contact: str | None = Field(None, description="kontak pelapor (disegel)")
-    phone: str | None = Field(None, description="nomor telepon pelapor (disegel; batas kiriman per nomor)")
+    phone: str | None = Field(
+        None, description="nomor telepon pelapor (disegel; batas kiriman per nomor; tidak disimpan bila anonymous=true)"
+    )
     client_key: str | None = Field(
         None, description="kunci idempotensi (8-64 karakter A-Z a-z 0-9 . _ : -), sama dengan header Idempotency-Key"
     )
@@ -178,19 +183,14 @@ class FollowOut(Schema):
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _rate(name: str) -> tuple[int, int]:
-    value = getattr(settings, "PRAJA_REPORTS", {}).get(name) or (0, 60)
-    return int(value[0]), int(value[1])
-
-
 def _limited(name: str, key: str) -> int:
-    """0 when ``key`` may go on under limit ``name``; else the seconds to wait (Retry-After)."""
-    limit, window = _rate(name)
-    if limit <= 0 or not key:
+    """0 when ``key`` may go on under limit ``name``; else the seconds to wait (Retry-After).
+
+    Counted in the same buckets as the public form and the webhook (limits.allowed): one address or one
+    phone number has one limit over every channel, not one per channel."""
+    if limits.allowed(name, key):
         return 0
-    if ratelimit.hit(name.lower(), key, limit, window):
-        return 0
-    return ratelimit.retry_after(window)
+    return limits.retry_after(name)
 
 
 def _too_many(wait: int) -> HttpResponse:
@@ -254,7 +254,8 @@ def submit_report(request: HttpRequest, payload: ReportIn) -> Any:
             return _too_many(wait)
     raw = {k: v for k, v in raw.items() if v is not None}
     try:
-        data = intake.validate(raw)
+        # No place named: a partner's report belongs to the partner's regency (else the served regency).
+        data = intake.validate(raw, regency=partner.agency.region_id or "" if partner is not None else None)
     except intake.IntakeError as err:
         return Status(422, {"detail": _("laporan belum lengkap atau tidak sah"), "errors": err.errors})
     # Keys live in the API's own namespace, and a partner's in its own: one sender cannot claim another's key.

@@ -100,6 +100,10 @@ def my_queue_q(request: Any) -> Q:
     q = Q(handler_id=user.pk)
     if agency_id:
         q |= Q(handler__isnull=True) & (Q(assigned_agency_id=agency_id) | Q(referred_to_id=agency_id))
+        # routed to this agency at intake (a neutrality report: its path's recipient and Bawaslu), until
+        # someone takes, assigns or refers it
+        routed = Report.routed_to.through.objects.filter(agency_id=agency_id).values("report_id")
+        q |= Q(handler__isnull=True, assigned_agency__isnull=True, referred_to__isnull=True, pk__in=routed)
     if R.REPORTS_HANDLE in request.capabilities:
         q |= Q(status=Status.NEW, handler__isnull=True)
     return q & Q(status__in=WORKING)
@@ -182,7 +186,8 @@ def build(request: Any, f: Filters, now: datetime.datetime | None = None) -> Boa
         "terlambat": legal.overdue(base, now).count(),
         "aktif": working.count(),
     }
-    kec = (working.exclude(region__isnull=True).annotate(kec=Substr("region_id", 1, KEC_LEN))
+    # a report filed under the regency only (no kecamatan named) has no kecamatan row
+    kec = (working.filter(region__level__gte=Region.Level.KECAMATAN).annotate(kec=Substr("region_id", 1, KEC_LEN))
            .values("kec").annotate(n=Count("pk")).order_by("-n", "kec"))
     kec_rows = [(row["kec"], row["n"]) for row in kec[:60]]
     names = dict(Region.objects.filter(code__in=[c for c, _ in kec_rows]).values_list("code", "name"))

@@ -188,7 +188,7 @@ def _date(report: Report, received: datetime.datetime, handled: datetime.datetim
             if kind == TimelineEntry.Kind.OUTCOME:
                 step = datetime.timedelta(hours=rng.randint(6, 30))
             t = min(t + step, now)
-        TimelineEntry.objects.filter(pk=pk).update(at=t)
+        TimelineEntry.objects.filter(pk=pk).date_generated(t)
         if kind == TimelineEntry.Kind.STATUS and n == 1:
             Report.objects.filter(pk=report.pk, verified_at__isnull=False).update(verified_at=t)
     for req in IdentityRequest.objects.filter(report=report):

@@ -327,17 +327,19 @@ def route_at_intake(report: Report) -> None:
     r = routing.route(report)
     if not r.protected:
         return
-    TimelineEntry.objects.create(
-        report=report, kind=K.ROUTED, actor_label=_("sistem"), channel="sistem",
-        text=_("Laporan tentang %(s)s: ditangani di luar satuan terlapor.") % {
-            "s": report.get_subject_kind_display()},
-        data={
-            "path": r.path,
-            "recipients": [[a.pk, a.name] for a in r.recipients[:3]],
-            "bawaslu": [[a.pk, a.name] for a in r.bawaslu],
-            "excluded": [[a.pk, a.name] for a in r.excluded],
-        },
-    )
+    with transaction.atomic():
+        TimelineEntry.objects.create(
+            report=report, kind=K.ROUTED, actor_label=_("sistem"), channel="sistem",
+            text=_("Laporan tentang %(s)s: ditangani di luar satuan terlapor.") % {
+                "s": report.get_subject_kind_display()},
+            data={
+                "path": r.path,
+                "recipients": [[a.pk, a.name] for a in r.recipients[:3]],
+                "bawaslu": [[a.pk, a.name] for a in r.bawaslu],
+                "excluded": [[a.pk, a.name] for a in r.excluded],
+            },
+        )
+        report.routed_to.add(*r.recipients[:3], *r.bawaslu)  # their queue (board.my_queue_q)
 
 
 def _risk_conf() -> tuple[list[str], dict[int, float]]:

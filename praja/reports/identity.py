@@ -30,7 +30,9 @@ def access_hours() -> int:
 
 
 def has_identity(report: Report) -> bool:
-    return bool(report.reporter_sealed)
+    """Whether a reporter's identity is stored. An anonymous report has none, even one stored before intake
+    stopped keeping an anonymous sender's phone number (its sealed number is never opened)."""
+    return bool(report.reporter_sealed) and not report.anonymous
 
 
 def request_identity(report: Report, actor: By, reason: str) -> IdentityRequest:
@@ -87,6 +89,8 @@ def active_grant(report: Report, user: Any, now: datetime.datetime | None = None
 
 def reveal(report: Report, actor: By, now: datetime.datetime | None = None) -> dict[str, Any]:
     """Open the sealed identity for a handler holding an approved request; every opening is in the timeline."""
+    if not has_identity(report):
+        raise HandlingError(_("Laporan ini anonim: tidak ada identitas pelapor yang tersimpan."))
     grant = active_grant(report, actor.user, now)
     if grant is None:
         raise HandlingError(_("Identitas pelapor hanya dapat dibuka dengan permintaan yang disetujui kustodian "

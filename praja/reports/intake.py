@@ -92,7 +92,9 @@ class Intake:
     subject_text: str = ""
     anonymous: bool = True
     reporter: dict[str, str] = field(default_factory=dict)  # name, contact, phone (sealed when stored)
-    phone: str = ""
+    phone: str = ""  # stored (sealed, and as a keyed hash) only when the sender gave a name: '' when anonymous
+    # The number as sent, for the per-number rate limit only (also an anonymous sender's): never stored.
+    limit_phone: str = ""
 
 
 @dataclass
@@ -135,12 +137,16 @@ def _float(raw: Mapping[str, Any], key: str, errors: dict[str, str], lo: float, 
     return number
 
 
-def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None) -> Intake:
+def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, regency: str | None = None) -> Intake:
     """Check one report's fields (the same rules for every channel); raise IntakeError naming each field.
 
     Fields: category, title, description, severity (1-4 or rendah/sedang/tinggi/kritis), occurred_at (ISO 8601),
     tps (code ``35.07.01.2001/003``), region (desa/kecamatan code), latitude, longitude, place_text,
     subject_kind, subject_unit (agency id), subject_text, anonymous, reporter_name, reporter_contact, phone.
+
+    A report that names no TPS and no region is filed under ``regency`` (the sender's served regency: a
+    partner agency's), else the one regency the public channels serve (places.default_regency): without a
+    region only a national scope would ever see it.
     """
     from praja.territory.models import TPS, Region
 
@@ -207,6 +213,13 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None) ->
     if region_code:
         if not Region.objects.filter(pk=region_code).exists():
             errors["region"] = _("wilayah tidak dikenal: %(v)s") % {"v": region_code[:40]}
+    if not tps_code and not region_code:
+        from praja.reports import places
+
+        fallback = places.regency_of(regency or "") if regency else ""
+        if fallback and not Region.objects.filter(pk=fallback, level=Region.Level.KABUPATEN).exists():
+            fallback = ""
+        region_code = fallback or places.default_regency()
     latitude = _float(raw, "latitude", errors, -90.0, 90.0)
     longitude = _float(raw, "longitude", errors, -180.0, 180.0)
     if (latitude is None) != (longitude is None) and "latitude" not in errors and "longitude" not in errors:
@@ -234,6 +247,8 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None) ->
     reporter = {k: _text(raw, f"reporter_{k}")[:200] for k in ("name", "contact")}
     phone = sealing.normalise_phone(_text(raw, "phone"))[:20]
     if anonymous:
+        # The form promises an anonymous sender that nothing about them is kept: no name, no contact, no
+        # number (the number only counts toward the per-number limit, through Intake.limit_phone).
         reporter = {}
     elif not (reporter["name"] or reporter["contact"] or phone):
         errors["reporter_name"] = _("isi nama atau kontak, atau pilih kirim tanpa nama")
@@ -249,7 +264,8 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None) ->
         category=category, title=title, description=description, severity=severity, occurred_at=occurred_at,
         tps_code=tps_code, region_code=region_code, latitude=latitude, longitude=longitude, place_text=place_text,
         subject_kind=subject_kind, subject_unit_id=subject_unit_id, subject_text=_text(raw, "subject_text"),
-        anonymous=anonymous, reporter={k: v for k, v in reporter.items() if v}, phone=phone,
+        anonymous=anonymous, reporter={k: v for k, v in reporter.items() if v}, phone="" if anonymous else phone,
+        limit_phone=phone,
     )
 
 

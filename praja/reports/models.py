@@ -147,6 +147,9 @@ class Report(models.Model):
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("diteruskan ke")
     )
     referred_at = models.DateTimeField(null=True, blank=True)
+    # Where a report about a protected person was routed at intake (its path's recipient and Bawaslu:
+    # handling.route_at_intake); it waits in those agencies' queue until it is taken, assigned or referred.
+    routed_to = models.ManyToManyField(Agency, blank=True, related_name="+", verbose_name=_("dirutekan ke"))
     # The current stage's deadline along the legal path (calendar days, DOMAIN.md section 4).
     stage = models.CharField(_("tahap"), max_length=40, blank=True)
     stage_started_at = models.DateTimeField(_("tahap dimulai"), null=True, blank=True)
@@ -187,8 +190,29 @@ class Report(models.Model):
         return self.region_id or ""
 
 
+class TimelineQuerySet(models.QuerySet["TimelineEntry"]):
+    """Timeline rows are only ever added: a bulk ``update()`` or ``delete()`` raises like the instance's own."""
+
+    def update(self, **kwargs: object) -> int:
+        raise ValueError("timeline entries are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("timeline entries are never deleted")
+
+    def update_or_create(self, *args: object, **kwargs: object) -> tuple[TimelineEntry, bool]:
+        raise ValueError("timeline entries are never changed")
+
+    def bulk_update(self, *args: object, **kwargs: object) -> int:
+        raise ValueError("timeline entries are never changed")
+
+    def date_generated(self, at: object) -> int:
+        """Set the time of entries of demo reports (``Report.generated``) only: the demo builder dates its
+        made-up history (praja/reports/demo.py). A real report's entries are never matched."""
+        return models.QuerySet.update(self.filter(report__generated=True), at=at)
+
+
 class TimelineEntry(models.Model):
-    """One thing that happened to a report: never edited, never deleted."""
+    """One thing that happened to a report: never edited, never deleted (neither one by one nor in bulk)."""
 
     class Kind(models.TextChoices):
         CREATED = "dibuat", _("Laporan diterima")
@@ -224,6 +248,8 @@ class TimelineEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # Visible to the sender on the receipt page (questions, answers, public status changes).
     visible_to_sender = models.BooleanField(default=False)
+
+    objects = TimelineQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -8,6 +8,7 @@ or a list); empty means every regency whose kecamatan are loaded.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +26,39 @@ def served_regencies() -> list[tuple[str, str]]:
     else:
         qs = qs.filter(children__level=Region.Level.KECAMATAN).distinct()
     return list(qs.order_by("code").values_list("code", "name"))
+
+
+# default_regency() is asked for every report that names no place (the API's voting-day load): answered from
+# memory for DEFAULT_REGENCY_TTL_S seconds (per process, and again at once when PUBLIC_REGENCIES changes).
+DEFAULT_REGENCY_TTL_S = 60.0
+_default: tuple[float, str, object] | None = None  # (valid until, code, the PUBLIC_REGENCIES it was read under)
+
+
+def default_regency() -> str:
+    """The regency a report that names no place is filed under: the one regency the public forms serve
+    (``PUBLIC_REGENCIES`` with one code, or the only regency loaded); '' when there are several or none."""
+    global _default
+    config = getattr(settings, "PRAJA_REPORTS", {}).get("PUBLIC_REGENCIES")
+    now = time.monotonic()
+    known = _default
+    if known is not None and known[0] > now and known[2] == config:
+        return known[1]
+    regencies = served_regencies()
+    code = regencies[0][0] if len(regencies) == 1 else ""
+    _default = (now + DEFAULT_REGENCY_TTL_S, code, config)
+    return code
+
+
+def forget_default_regency() -> None:
+    """Drop the remembered default regency (after the regions change; each test starts without it)."""
+    global _default
+    _default = None
+
+
+def regency_of(code: str) -> str:
+    """The regency code of a region or TPS code (``35.07`` of ``35.07.01.2001/003``); '' above a regency."""
+    parts = (code or "").split("/")[0].split(".")
+    return ".".join(parts[:2]) if len(parts) >= 2 and all(parts[:2]) else ""
 
 
 def children(code: str, level: int) -> list[tuple[str, str]]:
@@ -55,8 +89,11 @@ class Where:
 
     @property
     def region(self) -> str:
-        """The most precise region chosen (desa, else kecamatan), '' when none."""
-        return self.desa or self.kecamatan
+        """The most precise region chosen (desa, else kecamatan, else the regency), '' when none.
+
+        A report whose sender names no kecamatan still belongs to the chosen (or the only served) regency, so
+        the regency's handlers (Bawaslu Kabupaten, the Polres) see it; a Polsek, serving one kecamatan, does not."""
+        return self.desa or self.kecamatan or self.regency
 
 
 def chain(data: object) -> Where:

@@ -35,6 +35,7 @@ from praja.reports.models import (
     ReportLink,
     Severity,
     Status,
+    TimelineEntry,
 )
 
 
@@ -107,8 +108,19 @@ def _stage_label(key: Any) -> str:
     return str(legal.STAGES[key].label) if key in legal.STAGES else str(key or "")
 
 
-def _timeline(report: Report) -> list[Any]:
+def _timeline(report: Report, visible: Any) -> list[Any]:
+    """The report's timeline as the viewer may read it: a link entry to a report the viewer may not see
+    (a neutrality report about the viewer's own unit) is left out, so neither its receipt nor the reason
+    for the link shows; the links panel is filtered by the same rule."""
     entries = list(report.timeline.select_related("actor").order_by("at", "pk"))
+
+    def other(e: Any) -> Any:
+        return e.data.get("other") if e.kind == TimelineEntry.Kind.LINKED and isinstance(e.data, dict) else None
+
+    linked = {pk for pk in (other(e) for e in entries) if pk is not None}
+    if linked:
+        seen = set(visible.filter(pk__in=linked).values_list("pk", flat=True))
+        entries = [e for e in entries if e.kind != TimelineEntry.Kind.LINKED or other(e) in seen]
     for e in entries:
         data = e.data if isinstance(e.data, dict) else {}
         e.stage_label = _stage_label(data.get("stage"))  # type: ignore[attr-defined]
@@ -126,7 +138,7 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
     stages = [(s, legal.STAGES[s].label) for s in legal.next_stages(report.legal_path, report.stage)]
     ctx: dict[str, Any] = {
         "r": report,
-        "timeline": _timeline(report),
+        "timeline": _timeline(report, visible_ids),
         "links": links,
         "attachments": Attachment.objects.filter(report=report).order_by("pk"),
         "route": routing.route(report),

@@ -120,7 +120,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             )
         ctx = _form_context(request, data, errors, client_key)
         return render(request, "reports/public/form.html", ctx, status=400)
-    if valid.phone and not limits.phone_allowed(valid.phone):
+    if valid.limit_phone and not limits.phone_allowed(valid.limit_phone):  # an anonymous sender's number too
         return _too_many(request, _("Terlalu banyak laporan dari nomor telepon ini. Coba lagi nanti."))
 
     answer = intake.submit(valid, channel=Channel.PUBLIC_WEB, client_key=client_key)

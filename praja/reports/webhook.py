@@ -11,7 +11,12 @@ Two payloads are understood on both routes:
 
 A route whose secret is not configured refuses every message (503): an open webhook would let anyone
 file reports under any phone number. The gateway's message id is the report's client key, so a message
-delivered twice is stored once. Messages are limited per phone number (``PHONE_RATE``).
+delivered twice is stored once. Messages are limited per phone number (``PHONE_RATE``) and per sending
+address (``GATEWAY_RATE``: the gateway's own address, so the default is high; 0 lifts it).
+
+A message is a named report: the sender's number is sealed as the reporter's contact (the form's "with my
+name"). A message that starts ``LAPOR ANONIM ...`` is anonymous: its number only counts toward the
+per-number limit and the receipt goes back in this request's answer; it is not stored, not even as a hash.
 
 The text format is lenient: ``LAPOR <kategori> <desa or TPS> <uraian>``, with spaces, ``#``, ``*`` or
 ``;`` between the parts; the keyword may be missing, the kategori may be a word people use ("amplop",
@@ -37,10 +42,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from praja.accounts.middleware import client_address
 from praja.reports import intake, limits, places, sealing
 from praja.reports.models import Category, Channel
 
 KEYWORDS = ("lapor", "laporan", "report", "lpr")
+# A word right after the keyword that makes the message anonymous (the sender's number is not kept).
+ANONYMOUS_WORDS = ("anonim", "anonymous", "anon", "tanpanama", "rahasia")
 # Words people write for each category (lower case, letters only); the category's own value counts too.
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     Category.RIGHT_TO_VOTE: ("hakpilih", "hak", "pemilih", "dpt", "suara", "coblos"),
@@ -70,6 +78,7 @@ class Parsed:
     region: str = ""
     place_text: str = ""
     description: str = ""
+    anonymous: bool = False
 
 
 def parse(text: str) -> Parsed:
@@ -86,6 +95,11 @@ def parse(text: str) -> Parsed:
     elif parts and parts[0].split()[0].lower().strip(":,.") in KEYWORDS:  # "LAPOR politikuang" in one part
         parts = parts[0].split(None, 1)[1:] + parts[1:]
     out = Parsed()
+    if parts:
+        head = parts[0].split(None, 1)
+        if head and re.sub(r"[^a-z]", "", head[0].lower()) in ANONYMOUS_WORDS:
+            out.anonymous = True
+            parts = head[1:] + parts[1:]
     if not parts:
         return out
     first = re.sub(r"[^a-z]", "", parts[0].lower())
@@ -117,7 +131,7 @@ def help_text() -> str:
     return _(
         "Format: LAPOR <jenis> <desa/TPS> <uraian>. Jenis: politikuang, keamanan, kekerasan, hoaks, netralitas, "
         "sara, logistik, hakpilih, lokasitps, listrik. Contoh: LAPOR politikuang Tulungrejo TPS 3 bagi amplop"
-    )
+    ) + " " + _("Tanpa nama: LAPOR ANONIM <jenis> <desa/TPS> <uraian> (nomor Anda tidak disimpan).")
 
 
 def handle_message(*, phone: str, text: str, message_id: str, channel: str, prefix: str) -> tuple[int, str]:
@@ -131,7 +145,8 @@ def handle_message(*, phone: str, text: str, message_id: str, channel: str, pref
     raw = {
         "category": parsed.category, "description": parsed.description[: intake.DESCRIPTION_MAX],
         "tps": parsed.tps, "region": parsed.region, "place_text": parsed.place_text[:200],
-        "anonymous": False, "phone": number,
+        # named unless the text says ANONIM; an anonymous sender's number is dropped by intake.validate
+        "anonymous": parsed.anonymous, "phone": number,
     }
     try:
         valid = intake.validate(raw)
@@ -215,6 +230,11 @@ def _generic(request: HttpRequest, channel: str) -> HttpResponse:
 
 
 def _dispatch(request: HttpRequest, channel: str) -> HttpResponse:
+    # Per sending address first (before the secret is checked: a flood with wrong tokens is refused too).
+    if not limits.address_allowed("GATEWAY_RATE", client_address(request)):
+        response = JsonResponse({"error": _("Terlalu banyak pesan dari alamat ini. Coba lagi nanti.")}, status=429)
+        response["Retry-After"] = str(limits.retry_after("GATEWAY_RATE"))
+        return response
     form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
     if request.content_type in form_types and "MessageSid" in request.POST:
         return _twilio(request, channel)

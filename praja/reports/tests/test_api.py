@@ -103,6 +103,22 @@ def test_a_partner_token_files_in_the_partners_name_and_a_wrong_one_is_refused(p
     assert post(client, GOOD, **auth).status_code == 401
 
 
+def test_a_partner_report_that_names_no_place_is_filed_under_the_partners_regency(partner: Agency) -> None:
+    auth = {"Authorization": f"Bearer {make_token(partner)}"}
+    r = post(Client(), GOOD, **auth)
+    assert r.status_code == 201
+    assert Report.objects.get(receipt=r.json()["receipt"]).region_id == "35.07"
+    named = post(Client(), {**GOOD, "region": "35.07.01"}, **auth)
+    assert named.status_code == 422 and "region" in named.json()["errors"]  # an unknown region is still refused
+
+
+def test_it_keeps_no_phone_number_of_an_anonymous_api_sender(db: Any) -> None:
+    r = post(Client(), {**GOOD, "phone": "0812 9999 0000", "reporter_name": "Budi"})
+    assert r.status_code == 201
+    report = Report.objects.get()
+    assert report.anonymous and report.phone_hash == "" and report.reporter_sealed == ""
+
+
 def test_a_wrong_pin_and_a_wrong_receipt_answer_the_same(db: Any) -> None:
     body = post(Client(), GOOD).json()
     wrong_pin = Client().post(f"{URL}/status", {"receipt": body["receipt"], "pin": "000000x"},

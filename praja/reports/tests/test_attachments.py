@@ -78,3 +78,25 @@ def test_a_pdf_is_stored_without_a_public_copy(world: Any, media: Any) -> None: 
     post(Client(), SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
     att = Attachment.objects.get()
     assert att.content_type == "application/pdf" and not att.public_file
+
+
+def test_opening_an_original_attachment_is_written_into_the_timeline(world: Any, media: Any) -> None:  # noqa: F811
+    from praja.accounts.tests.fixtures import client_for
+
+    data = photo_with_gps()
+    post(Client(), SimpleUploadedFile("IMG_0002.jpg", data, content_type="image/jpeg"))
+    att = Attachment.objects.get()
+    report = att.report
+    url = f"/laporan/r/{report.receipt}/lampiran/{att.pk}/"
+    handler = client_for(world.people["polres_ops"].user, second_factor=False)
+    public = handler.get(url)
+    assert public.status_code == 200 and public.getvalue() != data  # the stripped copy
+    assert not report.timeline.filter(kind="lihat_terlindung").exists()  # not protected: not logged
+    original = handler.get(url + "?asli=1")
+    assert original.status_code == 200 and original.getvalue() == data
+    entry = report.timeline.get(kind="lihat_terlindung")
+    assert entry.actor == world.people["polres_ops"].user and entry.data == {"field": f"attachment:{att.pk}"}
+    assert not entry.visible_to_sender
+    officer = client_for(world.people["officer"].user, second_factor=False)  # sees the report, does not handle it
+    assert officer.get(url + "?asli=1").status_code == 403
+    assert report.timeline.filter(kind="lihat_terlindung").count() == 1

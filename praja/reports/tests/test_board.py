@@ -4,6 +4,7 @@ filters, new reports appearing through the htmx poll, and the handling steps fro
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -106,3 +107,26 @@ def test_a_refused_step_is_explained_and_changes_nothing(hworld: World) -> None:
     assert "Tidak dapat mengubah status" in r.content.decode()
     report.refresh_from_db()
     assert report.status == Status.NEW and report.timeline.count() == 1
+
+
+def test_a_neutrality_report_waits_in_the_queue_of_its_path_recipient_and_bawaslu(
+        hworld: World, django_capture_on_commit_callbacks: Any) -> None:
+    P = hworld.people
+    polsek = hworld.agencies["polsek-donomulyo"]
+    with django_capture_on_commit_callbacks(execute=True):  # routing runs after the commit
+        about = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk),
+                            description="Anggota Polsek mengarahkan pemilih")
+        plain = file_report(region=HOME_DESA, category="logistik", description="Kotak suara terlambat")
+    with audit.acting_as(SYSTEM):
+        for r in (about, plain):
+            handling.verify(r, act(P["bawaslu"]))  # no longer new: only routing puts it in a queue
+    propam = client_for(P["propam"].user)
+    assert receipts(propam.get("/laporan/?tampilan=antrian")) == {about.receipt}
+    bawaslu = client_for(P["bawaslu"].user)
+    assert receipts(bawaslu.get("/laporan/?tampilan=antrian")) == {about.receipt}
+    gakkumdu = client_for(P["gakkumdu"].user)
+    assert receipts(gakkumdu.get("/laporan/?tampilan=antrian")) == set()  # not routed there
+    with audit.acting_as(SYSTEM):
+        handling.assign(about, act(P["bawaslu"]), hworld.agencies["gakkumdu-malang"])
+    assert receipts(propam.get("/laporan/?tampilan=antrian")) == set()  # handed on: out of the routed queue
+    assert receipts(gakkumdu.get("/laporan/?tampilan=antrian")) == {about.receipt}

@@ -95,3 +95,20 @@ def test_a_flood_of_near_identical_reports_makes_a_few_links_each(
     # the last one is linked to the newest few, not to all eleven before it
     assert ReportLink.objects.filter(report=reports[-1]).count() == duplicates.MAX_LINKS
     assert Report.objects.count() == 12
+
+
+def test_a_link_to_a_report_about_a_polsek_officer_is_left_out_of_the_timeline_that_polsek_sees(
+        hworld: World) -> None:
+    polsek = hworld.agencies["polsek-donomulyo"]
+    plain = file_report(region=HOME_DESA, description="Amplop di balai desa")
+    hidden = file_report(region=HOME_DESA, category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk),
+                         description="Anggota Polsek ikut membagi amplop")
+    with audit.acting_as(SYSTEM):
+        duplicates.link(plain, hidden, "terkait", "Pembagi amplopnya anggota Polsek Donomulyo")
+    kapolsek = client_for(hworld.people["kapolsek"].user, second_factor=False)
+    page = main_of(kapolsek.get(f"/laporan/r/{plain.receipt}/"))
+    assert "Amplop di balai desa" in page
+    assert hidden.receipt not in page and "anggota Polsek Donomulyo" not in page
+    assert kapolsek.get(f"/laporan/r/{hidden.receipt}/").status_code == 404
+    bawaslu = main_of(client_for(hworld.people["bawaslu"].user).get(f"/laporan/r/{plain.receipt}/"))
+    assert hidden.receipt in bawaslu and "anggota Polsek Donomulyo" in bawaslu  # whoever may see it, does

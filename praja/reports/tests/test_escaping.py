@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, client_for, world  # noqa: F401
 from praja.reports import attachments, intake, webhook
 from praja.reports.models import Report, TimelineEntry
+from praja.reports.tests.handle_world import hworld  # noqa: F401
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 RAW = ("<script>alert", "<img src=x")
@@ -117,3 +118,21 @@ def test_the_handler_pages_escape_every_text_field(world: Any) -> None:  # noqa:
     assert pages, "the handler pages are not there"
     detail = client.get(pages[0]).content.decode()
     assert "description &lt;script&gt;" in detail and "subject_text &lt;script&gt;" in detail
+
+
+def test_the_identity_queue_escapes_the_handlers_stated_reasons_and_notes(hworld: Any) -> None:  # noqa: F811
+    from praja.accounts import audit
+    from praja.reports import identity
+    from praja.reports.tests.handle_world import SYSTEM, act
+
+    report = evil_report().report
+    people = hworld.people
+    with audit.acting_as(SYSTEM):
+        identity.request_identity(report, act(people["gakkumdu"]), f"Saksi kunci {EVIL}")
+        refused = identity.request_identity(report, act(people["propam"]), f"Perlu konfirmasi {EVIL}")
+        identity.decide(refused, act(people["bawaslu_custodian"]), False, f"Belum perlu {EVIL}")
+    response = client_for(people["bawaslu_custodian"].user).get("/laporan/identitas/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert_escaped(body, "/laporan/identitas/")
+    assert "Saksi kunci &lt;script&gt;" in body and "Belum perlu &lt;script&gt;" in body

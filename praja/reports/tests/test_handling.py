@@ -131,3 +131,44 @@ def test_demo_reports_are_generated_along_every_step_once(hworld: World) -> None
         first, last = r.timeline.order_by("pk").first(), r.timeline.order_by("pk").last()
         assert first is not None and last is not None and first.at <= last.at
     assert build_demo_reports("35.07") == 0  # never twice
+
+
+def test_timeline_entries_cannot_be_changed_or_deleted_in_bulk(hworld: World, report: Report) -> None:
+    with pytest.raises(ValueError):
+        TimelineEntry.objects.filter(report=report).update(text="diubah")
+    with pytest.raises(ValueError):
+        report.timeline.all().delete()
+    with pytest.raises(ValueError):
+        TimelineEntry.objects.all().delete()
+    entry = report.timeline.get()
+    entry.text = "diubah"
+    with pytest.raises(ValueError):
+        TimelineEntry.objects.bulk_update([entry], ["text"])
+    assert report.timeline.get().text == "" and report.timeline.count() == 1
+
+
+def test_the_admin_shows_reports_and_timelines_read_only(hworld: World, report: Report) -> None:
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.test import Client, RequestFactory
+
+    from praja.reports.admin import LinkInline, ReportAdmin, TimelineInline
+
+    user = get_user_model().objects.create_superuser("admin-laporan", "a@example.org", "x-Pass-12345")
+    request = RequestFactory().get("/admin/reports/report/")
+    request.user = user
+    report_admin = ReportAdmin(Report, admin.site)
+    assert not report_admin.has_change_permission(request, report)
+    assert not report_admin.has_delete_permission(request, report)
+    assert not report_admin.has_add_permission(request)
+    assert report_admin.get_actions(request) == {}
+    for inline in (TimelineInline, LinkInline):
+        i = inline(Report, admin.site)
+        assert not (i.has_change_permission(request, report) or i.has_delete_permission(request, report)
+                    or i.has_add_permission(request, report))
+    client = Client()
+    client.force_login(user)
+    client.post(f"/admin/reports/report/{report.pk}/change/", {"category": "hoaks", "severity": "4",
+                                                                "title": "diubah", "description": "diubah"})
+    report.refresh_from_db()
+    assert report.category == "politik_uang" and report.title != "diubah" and report.timeline.count() == 1

@@ -89,3 +89,16 @@ def test_the_pages_request_approve_and_show_the_identity(hworld: World, named: R
     assert custodian.post(url + "identitas/lihat/").status_code == 403  # custodian has no approval of its own
     kapolsek = client_for(hworld.people["kapolsek"].user, second_factor=False)
     assert kapolsek.post(url + "identitas/minta/", {"reason": REASON}).status_code == 403  # no protected.view
+
+
+def test_an_anonymous_report_stored_with_a_sealed_number_has_no_identity_to_open(hworld: World) -> None:
+    from praja.reports import sealing
+
+    old = file_report(description="Dikirim sebelum nomor pengirim anonim tidak disimpan lagi")
+    Report.objects.filter(pk=old.pk).update(reporter_sealed=sealing.seal({"phone": "6281200001111"}))
+    old.refresh_from_db()
+    assert old.anonymous and not identity.has_identity(old)
+    with audit.acting_as(SYSTEM), pytest.raises(handling.HandlingError, match="anonim"):
+        identity.request_identity(old, act(hworld.people["gakkumdu"]), REASON)
+    page = main_of(client_for(hworld.people["gakkumdu"].user).get(f"/laporan/r/{old.receipt}/"))
+    assert "identitas/minta" not in page

@@ -153,3 +153,40 @@ def test_the_login_page_links_to_the_public_form(world: Any, lang: str) -> None:
     client.cookies["django_language"] = lang
     page = client.get("/akun/masuk/").content.decode()
     assert 'href="/lapor/"' in page
+
+
+def test_it_keeps_no_phone_number_of_an_anonymous_sender(world: Any) -> None:  # noqa: F811
+    from praja.reports import identity
+
+    client = Client()
+    assert send(client, identity="anonim", phone="0812 7777 8888", reporter_name="Siti").status_code == 302
+    report = Report.objects.get()
+    assert report.anonymous and report.reporter_sealed == "" and report.phone_hash == ""
+    assert not identity.has_identity(report)
+
+
+def test_an_anonymous_senders_number_still_counts_toward_the_per_phone_limit(world: Any, settings: Any) -> None:  # noqa: F811
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "PHONE_RATE": (1, 3600)}
+    assert send(Client(), phone="081233334444").status_code == 302
+    assert send(Client(REMOTE_ADDR="10.9.9.8"), phone="+62 812-3333-4444").status_code == 429
+    assert Report.objects.get().phone_hash == ""
+
+
+def test_a_report_without_a_kecamatan_is_filed_under_the_chosen_regency(world: Any) -> None:  # noqa: F811
+    assert send(Client(), kecamatan="", desa="", tps="").status_code == 302
+    report = Report.objects.get()
+    assert report.region_id == "35.07" and report.tps_id is None
+
+
+def test_the_form_and_the_api_share_one_limit_per_address_and_per_phone(world: Any, settings: Any) -> None:  # noqa: F811
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "PUBLIC_RATE": (1, 600), "PHONE_RATE": (1, 3600)}
+    body = {"category": "politik_uang", "description": "Amplop dibagikan"}
+    client = Client(REMOTE_ADDR="10.5.5.5")
+    assert send(client).status_code == 302  # the form's one report from this address
+    api = client.post("/api/v1/reports", body, content_type="application/json")
+    assert api.status_code == 429 and int(api["Retry-After"]) > 0  # the API does not start a second count
+    assert send(Client(REMOTE_ADDR="10.5.5.6"), identity="nama", phone="081244445555").status_code == 302
+    other = Client(REMOTE_ADDR="10.5.5.7").post("/api/v1/reports", {**body, "phone": "+62 812 4444 5555"},
+                                                content_type="application/json")
+    assert other.status_code == 429
+    assert Report.objects.count() == 2

@@ -87,11 +87,20 @@ def test_visibility_follows_region_and_agency(hworld: World) -> None:
     P = hworld.people
     assert seen_by(P["kapolsek"]) == {home.pk}
     assert seen_by(P["other_kapolsek"]) == {other.pk}
-    assert seen_by(P["bawaslu"]) == {home.pk, other.pk}
+    assert seen_by(P["bawaslu"]) == {home.pk, other.pk, nowhere.pk}  # no place: filed under the regency
     assert seen_by(P["media"]) == set()  # no reports.view
     assert seen_by(P["koramil"]) == set()  # files reports, does not read them
     with audit.acting_as(SYSTEM):
         handling.verify(other, act(P["bawaslu"]))
         handling.assign(other, act(P["bawaslu"]), hworld.agencies["polsek-donomulyo"])
     assert seen_by(P["kapolsek"]) == {home.pk, other.pk}  # assigned to its agency
-    assert nowhere.pk not in seen_by(P["bawaslu"])  # no place: only a national scope sees it
+
+
+def test_a_report_that_names_no_place_is_seen_by_the_regency_handlers_and_not_by_a_polsek(hworld: World) -> None:
+    nowhere = file_report(region="", description="Ada intimidasi, tempatnya tidak saya sebut")
+    assert nowhere.region_id == "35.07"  # the one regency served, not left without a region
+    P = hworld.people
+    for key in ("bawaslu", "polres_ops", "polres_leader", "gakkumdu"):
+        assert nowhere.pk in seen_by(P[key]), key
+    for key in ("kapolsek", "other_kapolsek", "officer", "panwascam"):
+        assert nowhere.pk not in seen_by(P[key]), key

@@ -91,3 +91,36 @@ def test_messages_are_limited_per_phone_number(world: Any, settings: Any) -> Non
              for i in range(3)]
     assert codes == [200, 200, 429] and Report.objects.count() == 2
     assert gateway({"from": "081299990000", "text": "LAPOR keamanan ribut", "id": "y"}).status_code == 200
+
+
+def test_an_sms_is_a_named_report_and_one_that_says_anonim_keeps_no_number(world: Any, gateways: None) -> None:  # noqa: F811
+    from praja.reports import identity
+
+    named = gateway({"from": "0812-5555-6666", "text": "LAPOR politikuang Tulungrejo TPS 2 bagi amplop", "id": "n1"})
+    report = Report.objects.get()
+    assert named.status_code == 200 and not report.anonymous and report.phone_hash and identity.has_identity(report)
+    answer = gateway({"from": "0812-5555-7777", "text": "LAPOR ANONIM politikuang Tulungrejo TPS 2 bagi amplop",
+                      "id": "a1"})
+    anonymous = Report.objects.exclude(pk=report.pk).get()
+    assert anonymous.receipt in answer.json()["reply"] and "PIN" in answer.json()["reply"]  # still answered
+    assert anonymous.anonymous and anonymous.reporter_sealed == "" and anonymous.phone_hash == ""
+    assert anonymous.category == "politik_uang" and anonymous.tps_id == f"{HOME_DESA}/002"
+    assert not identity.has_identity(anonymous)
+
+
+def test_an_sms_whose_place_is_not_recognised_is_filed_under_the_regency(world: Any, gateways: None) -> None:  # noqa: F811
+    gateway({"from": "081255556666", "text": "LAPOR keamanan Kampung Entah spanduk dirobek", "id": "p1"})
+    report = Report.objects.get()
+    assert report.region_id == "35.07" and report.tps_id is None
+
+
+def test_the_webhook_is_rate_limited_per_sending_address(world: Any, settings: Any) -> None:  # noqa: F811
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "WEBHOOK_TOKEN": TOKEN, "GATEWAY_RATE": (2, 60)}
+    answers = [gateway({"from": f"08125555000{i}", "text": f"LAPOR keamanan ribut {i}", "id": f"g{i}"})
+               for i in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429] and int(answers[2]["Retry-After"]) > 0
+    wrong = gateway({"from": "081255550009", "text": "LAPOR keamanan ribut", "id": "g9"}, token="wrong")
+    assert wrong.status_code == 429  # counted before the token is checked
+    assert Report.objects.count() == 2
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "GATEWAY_RATE": (0, 60)}  # 0 lifts it
+    assert gateway({"from": "081255550008", "text": "LAPOR keamanan ribut 8", "id": "g8"}).status_code == 200
