@@ -239,6 +239,8 @@ PRAJA_REPORTS = {
         "village_head": 14,
     },
     "DUE_SOON_HOURS": int(os.environ.get("PRAJA_REPORTS_DUE_SOON_HOURS", "24")),
+    # A NEW report counts as overdue for verification this many hours after it was received (0: off).
+    "VERIFY_HOURS": int(os.environ.get("PRAJA_REPORTS_VERIFY_HOURS", "24")),
     # Duplicates: same TPS (or desa) and category within this many hours; near-identical text above this.
     "DUPLICATE_WINDOW_HOURS": int(os.environ.get("PRAJA_REPORTS_DUPLICATE_WINDOW_HOURS", "6")),
     "DUPLICATE_TEXT_SIMILARITY": float(os.environ.get("PRAJA_REPORTS_DUPLICATE_TEXT_SIMILARITY", "0.85")),

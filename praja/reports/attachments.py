@@ -136,14 +136,16 @@ def stripped_copy(data: bytes, content_type: str) -> bytes:
 
 
 def store(
-    report: Report, checked: Checked, *, actor: Any = None, actor_label: str = "", channel: str = ""
+    report: Report, checked: Checked, *, actor: Any = None, actor_label: str = "", channel: str = "",
+    from_sender: bool = True,
 ) -> Attachment:
-    """Save the original and (for images) the stripped public copy; note it in the timeline."""
+    """Save the original and (for images) the stripped public copy; note it in the timeline. An attachment
+    a handler or officer adds later (``from_sender=False``) is not shown to the sender."""
     digest = hashlib.sha256(checked.data).hexdigest()
     ext = EXTENSIONS.get(checked.content_type, "bin")
     att = Attachment(
         report=report, original_name=checked.name, content_type=checked.content_type,
-        size=len(checked.data), sha256=digest,
+        size=len(checked.data), sha256=digest, from_sender=from_sender,
     )
     att.file.save(f"{report.receipt}-{digest[:12]}.{ext}", ContentFile(checked.data), save=False)
     if checked.content_type in IMAGE_FORMATS:
@@ -157,6 +159,6 @@ def store(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=actor_label or _("pelapor"), channel=channel,
         text=checked.name, data={"sha256": digest, "size": len(checked.data), "type": checked.content_type},
-        visible_to_sender=True,
+        visible_to_sender=from_sender,
     )
     return att

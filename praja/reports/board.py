@@ -4,6 +4,7 @@ post uses on voting day. Every query starts from visibility.reports (region, age
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,8 @@ class Filters:
     category: str = ""
     severity: int = 0
     kecamatan: str = ""
+    agency: int = 0  # assigned to or referred to this agency (instansi)
+    place: str = ""  # a TPS code (35.07.01.2001/003) or a desa/kecamatan code
     path: str = ""
     channel: str = ""
     when: str = ""
@@ -56,7 +59,8 @@ class Filters:
 
         values = {
             "tampilan": self.view, "status": self.status, "kategori": self.category,
-            "tingkat": self.severity or "", "kecamatan": self.kecamatan, "jalur": self.path,
+            "tingkat": self.severity or "", "kecamatan": self.kecamatan, "instansi": self.agency or "",
+            "tempat": self.place, "jalur": self.path,
             "saluran": self.channel, "waktu": self.when, "netralitas": "1" if self.neutrality else "",
             "q": self.q, "sejak": self.since or "",
         }
@@ -77,6 +81,9 @@ def parse(get: Any, can_handle: bool) -> Filters:
         f.severity = 0
     kec = str(get.get("kecamatan", ""))[:KEC_LEN]
     f.kecamatan = kec if len(kec) == KEC_LEN and kec.replace(".", "").isdigit() else ""
+    agency = str(get.get("instansi", "")).strip()
+    f.agency = int(agency) if agency.isdigit() and len(agency) < 10 else 0
+    f.place = normalise_place(str(get.get("tempat", "")))
     f.path = str(get.get("jalur", "")) if get.get("jalur") in LegalPath.values else ""
     f.channel = str(get.get("saluran", "")) if get.get("saluran") in Channel.values else ""
     f.when = str(get.get("waktu", "")) if get.get("waktu") in WHEN else ""
@@ -87,6 +94,54 @@ def parse(get: Any, can_handle: bool) -> Filters:
     except ValueError:
         f.since = 0
     return f
+
+
+_PLACE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4}(/\d{1,3})?)?)?)?$")
+
+
+def normalise_place(text: str) -> str:
+    """A TPS code (its number padded to 3: 35.07.01.2001/3 -> /003) or a region code; '' when neither."""
+    text = text.strip().replace(" ", "")[:24]
+    if not _PLACE.match(text):
+        return ""
+    if "/" in text:
+        code, number = text.split("/", 1)
+        return f"{code}/{int(number):03d}"
+    return text
+
+
+def place_q(place: str) -> Q:
+    if "/" in place:
+        return Q(tps_id=place)
+    return (Q(region__code=place) | Q(region__code__startswith=place + ".") | Q(tps__code__startswith=place + "/")
+            | Q(tps__code__startswith=place + "."))
+
+
+def kecamatan_choices(request: Any, selected: str = "") -> list[tuple[str, str]]:
+    """The kecamatan a command post picks from, by name: those of the person's region (a national scope: of
+    the regencies the reports serve), with the regency's name where two share one."""
+    from praja.reports import places
+
+    scope = getattr(request, "scope", None)
+    qs = Region.objects.filter(level=Region.Level.KECAMATAN)
+    if scope is None or scope.national:
+        qs = qs.filter(parent_id__in=[c for c, _n in places.served_regencies()])
+    else:
+        qs = qs.filter(scope.q_reaching("code"))  # a desa-level scope still gets its kecamatan
+    rows = list(qs.order_by("name", "code").values_list("code", "name")[:500])
+    if selected and selected not in {c for c, _n in rows}:
+        rows += list(Region.objects.filter(code=selected).values_list("code", "name"))
+    return rows
+
+
+def agency_choices(request: Any) -> list[tuple[int, str]]:
+    """The agencies the visible reports are assigned or referred to."""
+    from praja.accounts.models import Agency
+
+    base = visible(request)
+    ids = set(base.exclude(assigned_agency__isnull=True).values_list("assigned_agency_id", flat=True).distinct())
+    ids |= set(base.exclude(referred_to__isnull=True).values_list("referred_to_id", flat=True).distinct())
+    return list(Agency.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name"))
 
 
 def visible(request: Any) -> QuerySet[Report]:
@@ -128,6 +183,10 @@ def apply(qs: QuerySet[Report], f: Filters, request: Any, now: datetime.datetime
         qs = qs.filter(severity__gte=f.severity)
     if f.kecamatan:
         qs = qs.filter(Q(region__code=f.kecamatan) | Q(region__code__startswith=f.kecamatan + "."))
+    if f.agency:
+        qs = qs.filter(Q(assigned_agency_id=f.agency) | Q(referred_to_id=f.agency))
+    if f.place:
+        qs = qs.filter(place_q(f.place))
     if f.path:
         qs = qs.filter(legal_path=f.path)
     if f.channel:
@@ -174,9 +233,12 @@ def build(request: Any, f: Filters, now: datetime.datetime | None = None) -> Boa
     total = qs.count()
     rows = []
     for r in qs.order_by("-severity", "-received_at", "-pk")[:PAGE] if f.view != "segera" and f.view != "terlambat" \
-            else qs.order_by("due_at", "-severity")[:PAGE]:
+            else qs.order_by(legal.deadline_expr(), "-severity")[:PAGE]:
         left = legal.time_left(r, now)
-        rows.append(Row(r, legal.humanise(left), legal.is_overdue(r, now), legal.is_due_soon(r, now),
+        text = legal.humanise(left)
+        if text and r.due_at is None:  # a NEW report's verification deadline (VERIFY_HOURS)
+            text = _("verifikasi: %(t)s") % {"t": text}
+        rows.append(Row(r, text, legal.is_overdue(r, now), legal.is_due_soon(r, now),
                         bool(f.since and r.pk > f.since)))
     working = base.filter(status__in=WORKING)
     counts = {

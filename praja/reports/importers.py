@@ -81,6 +81,10 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def bad_rows(self) -> int:
+        return len({p.row for p in self.problems if p.row is not None})
+
 
 def _cell(value: object) -> object:
     if isinstance(value, datetime.datetime):
@@ -139,8 +143,10 @@ def read(file_name: str, data: bytes) -> tuple[list[tuple[int, dict[str, Any]]],
 
 def import_reports(
     file: str | PathLike[str], data: bytes | None = None, *, user: Any = None, progress: Progress | None = None,
+    scope: Any = None,
 ) -> ImportResult:
-    """Check every row, then store all of them in one transaction, or none (see the module's doc)."""
+    """Check every row, then store all of them in one transaction, or none (see the module's doc). With a
+    ``scope`` (the web page's importer's regions), a row whose TPS or region lies outside it is a problem."""
     name, data = read_source(file, data)
     result = ImportResult(file=name)
     rows, problems = read(name, data)
@@ -152,7 +158,13 @@ def import_reports(
     valid: list[tuple[int, intake.Intake]] = []
     for i, (number, values) in enumerate(rows):
         try:
-            valid.append((number, intake.validate(values)))
+            item = intake.validate(values)
+            code = item.tps_code or item.region_code
+            if scope is not None and code and not scope.covers(code):
+                col = "kode_tps" if item.tps_code else "kode_wilayah"
+                result.problems.append(Problem(name, number, col, code,
+                                               "di luar wilayah Anda / outside your area"))
+            valid.append((number, item))
         except intake.IntakeError as exc:
             for fld, message in exc.errors.items():
                 col = _FIELD_COLUMN.get(fld, fld)

@@ -2,8 +2,12 @@
 
 DOMAIN.md section 4: deadlines are counted in calendar days (Bawaslu RI); a report must be filed within
 7 days of the offence being known. Every number is a setting (``PRAJA_REPORTS["DEADLINES"]``,
-``FILING_WINDOW_DAYS``, ``DUE_SOON_HOURS``). A stage of N days that starts on day D ends at the end of day
-D + N in the local time zone (Asia/Jakarta by default).
+``FILING_WINDOW_DAYS``, ``DUE_SOON_HOURS``, ``VERIFY_HOURS``). A stage of N days that starts on day D ends
+at the end of day D + N in the local time zone (Asia/Jakarta by default).
+
+Before a report is referred it has no legal deadline, but a new report must not wait unseen: a NEW report
+is due for verification ``VERIFY_HOURS`` (default 24; 0 turns it off) after it was received, and counts in
+the due-soon and overdue lists like a stage deadline.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -101,6 +106,26 @@ def due_soon_hours() -> int:
     return int(conf().get("DUE_SOON_HOURS", 24))
 
 
+def verify_hours() -> int:
+    return max(0, int(conf().get("VERIFY_HOURS", 24)))
+
+
+def deadline(report: Report) -> datetime.datetime | None:
+    """The deadline that runs now: the stage's, else (a NEW report) verification's."""
+    if report.due_at is not None:
+        return report.due_at
+    hours = verify_hours()
+    if report.status == Status.NEW and hours and report.received_at is not None:
+        return report.received_at + datetime.timedelta(hours=hours)
+    return None
+
+
+def deadline_expr() -> Any:
+    """`deadline` in SQL, for ordering and the oldest overdue per agency."""
+    return Coalesce(F("due_at"), ExpressionWrapper(F("received_at") + Value(datetime.timedelta(hours=verify_hours())),
+                                                   output_field=DateTimeField()))
+
+
 def end_of_day_after(start: datetime.datetime, days: int) -> datetime.datetime:
     """The end (23:59:59.999999 local time) of the calendar day `days` days after `start`'s day."""
     local = timezone.localtime(start)
@@ -178,9 +203,10 @@ def filing_check(report: Report) -> FilingCheck:
 
 
 def time_left(report: Report, now: datetime.datetime | None = None) -> datetime.timedelta | None:
-    if report.due_at is None or report.status not in OPEN_STATUSES:
+    due = deadline(report)
+    if due is None or report.status not in OPEN_STATUSES:
         return None
-    return report.due_at - (now or timezone.now())
+    return due - (now or timezone.now())
 
 
 def is_overdue(report: Report, now: datetime.datetime | None = None) -> bool:
@@ -218,13 +244,28 @@ def open_with_deadline(qs: QuerySet[Report]) -> QuerySet[Report]:
     return qs.filter(status__in=OPEN_STATUSES, due_at__isnull=False)
 
 
+def _unverified(start: datetime.datetime | None, end: datetime.datetime) -> Q:
+    """NEW reports without a stage deadline whose verification deadline falls in [start, end)."""
+    hours = verify_hours()
+    if not hours:
+        return Q(pk__in=[])
+    wait = datetime.timedelta(hours=hours)
+    q = Q(status=Status.NEW, due_at__isnull=True, received_at__lt=end - wait)
+    if start is not None:
+        q &= Q(received_at__gte=start - wait)
+    return q
+
+
 def overdue(qs: QuerySet[Report], now: datetime.datetime | None = None) -> QuerySet[Report]:
-    return open_with_deadline(qs).filter(due_at__lt=now or timezone.now())
+    now = now or timezone.now()
+    return qs.filter(Q(status__in=OPEN_STATUSES, due_at__isnull=False, due_at__lt=now) | _unverified(None, now))
 
 
 def due_soon(qs: QuerySet[Report], now: datetime.datetime | None = None) -> QuerySet[Report]:
     now = now or timezone.now()
-    return open_with_deadline(qs).filter(due_at__gte=now, due_at__lte=now + datetime.timedelta(hours=due_soon_hours()))
+    end = now + datetime.timedelta(hours=due_soon_hours())
+    return qs.filter(Q(status__in=OPEN_STATUSES, due_at__isnull=False, due_at__gte=now, due_at__lte=end)
+                     | _unverified(now, end + datetime.timedelta(microseconds=1)))
 
 
 @dataclass(frozen=True)
@@ -241,7 +282,7 @@ def overdue_by_agency(qs: QuerySet[Report], now: datetime.datetime | None = None
     for field in ("referred_to", "assigned_agency"):
         sub = overdue(qs, now)
         sub = sub.filter(referred_to__isnull=False) if field == "referred_to" else sub.filter(referred_to__isnull=True)
-        for row in sub.values(field).annotate(n=Count("pk"), oldest=Min("due_at")):
+        for row in sub.values(field).annotate(n=Count("pk"), oldest=Min(deadline_expr())):
             key = row[field]
             n, oldest = rows.get(key, (0, row["oldest"]))
             rows[key] = (n + row["n"], min(oldest, row["oldest"]))

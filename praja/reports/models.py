@@ -288,6 +288,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Sent by the reporter (form, follow page, API); False when a handler or the filing officer added it
+    # later from the report's page: the public follow page lists only the sender's own.
+    from_sender = models.BooleanField(_("dari pelapor"), default=True)
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.size} B)"

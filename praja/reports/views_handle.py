@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from praja.accounts import roles as R
 from praja.accounts import visibility as account_visibility
 from praja.accounts.access import capability_required, require_capability
 from praja.accounts.models import Agency
+from praja.reports import attachments as attachmod
 from praja.reports import board as boardmod
 from praja.reports import duplicates, forms, handling, identity, legal, routing, visibility
 from praja.reports.models import (
@@ -67,6 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices, "categories": Category.choices, "severities": Severity.choices,
         "paths": LegalPath.choices, "channels": Channel.choices, "refresh": _refresh_seconds(),
         "can_handle": can_handle, "live_query": f.query(),
+        "kecamatans": boardmod.kecamatan_choices(request, f.kecamatan), "agencies": boardmod.agency_choices(request),
         "is_custodian": R.REPORTS_CUSTODIAN in request.capabilities,  # type: ignore[attr-defined]
     }
     if request.headers.get("HX-Request") or request.GET.get("partial") == "1":
@@ -80,10 +83,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     qs = boardmod.visible(request)
     rows = legal.overdue_by_agency(qs)
-    late = legal.overdue(qs).select_related("referred_to", "assigned_agency", "region").order_by("due_at")[:200]
+    late = legal.overdue(qs).select_related("referred_to", "assigned_agency", "region").order_by(
+        legal.deadline_expr())[:200]
     now = timezone.now()
     return render(request, "reports/handle/overdue.html", {
-        "rows": rows, "late": [(r, legal.humanise(legal.time_left(r, now)), _stage_label(r.stage)) for r in late]})
+        "rows": rows, "late": [(r, legal.humanise(legal.time_left(r, now)),
+                                _stage_label(r.stage) or (_("verifikasi") if r.status == Status.NEW else ""))
+                               for r in late]})
 
 
 def _agencies_for_assign(request: HttpRequest, report: Report) -> Any:
@@ -96,12 +102,42 @@ def _recipients(report: Report) -> Any:
     return Agency.objects.filter(kind__in=kinds).exclude(pk__in=[a.pk for a in routing.excluded_units(report)])
 
 
+def _filed_by_me(request: HttpRequest, receipt: str) -> Report | None:
+    """The report with this receipt if the signed-in officer filed it through the officers' form."""
+    if R.REPORTS_SUBMIT not in request.capabilities:  # type: ignore[attr-defined]
+        return None
+    return Report.objects.filter(receipt=receipt, created_by_id=request.user.pk, channel=Channel.OFFICER_WEB).first()
+
+
 @never_cache
 @require_GET
-@capability_required(R.REPORTS_VIEW)
+@login_required
 def detail(request: HttpRequest, receipt: str) -> HttpResponse:
-    report = _report(request, receipt)
-    return render(request, "reports/handle/detail.html", _detail_context(request, report))
+    """The case page for those who may see the report; for the officer who filed it and may not see it
+    (no reports.view, or outside the officer's region), a short page of what they sent, where they can add
+    photos and documents."""
+    caps = request.capabilities  # type: ignore[attr-defined]
+    if R.REPORTS_VIEW in caps:
+        report = visibility.reports(Report.objects.all(), request).select_related(
+            "region", "tps", "subject_unit", "assigned_agency", "referred_to", "handler", "partner").filter(
+            receipt=receipt).first()
+        if report is not None:
+            return render(request, "reports/handle/detail.html", _detail_context(request, report))
+    own = _filed_by_me(request, receipt)
+    if own is not None:
+        return render(request, "reports/handle/own.html", {
+            "r": own, "attachments": Attachment.objects.filter(report=own).order_by("pk"),
+            **_attach_limits(own)})
+    if R.REPORTS_VIEW not in caps:
+        raise PermissionDenied
+    raise Http404
+
+
+def _attach_limits(report: Report) -> dict[str, Any]:
+    max_bytes, types, per_report = attachmod.limits()
+    return {"attach_max_size": attachmod.human_size(max_bytes), "attach_max_files": per_report,
+            "attach_room": max(0, per_report - Attachment.objects.filter(report=report).count()),
+            "attach_accept": ",".join(types)}
 
 
 def _stage_label(key: Any) -> str:
@@ -145,6 +181,7 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
         "filing": legal.filing_check(report),
         "time_left": legal.humanise(legal.time_left(report, now)),
         "overdue": legal.is_overdue(report, now),
+        "verify_hours": legal.verify_hours(),
         "stage_label": legal.STAGES[report.stage].label if report.stage in legal.STAGES else report.stage,
         "can_handle": can_handle,
         "can_request_identity": can_handle and R.VIEW_PROTECTED in caps and identity.has_identity(report),
@@ -155,6 +192,9 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
         "allowed": {s: handling.allowed(report, s) for s in Status.values},
         "stages": stages,
         "desa": report.tps.desa if report.tps_id and report.tps else report.region,
+        "can_attach": can_handle or (report.created_by_id == request.user.pk and report.channel == Channel.OFFICER_WEB
+                                     and R.REPORTS_SUBMIT in caps),
+        **_attach_limits(report),
     }
     if can_handle:
         ctx.update({
@@ -278,6 +318,52 @@ def attachment(request: HttpRequest, receipt: str, pk: int) -> FileResponse:
     response["Content-Disposition"] = f'inline; filename="lampiran-{att.pk}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+@login_required
+def attach(request: HttpRequest, receipt: str) -> HttpResponse:
+    """Add photos, videos or documents to an existing report: a handler who sees it, or the officer who
+    filed it. Each file is checked (type read from its bytes, size, count), kept with its SHA-256 and, for a
+    photo, a copy without EXIF; the timeline records who added what. Not shown to the public sender.
+
+    Answers JSON to the officers' form (``Accept: application/json``), else goes back to the report's page."""
+    caps = request.capabilities  # type: ignore[attr-defined]
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    report = None
+    if R.REPORTS_HANDLE in caps:
+        report = visibility.reports(Report.objects.all(), request).filter(receipt=receipt).first()
+    if report is None:
+        report = _filed_by_me(request, receipt)
+    if report is None:
+        if R.REPORTS_HANDLE not in caps and R.REPORTS_SUBMIT not in caps:
+            raise PermissionDenied
+        raise Http404
+    files = request.FILES.getlist("files")
+    per_report = attachmod.limits()[2]
+    error = ""
+    checked: list[attachmod.Checked] = []
+    if not files:
+        error = _("Pilih berkas untuk dilampirkan.")
+    elif Attachment.objects.filter(report=report).count() + len(files) > per_report:
+        error = _("Paling banyak %(n)s lampiran per laporan.") % {"n": per_report}
+    else:
+        try:
+            checked = [attachmod.check(f) for f in files]
+        except attachmod.AttachmentError as exc:
+            error = str(exc)
+    if error:
+        if wants_json:
+            return JsonResponse({"error": error}, status=400)
+        messages.error(request, error)
+        return redirect("reports:detail", receipt=report.receipt)
+    actor = _by(request)
+    stored = [attachmod.store(report, item, actor=request.user, actor_label=actor.label, channel=actor.channel,
+                              from_sender=False) for item in checked]
+    if wants_json:
+        return JsonResponse({"receipt": report.receipt, "stored": [a.original_name for a in stored]}, status=201)
+    messages.success(request, _("Lampiran tersimpan dan dicatat di riwayat laporan."))
+    return redirect("reports:detail", receipt=report.receipt)
 
 
 # --- identity ----------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from praja.reports import intake, places
+from praja.reports import attachments, intake, places
 from praja.reports.models import Category, Channel, Severity, SubjectKind
 from praja.territory.models import TPS, Region
 
@@ -60,17 +60,32 @@ def officer_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":  # the form without JavaScript
         raw = {k: str(request.POST.get(k, "")) for k in RAW_FIELDS}
         raw["severity"] = raw["severity"] or "2"
+        photos = request.FILES.getlist("photo")
+        checked: list[attachments.Checked] = []
         try:
-            answer = _submit(request, raw, str(request.POST.get("client_key", ""))[:60])
-        except intake.IntakeError as exc:
-            errors = exc.errors
-        else:
-            messages.success(request, _("Laporan terkirim. Kode: %(r)s") % {"r": answer.receipt})
-            return redirect("reports:officer_form")
+            if len(photos) > attachments.limits()[2]:
+                raise attachments.AttachmentError(
+                    _("Paling banyak %(n)s lampiran per laporan.") % {"n": attachments.limits()[2]})
+            checked = [attachments.check(f) for f in photos]
+        except attachments.AttachmentError as exc:
+            errors = {"photo": str(exc)}
+        if not errors:
+            try:
+                answer = _submit(request, raw, str(request.POST.get("client_key", ""))[:60])
+            except intake.IntakeError as exc:
+                errors = exc.errors
+            else:
+                if answer.created:
+                    for item in checked:
+                        attachments.store(answer.report, item, actor=request.user, actor_label=_actor_label(request),
+                                          channel="web", from_sender=False)
+                messages.success(request, _("Laporan terkirim. Kode: %(r)s") % {"r": answer.receipt})
+                return redirect("reports:officer_form")
     ctx = {
         "categories": Category.choices, "severities": Severity.choices, "subject_kinds": SubjectKind.choices,
         "errors": errors, "data": request.POST if errors else {},
         "queue_name": f"praja.petugas.{request.user.pk}",
+        "max_size": attachments.human_size(attachments.limits()[0]),
         "texts": {
             "online": _("Terhubung"), "offline": _("Tanpa sinyal: laporan disimpan di HP"),
             "pending": _("menunggu sinyal"), "sending": _("mengirim…"), "sent": _("terkirim"),
@@ -78,6 +93,10 @@ def officer_form(request: HttpRequest) -> HttpResponse:
             "login": _("Masuk lagi untuk mengirim laporan yang tersimpan."),
             "choose": _("— pilih —"), "no_tps": _("— bukan di TPS —"), "nearest": _("TPS terdekat: %s (± %s m)"),
             "no_fix": _("Lokasi tidak dapat diambil."), "saved": _("Disimpan di HP; dikirim saat ada sinyal."),
+            "photo_later": _("Tanpa sinyal foto tidak disimpan di HP. Laporan dikirim saat ada sinyal; foto dapat "
+                             "ditambahkan nanti dari halaman laporan (ketuk kodenya di daftar terkirim)."),
+            "photo_sending": _("mengirim foto…"), "photo_sent": _("foto terlampir"),
+            "photo_failed": _("foto belum terkirim; tambahkan dari halaman laporan"),
         },
     }
     response = render(request, "reports/officer/form.html", ctx, status=400 if errors else 200)

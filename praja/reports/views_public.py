@@ -266,7 +266,8 @@ def follow(request: HttpRequest, receipt: str) -> HttpResponse:
         "open_questions": [q for q in questions if q.pk not in answered],
         "answered": answered,
         "clarifications": _clarifications(report),
-        "attachments": list(report.attachments.all().only("original_name", "size", "uploaded_at", "content_type")),
+        "attachments": list(report.attachments.filter(from_sender=True).only(
+            "original_name", "size", "uploaded_at", "content_type")),
         "error": error,
     }
     return render(request, "reports/public/follow.html", ctx, status=400 if error else 200)

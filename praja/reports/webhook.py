@@ -18,6 +18,10 @@ A message is a named report: the sender's number is sealed as the reporter's con
 name"). A message that starts ``LAPOR ANONIM ...`` is anonymous: its number only counts toward the
 per-number limit and the receipt goes back in this request's answer; it is not stored, not even as a hash.
 
+Media sent with a message (Twilio ``NumMedia`` > 0; ``media``/``media_urls``/``attachments``/``num_media`` in
+the generic JSON) is not fetched or kept; the answer says so and points to the follow page, where the
+sender can attach files with the receipt and PIN.
+
 The text format is lenient: ``LAPOR <kategori> <desa or TPS> <uraian>``, with spaces, ``#``, ``*`` or
 ``;`` between the parts; the keyword may be missing, the kategori may be a word people use ("amplop",
 "hoax", "rusuh"), the place may be a TPS code, "TPS 3 Tulungrejo", "Tulungrejo TPS 3" or a desa name. A
@@ -134,8 +138,32 @@ def help_text() -> str:
     ) + " " + _("Tanpa nama: LAPOR ANONIM <jenis> <desa/TPS> <uraian> (nomor Anda tidak disimpan).")
 
 
-def handle_message(*, phone: str, text: str, message_id: str, channel: str, prefix: str) -> tuple[int, str]:
-    """File one message as a report; the HTTP status and the reply to send back to the sender."""
+def media_note() -> str:
+    return _("Foto/video yang dikirim lewat pesan tidak disimpan. Tambahkan lampiran lewat halaman ikuti "
+             "laporan dengan kode dan PIN Anda: %(u)s") % {
+        "u": _conf("PUBLIC_URL").rstrip("/") + reverse("reports_public:follow_start")}
+
+
+def handle_message(*, phone: str, text: str, message_id: str, channel: str, prefix: str,
+                   media: int = 0) -> tuple[int, str]:
+    """File one message as a report; the HTTP status and the reply to send back to the sender. A message
+    that came with media (photos, video: ``media`` > 0) is told that the media was not kept."""
+    status, reply = _handle_message(phone=phone, text=text, message_id=message_id, channel=channel, prefix=prefix)
+    if media > 0 and status != 429:
+        reply = f"{reply} {media_note()}"
+    return status, reply
+
+
+def _media_count(value: Any) -> int:
+    if isinstance(value, list):
+        return len(value)
+    try:
+        return max(0, int(str(value or "0").strip() or 0))
+    except ValueError:
+        return 1 if value else 0
+
+
+def _handle_message(*, phone: str, text: str, message_id: str, channel: str, prefix: str) -> tuple[int, str]:
     number = sealing.normalise_phone(phone)
     if not limits.phone_allowed(number):
         return 429, _("Terlalu banyak pesan dari nomor ini. Coba lagi nanti.")
@@ -191,7 +219,7 @@ def _twilio(request: HttpRequest, channel: str) -> HttpResponse:
         channel, sender = Channel.WHATSAPP, sender.split(":", 1)[1]
     status, reply = handle_message(
         phone=sender, text=params.get("Body", ""), message_id=params.get("MessageSid", ""), channel=channel,
-        prefix="twilio",
+        prefix="twilio", media=_media_count(params.get("NumMedia", "0")),
     )
     # Twilio only reads the TwiML of a 200; a limited sender is answered too
     return _twiml(reply, 200 if status == 429 else status)
@@ -225,7 +253,8 @@ def _generic(request: HttpRequest, channel: str) -> HttpResponse:
     if str(data.get("channel", "")).lower() == "whatsapp":
         channel = Channel.WHATSAPP
     status, reply = handle_message(
-        phone=phone, text=text[:12000], message_id=first("id", "message_id")[:60], channel=channel, prefix="gw")
+        phone=phone, text=text[:12000], message_id=first("id", "message_id")[:60], channel=channel, prefix="gw",
+        media=max(_media_count(data.get(k)) for k in ("media", "media_urls", "attachments", "num_media")))
     return JsonResponse({"reply": reply, "to": phone}, status=status)
 
 

@@ -224,3 +224,58 @@ def test_the_officer_form_opens_without_signal_once_it_was_opened_before(
     assert report.tps_id == f"{HOME_DESA}/001" and page.inner_text("#sent li .rc") == report.receipt
     context.close()
     assert errors == []
+
+
+def test_an_officer_sends_a_report_with_a_photo_while_online(
+    live_server: Any, world: Any, browser: Any, output_dir: Path, tmp_path: Path, monkeypatch: Any  # noqa: F811
+) -> None:
+    """With signal the photo goes with the report (a second request once the receipt is back), checked and
+    stored with its hash; the receipt in the sent list links to the report's page."""
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    from praja.accounts import access, middleware
+    from praja.reports.models import Attachment, Report
+
+    user = world.people["officer"].user
+    user.set_password("petugas-uji-2024")
+    user.save()
+    if "reports.submit" not in access.capabilities_for(user):
+        real = middleware.capabilities_for
+        monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buf, format="JPEG")
+    photo = tmp_path / "segel.jpg"
+    photo.write_bytes(buf.getvalue())
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/akun/masuk/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "petugas-uji-2024")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/laporan/petugas/")
+    page.wait_for_selector("#picker:not([hidden])")
+    page.select_option("#of_category", "logistik")
+    page.fill("#of_description", "Segel kotak suara TPS 2 rusak, foto terlampir.")
+    page.select_option("#of_kec", HOME_KEC)
+    page.select_option("#of_desa", HOME_DESA)
+    page.select_option("#of_tps", f"{HOME_DESA}/002")
+    page.set_input_files("#of_photo", str(photo))
+    page.click("#of_send")
+    page.wait_for_selector("#sent li a.rc")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('#sent li .muted'))"
+                           ".some(e => e.textContent.includes('foto terlampir'))")
+    report = Report.objects.get()
+    attachment = Attachment.objects.get(report=report)
+    assert attachment.sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()
+    link = page.get_attribute("#sent li a.rc", "href") or ""
+    assert report.receipt in link
+    page.screenshot(path=str(output_dir / "reports-officer-photo-sent.png"), full_page=True)
+    context.close()
+    assert errors == []

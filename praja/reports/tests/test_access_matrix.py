@@ -8,6 +8,7 @@ V: reports.view, H: reports.handle, C: reports.custodian, S: reports.submit, P: 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -68,17 +69,50 @@ ROUTES = [
     ("identity_view", "POST", "/laporan/r/{R}/identitas/lihat/", "HP|", 200, True),
     ("identity_decide", "POST", "/laporan/identitas/{Q}/putus/", "C", 302, True),
     ("note", "POST", "/laporan/r/{R}/aksi/note/", "H", 302, True),
+    # Every handling step answers 302 to a handler (done, or refused with a message when the state does not
+    # allow it): the status shows access only. They change the report, so they come after the reads.
+    ("take", "POST", "/laporan/r/{R}/aksi/take/", "H", 302, True),
+    ("ask", "POST", "/laporan/r/{R}/aksi/ask/", "H", 302, True),
+    ("link", "POST", "/laporan/r/{R}/aksi/link/", "H", 302, True),
+    ("outcome", "POST", "/laporan/r/{R}/aksi/outcome/", "H", 302, True),
+    ("advance", "POST", "/laporan/r/{R}/aksi/advance/", "H", 302, True),
+    ("refer", "POST", "/laporan/r/{R}/aksi/refer/", "H", 302, True),
+    ("assign", "POST", "/laporan/r/{R}/aksi/assign/", "H", 302, True),
+    ("close", "POST", "/laporan/r/{R}/aksi/close/", "H", 302, True),
+    ("reject", "POST", "/laporan/r/{R}/aksi/reject/", "H", 302, True),
+    ("reopen", "POST", "/laporan/r/{R}/aksi/reopen/", "H", 302, True),
     ("verify", "POST", "/laporan/r/{R}/aksi/verify/", "H", 302, True),
+    ("import", "GET", "/laporan/impor/", "H", 200, False),
+    ("import_template", "GET", "/laporan/impor/templat.csv", "H", 200, False),
     ("officer_form", "GET", "/laporan/petugas/", "S", 200, False),
     ("officer_places", "GET", "/laporan/petugas/tempat.json", "S", 200, False),
     ("officer_send", "POST", "/laporan/petugas/kirim/", "S", 201, False),
     ("public_form", "GET", "/lapor/", "", 200, False),
+    ("follow_start", "GET", "/lapor/ikuti/", "", 200, False),
+    # the receipt and PIN open a report's public status to anyone; a session adds nothing
+    ("api_status", "POST", "/api/v1/reports/status", "", 200, False),
+    # the gateways' webhooks take only the gateway's secret: a signed-in session is refused like anyone
+    ("webhook_sms", "POST", "/lapor/webhook/sms/", "", 403, False),
+    ("webhook_whatsapp", "POST", "/lapor/webhook/whatsapp/", "", 403, False),
+    # the Django admin is for staff accounts only (none of the roles makes one): the login page
+    ("admin_reports", "GET", "/admin/reports/", "", 302, False),
 ]
 POST_DATA = {
     "identity_request": {"reason": "Saksi kunci perlu dimintai keterangan oleh penyidik"},
     "identity_decide": {"approve": "1", "note": "cukup"},
     "note": {"text": "Catatan uji akses"},
     "verify": {"severity": "2"},
+    "ask": {"text": "Di TPS berapa tepatnya?"},
+    "link": {"receipt": "TIDAK-ADA-0000", "kind": "terkait", "reason": "uji akses"},
+    "outcome": {"outcome": "uji akses", "steps_taken": "diperiksa"},
+    "advance": {"stage": "tidak_ada"},
+    "refer": {"path": "pidana", "note": "uji akses"},
+    "assign": {"agency": "0", "note": "uji akses"},
+    "close": {"reason": "uji akses"},
+    "reject": {"reason": "uji akses"},
+    "reopen": {"reason": "uji akses"},
+    "webhook_sms": {"from": "081200000000", "text": "LAPOR keamanan uji"},
+    "webhook_whatsapp": {"from": "081200000000", "text": "LAPOR keamanan uji"},
 }
 OFFICER_REPORT = {"category": "keamanan", "description": "Uji akses petugas", "region": HOME_DESA,
                   "client_key": "matrix-officer-1"}
@@ -115,9 +149,12 @@ def _attach(report: Report) -> Attachment:
 
 
 @pytest.mark.parametrize("role", sorted(POLICY) + ["anonymous"])
-def test_every_route_answers_each_role_as_the_policy_says(hworld: World, role: str) -> None:
+def test_every_route_answers_each_role_as_the_policy_says(hworld: World, role: str, settings: Any) -> None:
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "WEBHOOK_TOKEN": "matrix-gateway-secret"}
     caps = POLICY.get(role, "")
     with audit.acting_as(SYSTEM):
+        followed = intake.submit(intake.validate({"category": "keamanan", "description": "Uji ikuti",
+                                                  "region": HOME_DESA}), channel="web_publik")
         if role == "anonymous":
             person = None
         else:
@@ -156,6 +193,11 @@ def test_every_route_answers_each_role_as_the_policy_says(hworld: World, role: s
                 response = client.get(url)
             elif name == "officer_send":
                 response = client.post(url, json.dumps(OFFICER_REPORT), content_type="application/json")
+            elif name == "api_status":
+                response = client.post(url, json.dumps({"receipt": followed.receipt, "pin": followed.pin}),
+                                       content_type="application/json")
+            elif name.startswith("webhook_"):
+                response = client.post(url, json.dumps(POST_DATA[name]), content_type="application/json")
             else:
                 response = client.post(url, POST_DATA.get(name, {}))
             want = expected(caps, needs, ok, scoped, place) if person is not None else (
@@ -207,3 +249,32 @@ def test_the_public_follow_page_blurs_the_place_to_the_desa(hworld: World) -> No
     assert page.status_code == 200
     body = page.content.decode()
     assert POINT not in body and SECRET_NAME not in body and "112.41" not in body
+
+
+def test_a_partner_token_files_reports_and_opens_nothing_else(hworld: World) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    out = io.StringIO()
+    call_command("reports", "token", "--agency", "kpu-malang", "--name", "matriks", stdout=out, stderr=io.StringIO())
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {out.getvalue().strip()}"}
+    c = Client()
+    home = file_report(region=HOME_DESA)
+    body = {"category": "keamanan", "description": "Uji akses mitra", "region": HOME_DESA}
+    sent = c.post("/api/v1/reports", json.dumps(body), content_type="application/json", **bearer)
+    assert sent.status_code == 201
+    assert Report.objects.get(receipt=sent.json()["receipt"]).partner == hworld.agencies["kpu-malang"]
+    wrong = c.post("/api/v1/reports", json.dumps(body), content_type="application/json",
+                   HTTP_AUTHORIZATION="Bearer salah")
+    assert wrong.status_code == 401
+    # the token is no session: the handler pages, the admin and another report's status stay closed
+    for url in ("/laporan/", f"/laporan/r/{home.receipt}/", "/laporan/impor/", "/admin/reports/report/"):
+        assert c.get(url, **bearer).status_code == 302, url
+    assert c.post(f"/laporan/r/{home.receipt}/aksi/note/", {"text": "x"}, **bearer).status_code == 302
+    status = c.post("/api/v1/reports/status", json.dumps({"receipt": home.receipt, "pin": "000000"}),
+                    content_type="application/json", **bearer)
+    assert status.status_code == 404
+    assert c.post("/lapor/webhook/sms/", json.dumps({"from": "0812", "text": "LAPOR keamanan x"}),
+                  content_type="application/json", **bearer).status_code in (403, 503)

@@ -130,3 +130,52 @@ def test_a_neutrality_report_waits_in_the_queue_of_its_path_recipient_and_bawasl
         handling.assign(about, act(P["bawaslu"]), hworld.agencies["gakkumdu-malang"])
     assert receipts(propam.get("/laporan/?tampilan=antrian")) == set()  # handed on: out of the routed queue
     assert receipts(gakkumdu.get("/laporan/?tampilan=antrian")) == {about.receipt}
+
+
+def test_a_command_post_filters_by_kecamatan_name_agency_tps_and_desa(hworld: World) -> None:
+    at_tps = file_report(region=HOME_DESA, tps=f"{HOME_DESA}/001", description="Di TPS satu")
+    in_desa = file_report(region=HOME_DESA, description="Di desa, bukan di TPS")
+    elsewhere = file_report(region=OTHER_DESA, description="Di Kalipare")
+    handling.verify(in_desa, act(hworld.people["bawaslu"]))
+    handling.assign(in_desa, act(hworld.people["bawaslu"]), hworld.agencies["panwascam-donomulyo"])
+    handling.verify(elsewhere, act(hworld.people["bawaslu"]))
+    handling.refer(elsewhere, act(hworld.people["bawaslu"]), "pidana", hworld.agencies["gakkumdu-malang"])
+    c = client_for(hworld.people["bawaslu"].user)
+    page = main_of(c.get("/laporan/?tampilan=semua"))
+    # kecamatan by name from a list, and the agencies reports went to
+    assert '<select name="kecamatan">' in page and ">Kalipare</option>" in page and ">Donomulyo</option>" in page
+    assert '<select name="instansi">' in page and ">Sentra Gakkumdu Kabupaten Malang</option>" in page
+    assert receipts(c.get("/laporan/?tampilan=semua&kecamatan=35.07.02")) == {elsewhere.receipt}
+    panwascam = hworld.agencies["panwascam-donomulyo"].pk
+    gakkumdu = hworld.agencies["gakkumdu-malang"].pk
+    assert receipts(c.get(f"/laporan/?tampilan=semua&instansi={panwascam}")) == {in_desa.receipt}
+    assert receipts(c.get(f"/laporan/?tampilan=semua&instansi={gakkumdu}")) == {elsewhere.receipt}
+    assert receipts(c.get(f"/laporan/?tampilan=semua&tempat={HOME_DESA}/1")) == {at_tps.receipt}
+    assert receipts(c.get(f"/laporan/?tampilan=semua&tempat={HOME_DESA}")) == {at_tps.receipt, in_desa.receipt}
+    assert receipts(c.get("/laporan/?tampilan=semua&tempat=bukan-kode")) == {
+        at_tps.receipt, in_desa.receipt, elsewhere.receipt}
+
+
+def test_a_report_left_new_past_verify_hours_shows_as_overdue_with_its_time(hworld: World, settings: Any) -> None:
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "VERIFY_HOURS": 24, "DUE_SOON_HOURS": 6}
+    forgotten = file_report(description="Dibiarkan dua hari")
+    nearly = file_report(description="Masuk 20 jam lalu")
+    fresh = file_report(description="Baru masuk")
+    Report.objects.filter(pk=forgotten.pk).update(received_at=timezone.now() - datetime.timedelta(days=2))
+    Report.objects.filter(pk=nearly.pk).update(received_at=timezone.now() - datetime.timedelta(hours=20))
+    c = client_for(hworld.people["bawaslu"].user)
+    assert receipts(c.get("/laporan/?tampilan=terlambat")) == {forgotten.receipt}
+    assert receipts(c.get("/laporan/?tampilan=segera")) == {nearly.receipt}
+    late = main_of(c.get("/laporan/?tampilan=terlambat"))
+    assert "verifikasi: terlambat 1 hari" in late
+    soon = main_of(c.get("/laporan/?tampilan=segera"))
+    assert "verifikasi: 3 jam lagi" in soon or "verifikasi: 4 jam lagi" in soon
+    overdue_page = main_of(c.get("/laporan/terlambat/"))
+    assert forgotten.receipt in overdue_page and fresh.receipt not in overdue_page
+    detail = main_of(c.get(f"/laporan/r/{forgotten.receipt}/"))
+    assert "Batas verifikasi" in detail and "terlambat 1 hari" in detail
+    with audit.acting_as(SYSTEM):
+        handling.verify(forgotten, act(hworld.people["bawaslu"]))
+    assert receipts(c.get("/laporan/?tampilan=terlambat")) == set()  # verified: no deadline until referral
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "VERIFY_HOURS": 0}
+    assert receipts(c.get("/laporan/?tampilan=segera")) == set()

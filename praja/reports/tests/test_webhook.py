@@ -124,3 +124,19 @@ def test_the_webhook_is_rate_limited_per_sending_address(world: Any, settings: A
     assert Report.objects.count() == 2
     settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "GATEWAY_RATE": (0, 60)}  # 0 lifts it
     assert gateway({"from": "081255550008", "text": "LAPOR keamanan ribut 8", "id": "g8"}).status_code == 200
+
+
+def test_a_sender_who_sends_a_photo_is_told_that_media_is_not_kept(world: Any, gateways: None) -> None:  # noqa: F811
+    params = {"From": "whatsapp:+6281277770000", "Body": "LAPOR amplop Tulungrejo TPS 2 bagi amplop",
+              "MessageSid": "SMmedia1", "NumMedia": "1", "MediaUrl0": "https://api.twilio.com/x.jpg",
+              "MediaContentType0": "image/jpeg"}
+    body = twilio(params, route="whatsapp").content.decode()
+    report = Report.objects.get()
+    assert report.receipt in body and "tidak disimpan" in body and "/lapor/ikuti/" in body
+    assert report.attachments.count() == 0
+    plain = twilio({"From": "+6281277770001", "Body": "LAPOR amplop Tulungrejo bagi amplop", "MessageSid": "SMm2",
+                    "NumMedia": "0"}).content.decode()
+    assert "tidak disimpan" not in plain
+    generic = gateway({"from": "081277770002", "text": "LAPOR amplop Tulungrejo bagi amplop", "id": "g-m",
+                       "media_urls": ["https://gw.example/a.jpg"]}).json()["reply"]
+    assert "tidak disimpan" in generic

@@ -8,6 +8,11 @@
   var form = document.getElementById("officer-form");
   var QKEY = root.dataset.queue + ".queue", SKEY = root.dataset.queue + ".sent";
   var csrf = root.dataset.csrf, busy = false, places = null;
+  // Photos chosen while online, by client key: kept in memory only (never in localStorage) and sent as a
+  // second request once the report has its receipt. Without signal they are not kept: the officer adds
+  // them later from the report's page.
+  var photos = {};
+  function pageOf(receipt) { return root.dataset.page.replace("KODE", encodeURIComponent(receipt)); }
 
   function load(k) { try { return JSON.parse(localStorage.getItem(k) || "[]"); } catch (e) { return []; } }
   function save(k, v) { localStorage.setItem(k, JSON.stringify(v)); }
@@ -38,8 +43,9 @@
     sent.textContent = "";
     s.slice(-10).reverse().forEach(function (item) {
       var li = el("li"); li.dataset.state = "sent";
-      li.appendChild(el("span", item.receipt, "rc"));
+      var a = el("a", item.receipt, "rc"); a.href = pageOf(item.receipt); li.appendChild(a);
       li.appendChild(el("div", item.title, ""));
+      if (item.photo) li.appendChild(el("div", T[item.photo] || item.photo, "muted"));
       sent.appendChild(li);
     });
     document.getElementById("sent-box").hidden = s.length === 0;
@@ -77,6 +83,25 @@
     });
   }
 
+  function markSent(receipt, state) {
+    var s = load(SKEY);
+    s.forEach(function (x) { if (x.receipt === receipt) x.photo = state; });
+    save(SKEY, s); render();
+  }
+
+  function sendPhotos(receipt, files) {
+    var fd = new FormData();
+    for (var i = 0; i < files.length; i++) fd.append("files", files[i]);
+    markSent(receipt, "photo_sending");
+    return fetch(root.dataset.attach.replace("KODE", encodeURIComponent(receipt)), {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, "Accept": "application/json", "X-Requested-With": "fetch" }, body: fd
+    }).then(function (r) {
+      if (r.status !== 201) throw new Error("photo " + r.status);
+      markSent(receipt, "photo_sent");
+    }).catch(function () { markSent(receipt, "photo_failed"); });
+  }
+
   function flush() {
     if (busy) return Promise.resolve();
     var q = load(QKEY).filter(function (x) { return x.state !== "error"; });
@@ -89,6 +114,9 @@
         save(QKEY, all.filter(function (x) { return x.client_key !== item.client_key; }));
         var s = load(SKEY); s.push({ receipt: res.body.receipt, title: item.data.title || item.data.description.slice(0, 60), at: Date.now() });
         save(SKEY, s.slice(-20));
+        var files = photos[item.client_key];
+        delete photos[item.client_key];
+        if (files && files.length) sendPhotos(res.body.receipt, files);
       } else if (res.status === 400) {
         all.forEach(function (x) { if (x.client_key === item.client_key) { x.state = "error"; x.errors = res.body.errors; } });
         save(QKEY, all);
@@ -112,11 +140,15 @@
       var d = new Date(data.occurred_at);
       if (!isNaN(d)) data.occurred_at = d.toISOString();
     }
-    var q = load(QKEY);
-    q.push({ client_key: newKey(), data: data, made: Date.now(), state: "pending" });
+    var q = load(QKEY), key = newKey();
+    var chosen = Array.prototype.slice.call(document.getElementById("of_photo").files || []);
+    var online = navigator.onLine !== false;
+    if (chosen.length && online) photos[key] = chosen;
+    q.push({ client_key: key, data: data, made: Date.now(), state: "pending" });
     save(QKEY, q);
     form.reset();
     document.getElementById("locate-note").textContent = T.saved;
+    if (chosen.length && !online) document.getElementById("photo-note").textContent = T.photo_later;
     render();
     flush();
   });
