@@ -62,6 +62,8 @@ class Viewer:
     capabilities: frozenset[str]
     person: Any = None
     user: Any = None
+    # Query results this viewer's picture asks for twice (open_rows); a viewer lives for one request.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, request: Any) -> Viewer:
@@ -145,16 +147,29 @@ def open_reports(viewer: Viewer, area: Scope, at: datetime.datetime) -> QuerySet
     return visible_reports(viewer, area).filter(status__in=OPEN_STATUSES, received_at__lte=at)
 
 
+def open_rows(viewer: Viewer, area: Scope, at: datetime.datetime, key: str) -> list[dict[str, Any]]:
+    """Open reports grouped by `key` (region_id or tps_id): n, severe and overdue (due before `at`). One such
+    query serves the kecamatan index, the drill-down rows and the totals of a picture: kept on the viewer (one
+    request), so the request scans the open reports once."""
+    memo = ("open_rows", area, at, key)
+    rows: list[dict[str, Any]] | None = viewer.memo.get(memo)
+    if rows is None:
+        rows = list(
+            open_reports(viewer, area, at).order_by().values(key)
+            .annotate(n=Count("pk"), severe=Count("pk", filter=Q(severity__gte=severe_min())),
+                      overdue=Count("pk", filter=Q(due_at__lt=at)))
+        )
+        viewer.memo[memo] = rows
+    return rows
+
+
 def reports_by(viewer: Viewer, area: Scope, at: datetime.datetime, level: int) -> dict[str, tuple[int, int]]:
     """Open reports and severe open reports per region at `level` (3 kecamatan, 4 desa, 5 TPS)."""
     if not viewer.sees_reports:
         return {}
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     key = "tps_id" if level >= 5 else "region_id"
-    rows = (
-        open_reports(viewer, area, at).order_by().values(key)
-        .annotate(n=Count("pk"), severe=Count("pk", filter=Q(severity__gte=severe_min())))
-    )
+    rows = open_rows(viewer, area, at, key)
     for r in rows:
         code = child_of(r[key] or "", level) if r[key] else ""
         if code:
