@@ -129,7 +129,7 @@ class MultiplePhotoField(forms.FileField):
 
 def check_photo(f: Any) -> Any:
     """The uploaded file if it is a readable photo within the size limit, else a ValidationError naming it."""
-    from praja.reports.attachments import IMAGE_FORMATS, sniff
+    from praja.reports.attachments import IMAGE_FORMATS, open_image, sniff
 
     name = getattr(f, "name", "") or "foto"
     if getattr(f, "size", 0) > MAX_EVIDENCE_BYTES:
@@ -139,10 +139,7 @@ def check_photo(f: Any) -> Any:
     if sniff(head) not in IMAGE_FORMATS:
         raise forms.ValidationError(_("%(name)s bukan foto (JPEG, PNG atau WebP).") % {"name": name})
     try:
-        from PIL import Image
-
-        Image.MAX_IMAGE_PIXELS = 60_000_000
-        Image.open(f).load()
+        open_image(f.read()).load()
     except Exception as exc:  # noqa: BLE001 - any decoder error means "not a readable photo"
         raise forms.ValidationError(_("%(name)s rusak atau bukan gambar.") % {"name": name}) from exc
     finally:

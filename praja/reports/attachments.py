@@ -102,13 +102,14 @@ def check(uploaded: Any) -> Checked:
         )
     if kind in IMAGE_FORMATS:
         try:
-            _open_image(data).load()
+            open_image(data).load()
         except Exception as exc:  # noqa: BLE001 - any decoder error means "not a readable image"
             raise AttachmentError(_("%(name)s rusak atau bukan gambar.") % {"name": name}) from exc
     return Checked(name, kind, data)
 
 
-def _open_image(data: bytes) -> Any:
+def open_image(data: bytes) -> Any:
+    """The image in `data`, opened with the decompression-bomb bound (call .load() to decode it whole)."""
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = 60_000_000  # a decompression bomb is refused, not decoded
@@ -119,7 +120,7 @@ def stripped_copy(data: bytes, content_type: str) -> bytes:
     """The image re-encoded without metadata (EXIF with GPS, XMP, comments), turned upright first."""
     from PIL import Image, ImageOps
 
-    image = _open_image(data)
+    image = open_image(data)
     image = ImageOps.exif_transpose(image) or image
     fmt = IMAGE_FORMATS[content_type]
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):

@@ -8,7 +8,6 @@ outside the importer's region is refused like any other bad row.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from praja.accounts.access import capability_required
 from praja.reports import importers
 from praja.reports.models import Category, SubjectKind
 from praja.territory.models import Region
+from praja.uploads import csv_template, upload_problem
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 TEMPLATE_COLUMNS = ["kategori", "uraian", "judul", "tingkat", "waktu", "kode_tps", "kode_wilayah", "lintang",
@@ -62,11 +62,8 @@ def import_reports(request: HttpRequest) -> HttpResponse:
     upload_error = ""
     if request.method == "POST":
         upload = request.FILES.get("berkas")
-        if upload is None:
-            upload_error = _("Pilih berkas CSV atau XLSX terlebih dahulu.")
-        elif upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            upload_error = _("Berkas terlalu besar (paling besar %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // 2**20}
-        else:
+        upload_error = upload_problem(upload, MAX_UPLOAD_BYTES)
+        if upload is not None and not upload_error:
             scope = visibility.scope_of(request)
             result = importers.import_reports(upload.name or "berkas", upload.read(), user=request.user,
                                               scope=None if scope.national else scope)
@@ -85,10 +82,4 @@ def import_template(request: HttpRequest) -> HttpResponse:
     code = desa.code if desa is not None else "35.07.01.2001"
     row = ["politik_uang", "Pembagian amplop menjelang pencoblosan", "", "2", "2024-11-27 09:30", "", code, "", "",
            "depan balai desa", "", "", "", "", ""]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="templat_laporan.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerow(row)
-    return response
+    return csv_template("templat_laporan.csv", TEMPLATE_COLUMNS, row)

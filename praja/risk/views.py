@@ -5,7 +5,6 @@ a region or TPS outside it answers 404; a missing capability answers 403.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +27,7 @@ from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, Klass, 
 from praja.territory.models import TPS, Region
 from praja.territory.regions import level_of
 from praja.territory.scope import Scope
+from praja.uploads import csv_template, too_large
 
 PAGE_SIZE = 50
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -292,11 +292,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             upload = form.cleaned_data["berkas"]
-            if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-                form.add_error(
-                    "berkas",
-                    _("Berkas terlalu besar (paling besar %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // 2**20},
-                )
+            if problem := too_large(upload, MAX_UPLOAD_BYTES):
+                form.add_error("berkas", problem)
                 status = 400
             else:
                 scope = _scope(request)
@@ -351,13 +348,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
     first = (
         _visible_tps(request).order_by("code").values_list("code", flat=True).first() or "35.07.01.2001/001"
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="templat_pemetaan_kerawanan.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["kode_tps", "sumber", "tanggal", "catatan", *keys])
-    writer.writerow([first, "Bawaslu", timezone.localdate().isoformat(), "", *["" for _ in keys]])
-    return response
+    return csv_template("templat_pemetaan_kerawanan.csv", ["kode_tps", "sumber", "tanggal", "catatan", *keys],
+                        [first, "Bawaslu", timezone.localdate().isoformat(), "", *["" for _ in keys]])
 
 
 # --- a district's settings ------------------------------------------------------------------------

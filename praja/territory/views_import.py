@@ -6,7 +6,6 @@ loaded whole (within the person's scope) and the page says how many TPS were cre
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from praja.accounts.access import capability_required
 from praja.accounts.roles import IMPORT_TERRITORY
 from praja.territory import importers
 from praja.territory.models import Region
+from praja.uploads import csv_template, upload_problem
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 TEMPLATE_COLUMNS = ["kode_desa", "nomor_tps", "dpt", "alamat", "lat", "lng"]
@@ -50,13 +50,8 @@ def import_tps(request: HttpRequest) -> HttpResponse:
     upload_error = ""
     if request.method == "POST":
         upload = request.FILES.get("berkas")
-        if upload is None:
-            upload_error = _("Pilih berkas CSV atau XLSX terlebih dahulu.")
-        elif upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            upload_error = _("Berkas terlalu besar (paling besar %(mb)s MB).") % {
-                "mb": MAX_UPLOAD_BYTES // 2**20
-            }
-        else:
+        upload_error = upload_problem(upload, MAX_UPLOAD_BYTES)
+        if upload is not None and not upload_error:
             scope = visibility.scope_of(request)
             result = importers.import_tps(
                 upload.name or "berkas", upload.read(), scope=None if scope.national else scope
@@ -88,10 +83,4 @@ def import_tps_template(request: HttpRequest) -> HttpResponse:
         row = [desa.code, 1, 250, f"Balai Desa {desa.name}", "", ""]
         if desa.centroid_lat is not None and desa.centroid_lng is not None:
             row[4:] = [round(desa.centroid_lat, 6), round(desa.centroid_lng, 6)]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="templat_tps.csv"'
-    response.write("\ufeff")  # spreadsheets then read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerow(row)
-    return response
+    return csv_template("templat_tps.csv", TEMPLATE_COLUMNS, row)

@@ -118,11 +118,11 @@ def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
     assert errors == []
 
 
-def test_an_officer_report_made_without_signal_is_sent_once_when_it_returns(
-    live_server: Any, world: Any, browser: Any, output_dir: Path, monkeypatch: Any  # noqa: F811
-) -> None:
+def _officer_signed_in(
+    live_server: Any, world: Any, browser: Any, monkeypatch: Any  # noqa: F811
+) -> tuple[Any, Any, list[str]]:
+    """The Polsek officer of the fixture world signed in on a phone-sized page; page errors are collected."""
     from praja.accounts import access, middleware
-    from praja.reports.models import Report
 
     user = world.people["officer"].user
     user.set_password("petugas-uji-2024")
@@ -140,6 +140,15 @@ def test_an_officer_report_made_without_signal_is_sent_once_when_it_returns(
     page.fill("input[name=password]", "petugas-uji-2024")
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
+    return context, page, errors
+
+
+def test_an_officer_report_made_without_signal_is_sent_once_when_it_returns(
+    live_server: Any, world: Any, browser: Any, output_dir: Path, monkeypatch: Any  # noqa: F811
+) -> None:
+    from praja.reports.models import Report
+
+    context, page, errors = _officer_signed_in(live_server, world, browser, monkeypatch)
     page.goto(live_server.url + "/laporan/petugas/")
     page.wait_for_selector("#picker:not([hidden])")
     context.set_offline(True)
@@ -172,25 +181,9 @@ def test_the_officer_form_opens_without_signal_once_it_was_opened_before(
     """At a TPS without signal the officer opens the form again (a reload, or the browser restarted the tab):
     the service worker serves the page, its script and the TPS list from its cache, and a report made then
     is kept on the phone and sent once when the signal returns."""
-    from praja.accounts import access, middleware
     from praja.reports.models import Report
 
-    user = world.people["officer"].user
-    user.set_password("petugas-uji-2024")
-    user.save()
-    if "reports.submit" not in access.capabilities_for(user):
-        real = middleware.capabilities_for
-        monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/akun/masuk/")
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", "petugas-uji-2024")
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    context, page, errors = _officer_signed_in(live_server, world, browser, monkeypatch)
     page.goto(live_server.url + "/laporan/petugas/")
     page.wait_for_selector("#picker:not([hidden])")
     # Wait until the service worker controls the page and holds the form and the TPS list in its cache.
@@ -236,29 +229,13 @@ def test_an_officer_sends_a_report_with_a_photo_while_online(
 
     from PIL import Image
 
-    from praja.accounts import access, middleware
     from praja.reports.models import Attachment, Report
 
-    user = world.people["officer"].user
-    user.set_password("petugas-uji-2024")
-    user.save()
-    if "reports.submit" not in access.capabilities_for(user):
-        real = middleware.capabilities_for
-        monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), "green").save(buf, format="JPEG")
     photo = tmp_path / "segel.jpg"
     photo.write_bytes(buf.getvalue())
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + "/akun/masuk/")
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", "petugas-uji-2024")
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    context, page, errors = _officer_signed_in(live_server, world, browser, monkeypatch)
     page.goto(live_server.url + "/laporan/petugas/")
     page.wait_for_selector("#picker:not([hidden])")
     page.select_option("#of_category", "logistik")
