@@ -28,7 +28,7 @@ def _intake_bench() -> Any:
     """bench/intake.py's database helpers, on this bench's own database name and var dir."""
     spec = importlib.util.spec_from_file_location("bench_intake_helpers", Path(__file__).with_name("intake.py"))
     assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
+    mod: Any = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     mod.DB_NAME = "praja_bench_crash"
     mod.VAR = VAR

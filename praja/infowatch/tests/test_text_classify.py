@@ -2,6 +2,7 @@
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -9,8 +10,19 @@ from django.conf import settings
 from praja.infowatch.text import classify
 
 DATA = Path(settings.SHARED_DATA_DIR)
-MODEL = classify.load_default()
-pytestmark = pytest.mark.skipif(MODEL is None, reason="no shipped model file")
+_LOADED = classify.load_default()
+pytestmark = pytest.mark.skipif(_LOADED is None, reason="no shipped model file")
+
+
+class _Shipped:
+    """The shipped model, for tests that run only when it is there (see pytestmark)."""
+
+    def __getattr__(self, name: str) -> Any:
+        assert _LOADED is not None
+        return getattr(_LOADED, name)
+
+
+MODEL = _Shipped()
 
 
 def _tweets(n: int) -> list[list[str]]:
@@ -18,7 +30,7 @@ def _tweets(n: int) -> list[list[str]]:
         return [row for _, row in zip(range(n + 1), csv.reader(handle), strict=False)][1:]
 
 
-def test_every_text_gets_every_label_with_a_score_between_0_and_1():
+def test_every_text_gets_every_label_with_a_score_between_0_and_1() -> None:
     rows = MODEL.predict(["Ayo ke TPS, coblos paslon pilihanmu", "", "x" * 1_000_000, "\x00\xff", "中文"])
     assert len(rows) == 5
     for row in rows:
@@ -27,7 +39,7 @@ def test_every_text_gets_every_label_with_a_score_between_0_and_1():
     assert MODEL.predict([]) == []
 
 
-def test_it_recognises_hate_speech_and_abuse_in_corpus_tweets():
+def test_it_recognises_hate_speech_and_abuse_in_corpus_tweets() -> None:
     # Training tweets, so this checks the file is the trained model, not its accuracy (evaluate does).
     rows = [r for r in _tweets(300) if r[1] in "01"]
     scores = MODEL.predict([r[0] for r in rows])
@@ -41,20 +53,20 @@ def test_it_recognises_hate_speech_and_abuse_in_corpus_tweets():
     assert hs_hit / len(rows) > 0.85 and ab_hit / len(rows) > 0.85
 
 
-def test_sara_targets_follow_the_target_of_the_insult():
+def test_sara_targets_follow_the_target_of_the_insult() -> None:
     race, religion = MODEL.predict(["dasar cina antek aseng pulang sana", "dasar kafir penista agama islam"])
     assert race["sara_race"] > race["sara_religion"]
     assert religion["sara_religion"] > religion["sara_race"]
 
 
-def test_election_talk_scores_high_and_everyday_talk_low():
+def test_election_talk_scores_high_and_everyday_talk_low() -> None:
     talk, other = MODEL.predict(
         ["Jangan lupa 27 November datang ke TPS, cek nama di DPT dan tolak politik uang", "resep sambal terasi enak"]
     )
     assert talk["election"] >= 0.9 and other["election"] < 0.3
 
 
-def test_hoax_scores_an_article_of_the_hoax_corpus():
+def test_hoax_scores_an_article_of_the_hoax_corpus() -> None:
     with open(DATA / "hoax-news-id" / "news_600_labelled.csv", encoding="latin-1", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[1:40]
     scores = MODEL.predict([r[0] for r in rows])
@@ -63,7 +75,7 @@ def test_hoax_scores_an_article_of_the_hoax_corpus():
     assert sum(hoax) / len(hoax) > sum(valid) / len(valid)
 
 
-def test_explain_names_the_words_that_pushed_the_score():
+def test_explain_names_the_words_that_pushed_the_score() -> None:
     why = MODEL.explain("USER dasar cebong goblok tukang tipu", "abusive", k=3)
     assert len(why) == 3 and all(weight > 0 for _, weight in why)
     assert {"goblok", "cebong"} & {word for word, _ in why}
@@ -73,7 +85,7 @@ def test_explain_names_the_words_that_pushed_the_score():
         MODEL.explain("x", "no_such_label")
 
 
-def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
+def test_a_saved_model_loads_back_with_the_same_scores(tmp_path: Any) -> None:
     path = tmp_path / "copy.npz"
     MODEL.save(path)
     again = classify.Classifier.load(path)
@@ -81,7 +93,7 @@ def test_a_saved_model_loads_back_with_the_same_scores(tmp_path):
     assert again.predict(texts) == MODEL.predict(texts)
 
 
-def test_a_binary_block_marks_presence_and_shares_the_counts_of_its_tfidf_twin():
+def test_a_binary_block_marks_presence_and_shares_the_counts_of_its_tfidf_twin() -> None:
     from praja.infowatch.text.features import FeatureSet, fit_block
 
     texts = ["babi babi lu", "lu baik", "babi lu baik sekali", "baik sekali"]

@@ -26,7 +26,7 @@ def routed(report: Report) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_thread_routes_and_links_reports_after_they_are_answered(hworld, thread_mode) -> None:
+def test_the_worker_thread_routes_and_links_reports_after_they_are_answered(hworld: Any, thread_mode: Any) -> None:
     polsek = hworld.agencies["polsek-donomulyo"]
     about = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk))
     a = file_report(tps=TPS1, category="keamanan", description="Massa berkumpul di depan TPS")
@@ -38,7 +38,7 @@ def test_the_worker_thread_routes_and_links_reports_after_they_are_answered(hwor
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_hook_never_reaches_the_sender_and_the_report_is_still_done(hworld, thread_mode) -> None:
+def test_a_failing_hook_never_reaches_the_sender_and_the_report_is_still_done(hworld: Any, thread_mode: Any) -> None:
     def broken(_pk: int) -> None:
         raise RuntimeError("hoax desk down")
 
@@ -55,7 +55,7 @@ def test_a_failing_hook_never_reaches_the_sender_and_the_report_is_still_done(hw
     assert routed(report)  # the other hooks went on
 
 
-def test_the_sweep_does_the_work_a_killed_server_never_did(hworld) -> None:
+def test_the_sweep_does_the_work_a_killed_server_never_did(hworld: Any) -> None:
     # Inside the test's transaction the on-commit hand-over never happens: as if the server was killed
     # right after answering the receipt.
     polsek = hworld.agencies["polsek-donomulyo"]
@@ -75,7 +75,7 @@ def test_the_sweep_does_the_work_a_killed_server_never_did(hworld) -> None:
     assert about.timeline.filter(kind=TimelineEntry.Kind.ROUTED).count() == 1
 
 
-def test_praja_reports_process_pending_sweeps_from_the_command_line(hworld, capsys) -> None:
+def test_praja_reports_process_pending_sweeps_from_the_command_line(hworld: Any, capsys: Any) -> None:
     polsek = hworld.agencies["polsek-donomulyo"]
     about = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk))
     call_command("reports", "process-pending")
@@ -84,7 +84,7 @@ def test_praja_reports_process_pending_sweeps_from_the_command_line(hworld, caps
 
 
 def test_celery_mode_sends_the_id_and_falls_back_to_the_thread_when_the_broker_is_down(
-        hworld, settings, monkeypatch) -> None:
+        hworld: Any, settings: Any, monkeypatch: Any) -> None:
     from praja import jobs
 
     settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "AFTER_INTAKE": "celery"}
@@ -120,7 +120,8 @@ def test_celery_mode_sends_the_id_and_falls_back_to_the_thread_when_the_broker_i
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_worker_mode_the_server_only_stores_and_the_following_process_does_the_work(hworld, settings) -> None:
+def test_in_worker_mode_the_server_only_stores_and_the_following_process_does_the_work(
+        hworld: Any, settings: Any) -> None:
     settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "AFTER_INTAKE": "worker"}
     polsek = hworld.agencies["polsek-donomulyo"]
     about = file_report(category="netralitas", subject_kind="polri", subject_unit=str(polsek.pk))

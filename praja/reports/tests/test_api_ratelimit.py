@@ -21,10 +21,10 @@ def test_each_address_and_bucket_counts_on_its_own() -> None:
 
 
 def test_a_new_window_starts_a_new_count() -> None:
-    with mock.patch.object(ratelimit.time, "time", return_value=1_000_000.0):
+    with mock.patch("praja.reports.ratelimit.time.time", return_value=1_000_000.0):
         assert ratelimit.hit("public", "a", 1, 60)
         assert not ratelimit.hit("public", "a", 1, 60)
-    with mock.patch.object(ratelimit.time, "time", return_value=1_000_060.0):
+    with mock.patch("praja.reports.ratelimit.time.time", return_value=1_000_060.0):
         assert ratelimit.hit("public", "a", 1, 60)
 
 
