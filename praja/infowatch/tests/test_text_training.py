@@ -3,7 +3,9 @@
 import csv
 import shutil
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from django.conf import settings
 
@@ -28,7 +30,7 @@ def _head(path: Path, lines: int, encoding: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def small_data(tmp_path_factory):
+def small_data(tmp_path_factory: Any) -> None:
     """First 250 tweets, 100 articles cut to 400 characters (2 topics), some 60 fact-checks, in the same layout."""
     root = tmp_path_factory.mktemp("data")
     (root / "hatespeech-id").mkdir()
@@ -50,7 +52,7 @@ def small_data(tmp_path_factory):
     return root
 
 
-def test_hoax_articles_carry_the_topic_of_their_sheet():
+def test_hoax_articles_carry_the_topic_of_their_sheet() -> None:
     texts, labels, topics = training.load_hoax_news(DATA)
     assert len(texts) == 600 and int(labels.sum()) == 228
     assert len(set(topics)) == 12
@@ -58,14 +60,14 @@ def test_hoax_articles_carry_the_topic_of_their_sheet():
     assert "Facebook" in topics[500] and "facebook" in texts[500].lower()
 
 
-def test_weak_election_labels_come_from_the_lexicon_and_hide_it():
+def test_weak_election_labels_come_from_the_lexicon_and_hide_it() -> None:
     assert cls_election.weak_label("ayo ke tps besok", cls_election.ELECTION_TERMS) == 1
     assert cls_election.weak_label("jokowi makan bakso", cls_election.ELECTION_TERMS) is None
     assert cls_election.weak_label("resep sambal enak", cls_election.ELECTION_TERMS) == 0
     assert cls_election.mask_terms("ayo ke tps besok coblos", cls_election.ELECTION_TERMS) == "ayo ke besok"
 
 
-def test_train_builds_a_model_file_that_scores_every_label(small_data, tmp_path):
+def test_train_builds_a_model_file_that_scores_every_label(small_data: Any, tmp_path: Any) -> None:
     seen = []
     result = training.train(small_data, tmp_path, progress=lambda phase, done, total: seen.append(done))
     path = Path(result["file"])
@@ -75,11 +77,39 @@ def test_train_builds_a_model_file_that_scores_every_label(small_data, tmp_path)
     assert model.meta["licence"].startswith("CC BY-NC-SA")
 
 
-def test_evaluate_reports_the_table_and_says_what_cannot_be_measured(small_data):
+def test_evaluate_reports_the_table_and_says_what_cannot_be_measured(small_data: Any) -> None:
     result = training.evaluate(small_data)
     for key in ("hate_speech_macro_f1_5fold", "abusive_macro_f1_5fold", "hoax_macro_f1_by_topic"):
         assert 0.0 <= result[key] <= 1.0
     assert len(result["hoax"]["per_topic"]) == 2
-    assert result["cross_domain"]["hate_speech_other_election"]["status"] == "not measurable"
+    other = result["cross_domain"]["hate_speech_other_election"]
+    assert other["status"] in ("proxy", "not measurable") and set(other["runs"]) == set(training.ELECTIONS)
     assert result["cross_domain"]["hoax_headlines_later_year"]["status"] == "partial"
     assert "roc_auc" in result["election"]["turnbackhoax_proxy"]
+
+
+def test_hoax_features_of_one_topic_only_are_dropped() -> None:
+    texts = ["lele kanker sebarkan", "lele formalin sebarkan", "vaksin haram sebarkan", "vaksin chip sebarkan"]
+    topics = ["lele", "lele", "vaksin", "vaksin"]
+    forms = {"slang": texts, "plain": texts, "raw": texts}
+    spec = [("word", "word", (1, 1), "slang", 100, "tfidf", 1)]
+    fs = training.fit_featureset("news", spec, forms)
+    x = training.topic_spread(fs, fs.transform(forms), topics, min_share=0.5, always=())
+    kept = {term for col, term in enumerate(fs.blocks[0].vocabulary) if x[:, col].nnz}
+    assert kept == {"sebarkan"}
+
+
+def test_hate_speech_is_measured_on_the_tweets_of_an_election_left_out_of_training() -> None:
+    texts, labels = training.load_tweets(DATA)
+    named = {e: [i for i, t in enumerate(texts) if rx.search(t)] for e, rx in training.ELECTIONS.items()}
+    rows = sorted(set(named["jakarta_2017"][:60]) | set(named["presidential_2019"][:60]) | set(range(300)))
+    forms = training._forms([texts[i] for i in rows], {})
+    result = training._hate_speech_other_election(forms, {k: v[rows] for k, v in labels.items()})
+    assert result["status"] == "proxy"
+    for election, run in result["runs"].items():
+        test_rows = [i for i in rows if i in set(named[election])
+                     and not any(i in set(v) for e, v in named.items() if e != election)]
+        assert run["test_tweets"] == len(test_rows)
+        assert run["train_tweets"] == len(rows) - len([i for i in rows if i in set(named[election])])
+        assert 0.0 <= run["hate_speech"]["macro_f1"] <= 1.0
+        assert run["hate_speech"]["positives"] == int(np.sum(labels["HS"][test_rows]))

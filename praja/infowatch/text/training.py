@@ -12,13 +12,15 @@ TurnBackHoax data is never read by `train`.
 on the training part only: 5-fold macro-F1 (stratified, seed 42) for the tweet labels; the hoax
 macro-F1 with the 12 topics of news_600_labelling_process.xlsx held out one at a time; the election
 score against its weak labels with the lexicon terms hidden, and as a proxy on TurnBackHoax 2024
-(politics vs scam claims; evaluation only); and says which rows cannot be measured with this data.
+(politics vs scam claims; evaluation only); hate speech across elections as a proxy inside re_dataset.csv
+(Jakarta 2017 vs presidential 2019 tweets); and says which rows cannot be measured with this data.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -88,6 +90,23 @@ HEAD_MEMBERS: dict[str, list[Member]] = {
     "hoax": [("svm", ("word", "char"), 1.0), ("lr", ("style",), 0.1)],
 }
 HOAX_TOPICS_PER_SHEET = 50  # the CSV lists the articles sheet by sheet, 50 per topic
+# A word or character feature counts for the hoax head only when it occurs in more than this share of the
+# training topics: what separates hoax from valid inside one topic is mostly that topic's own vocabulary,
+# which does not carry over to a new topic (leave-one-topic-out macro-F1 0.6394 -> 0.6699, see docs).
+HOAX_MIN_TOPIC_SHARE = 0.5
+HOAX_ALWAYS_KEPT = ("style",)
+
+# The two elections the tweets of re_dataset.csv talk about (collected 2018, before the 2019 vote): the
+# Jakarta governor election of 2017 and the presidential election of 2019. A tweet naming one and not the
+# other belongs to it; the cross-election proxy trains without one election's tweets and tests on them.
+ELECTIONS = {
+    "jakarta_2017": re.compile(
+        r"\b(?:ahok|anies|anis|djarot|sandi|sandiaga|basuki|pilgub|pilkada ?dki|agus ?yudhoyono|sylvi|ahy)\b",
+        re.IGNORECASE),
+    "presidential_2019": re.compile(
+        r"\b(?:jokowi|jkw|joko ?widodo|jokowidodo|prabowo|capres|cawapres|pilpres|2019|gantipresiden|"
+        r"2019gantipresiden|cebong|kampret|ma'?ruf|sandiuno)\b", re.IGNORECASE),
+}
 
 
 # -- data ----------------------------------------------------------------------------------------
@@ -151,6 +170,24 @@ def load_turnbackhoax(data_dir: Path) -> list[dict[str, str]]:
 
 
 # -- fitting -------------------------------------------------------------------------------------
+
+
+def topic_spread(
+    fs: FeatureSet, x: sp.csr_matrix, topics: Sequence[str], min_share: float = HOAX_MIN_TOPIC_SHARE,
+    always: Sequence[str] = HOAX_ALWAYS_KEPT,
+) -> sp.csr_matrix:
+    """``x`` with the columns zeroed that occur in no more than ``min_share`` of the topics of its rows (the
+    blocks in ``always`` are kept whole). A zero column gets a zero weight, so the head ignores it."""
+    present = sp.csr_matrix(x, copy=True)
+    present.data = np.ones_like(present.data)
+    names = np.asarray(topics)
+    spread = np.zeros(x.shape[1], dtype=np.float64)
+    unique = list(dict.fromkeys(topics))
+    for topic in unique:
+        spread += np.asarray(present[names == topic].sum(axis=0)).ravel() > 0
+    keep = spread > min_share * len(unique)
+    keep[fs.columns(tuple(always))] = True
+    return sp.csr_matrix(x @ sp.diags(keep.astype(np.float32)), dtype=np.float32)
 
 
 def fit_featureset(name: str, spec: Sequence[BlockSpec], forms: dict[str, list[str]]) -> FeatureSet:
@@ -268,10 +305,11 @@ def train(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> di
     xe = tweet_fs.transform({"slang": masked, "plain": masked_plain})
     heads["election"] = fit_head("election", tweet_fs, xe, np.array(weak))
     _tick(progress, "train", 8, steps)
-    news, hoax_y, _topics = load_hoax_news(data_dir)
+    news, hoax_y, topics = load_hoax_news(data_dir)
     news_forms = _forms(news, slang)
     news_fs = fit_featureset("news", NEWS_BLOCKS, news_forms)
-    heads["hoax"] = fit_head("hoax", news_fs, news_fs.transform(news_forms), hoax_y)
+    x_news = topic_spread(news_fs, news_fs.transform(news_forms), topics)
+    heads["hoax"] = fit_head("hoax", news_fs, x_news, hoax_y)
     _tick(progress, "train", 9, steps)
     meta = {
         "built_by": "praja.infowatch.text.training.train",
@@ -339,7 +377,9 @@ def _tweet_cv(
     return out
 
 
-def _hoax_by_topic(data_dir: Path, slang: dict[str, str]) -> tuple[dict[str, Any], list[str], np.ndarray[Any, Any]]:
+def _hoax_by_topic(
+    data_dir: Path, slang: dict[str, str]
+) -> tuple[dict[str, Any], list[str], np.ndarray[Any, Any], list[str]]:
     texts, y, topics = load_hoax_news(data_dir)
     forms = _forms(texts, slang)
     pred = np.zeros(len(y), dtype=np.int64)
@@ -351,6 +391,7 @@ def _hoax_by_topic(data_dir: Path, slang: dict[str, str]) -> tuple[dict[str, Any
             "news", NEWS_BLOCKS, {s: [v for v, m in zip(forms[s], tr, strict=True) if m] for s in forms}
         )
         x_tr = fs.transform({s: [v for v, m in zip(forms[s], tr, strict=True) if m] for s in forms})
+        x_tr = topic_spread(fs, x_tr, [t for t, m in zip(topics, tr, strict=True) if m])
         x_te = fs.transform({s: [v for v, m in zip(forms[s], te, strict=True) if m] for s in forms})
         coef, intercept = fit_linear(fs, x_tr, y[tr], HEAD_MEMBERS["hoax"])
         pred[te] = (_decide(coef, intercept, x_te) > 0).astype(np.int64)
@@ -361,12 +402,14 @@ def _hoax_by_topic(data_dir: Path, slang: dict[str, str]) -> tuple[dict[str, Any
         }
     result = {
         "split": "leave one topic out (12 topics of news_600_labelling_process.xlsx, 50 articles each)",
+        "features": f"words and character n-grams of more than {HOAX_MIN_TOPIC_SHARE:.0%} of the training topics, "
+        "and the style features",
         "macro_f1": _macro(y, pred),
         "hoax_f1": round(float(f1_score(y, pred)), 4),
         "articles": len(y),
         "per_topic": per_topic,
     }
-    return result, texts, y
+    return result, texts, y, topics
 
 
 def _election(
@@ -423,14 +466,15 @@ def _election(
 
 
 def _hoax_later_year(
-    news: list[str], y: np.ndarray[Any, Any], claims: list[dict[str, str]], slang: dict[str, str]
+    news: list[str], y: np.ndarray[Any, Any], topics: list[str], claims: list[dict[str, str]],
+    slang: dict[str, str],
 ) -> dict[str, Any]:
     """Hoax head trained on the 600 articles (2015-2018) applied to TurnBackHoax 2024 headlines."""
     if not claims:
         return {"status": "not measurable: factcheck-turnbackhoax-2024 missing"}
     forms = _forms(news, slang)
     fs = fit_featureset("news", NEWS_BLOCKS, forms)
-    head = fit_head("hoax", fs, fs.transform(forms), y)
+    head = fit_head("hoax", fs, topic_spread(fs, fs.transform(forms), topics), y)
     titles = [c.get("TITLE", "") for c in claims]
     scores = head.score(head.decision(fs.transform(_forms(titles, slang))))
     return {
@@ -441,6 +485,42 @@ def _hoax_later_year(
         "hoax_recall_at_threshold": round(float((scores >= head.threshold).mean()), 4),
         "mean_score": round(float(scores.mean()), 4),
         "threshold": head.threshold,
+    }
+
+
+def _hate_speech_other_election(forms: dict[str, list[str]], labels: dict[str, np.ndarray[Any, Any]]
+                                ) -> dict[str, Any]:
+    """Proxy of "hate speech on tweets of another election": for each election of ``ELECTIONS``, the tweet
+    heads trained on every tweet that does not name it, tested on the tweets that name it and not the other."""
+    raw = forms["raw"]
+    names = {e: np.array([bool(rx.search(t)) for t in raw]) for e, rx in ELECTIONS.items()}
+    runs: dict[str, Any] = {}
+    for election, named in names.items():
+        others = np.logical_or.reduce([m for e, m in names.items() if e != election])
+        test = named & ~others
+        train_rows = ~named
+        run: dict[str, Any] = {"train_tweets": int(train_rows.sum()), "test_tweets": int(test.sum())}
+        if test.sum() < 20 or len(set(labels["HS"][test])) < 2:
+            runs[election] = {**run, "status": "not measurable: too few tweets of this election in the data"}
+            continue
+        part = {s: [v for v, m in zip(forms[s], train_rows, strict=True) if m] for s in forms}
+        fs = fit_featureset("tweet", TWEET_BLOCKS, part)
+        x_tr = fs.transform(part)
+        x_te = fs.transform({s: [v for v, m in zip(forms[s], test, strict=True) if m] for s in forms})
+        for label in ("hate_speech", "abusive"):
+            y = labels[TWEET_LABELS[label]]
+            coef, intercept = fit_linear(fs, x_tr, y[train_rows], HEAD_MEMBERS[label])
+            pred = (_decide(coef, intercept, x_te) > 0).astype(np.int64)
+            run[label] = {"macro_f1": _macro(y[test], pred), "positives": int(y[test].sum())}
+        runs[election] = run
+    measured = [r["hate_speech"]["macro_f1"] for r in runs.values() if "hate_speech" in r]
+    return {
+        "status": "proxy" if measured else "not measurable",
+        "what": "no labelled tweets of another election exist in the shared data; proxy: re_dataset.csv split by the "
+        "election a tweet names (Jakarta governor 2017 / presidential 2019), trained without the tweets naming "
+        "one election, tested on them; same collection, annotators and period, so it flatters a real transfer",
+        "macro_f1_mean": round(float(np.mean(measured)), 4) if measured else None,
+        "runs": runs,
     }
 
 
@@ -473,12 +553,13 @@ def evaluate(data_dir: Path, progress: Progress | None = None) -> dict[str, Any]
     _tick(progress, "eval", 0, 5)
     tweets = _tweet_cv(forms, labels, 5, progress)
     _tick(progress, "eval", 1, 5)
-    hoax, news, news_y = _hoax_by_topic(data_dir, slang)
+    hoax, news, news_y, news_topics = _hoax_by_topic(data_dir, slang)
     _tick(progress, "eval", 2, 5)
     claims = load_turnbackhoax(data_dir)
     election = _election(forms, data_dir, slang, claims)
     _tick(progress, "eval", 3, 5)
-    later = _hoax_later_year(news, news_y, claims, slang)
+    later = _hoax_later_year(news, news_y, news_topics, claims, slang)
+    other_election = _hate_speech_other_election(forms, labels)
     _tick(progress, "eval", 4, 5)
     result = {
         "hate_speech_macro_f1_5fold": tweets["hate_speech"]["macro_f1"],
@@ -490,11 +571,7 @@ def evaluate(data_dir: Path, progress: Progress | None = None) -> dict[str, Any]
         "election": election,
         "cross_domain": {
             "hoax_headlines_later_year": later,
-            "hate_speech_other_election": {
-                "status": "not measurable",
-                "why": "the shared data holds tweets of one collection only (re_dataset.csv); there are no labelled "
-                "tweets of another election to test on",
-            },
+            "hate_speech_other_election": other_election,
         },
         "throughput": _throughput(texts),
         "seeds": {"folds": SEED},
