@@ -125,7 +125,8 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     rows = []
     for it in page:
-        top = sorted(((v, k) for k, v in (it.labels or {}).items()), reverse=True)[:3]
+        counts = services.hoax_score_counts(services.analysis_text(it))
+        top = sorted(((v, k) for k, v in (it.labels or {}).items() if counts or k != "hoax"), reverse=True)[:3]
         rows.append({"item": it, "top": [(label_name(k), v) for v, k in top],
                      "flags": [flag_name(f) for f in it.flags]})
     return render(request, "infowatch/index.html", {
@@ -141,9 +142,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     it = _item_or_404(request, pk)
     text = services.analysis_text(it)
     labels = []
+    hoax_counts = services.hoax_score_counts(text)
     for key, score in sorted((it.labels or {}).items(), key=lambda kv: -kv[1]):
-        why = core.explain(text, key, 5) if score >= 0.3 else []
-        labels.append({"key": key, "name": label_name(key), "score": score, "why": why})
+        counted = hoax_counts or key != "hoax"
+        why = core.explain(text, key, 5) if score >= 0.3 and counted else []
+        labels.append({"key": key, "name": label_name(key), "score": score, "why": why, "counted": counted})
     m = core.matcher()
     thr = core.threshold(m) if m is not None else 1.0
     matches = list(it.matches.select_related("factcheck"))
@@ -156,7 +159,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                         matches[0].score >= thr else ""})
     clar_form = ClarificationForm()
     return render(request, "infowatch/item.html", {
-        "item": it, "labels": labels, "matches": matches, "threshold": thr, "places": places,
+        "item": it, "labels": labels, "hoax_min_words": services.hoax_setting_words(),
+        "matches": matches, "threshold": thr, "places": places,
         "flags": [flag_name(f) for f in it.flags], "verdicts": list(it.verdicts.select_related("factcheck")),
         "clarifications": list(it.clarifications.all()), "verdict_form": verdict_form, "clar_form": clar_form,
         "forwarded": it.forwarded.count(), "reach_factor": round(services.reach_factor(it.reach), 3),

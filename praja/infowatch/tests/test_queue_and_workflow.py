@@ -21,11 +21,15 @@ def _ingest(text: str, reach: int = 0) -> Item:
         return services.ingest_manual(text, reach=reach).item
 
 
+ARTICLE_TAIL = " ".join(f"kalimat{i}" for i in range(80))  # an article-length body of neutral words
+
+
 def test_queue_orders_by_likelihood_reach_and_vulnerability(humas: Any, factchecks: Any) -> None:
     donomulyo_rawan()
     harmless = _ingest("Jadwal kampanye di Kalipare besok pagi", reach=100_000)
-    far = _ingest("Surat suara sudah dicoblos di gudang Kalipare, hoaks?", reach=1000)
-    near = _ingest("Surat suara sudah dicoblos di gudang Donomulyo!", reach=1000)
+    # article-length texts, so their hoax score counts (short posts count through a fact-check match only)
+    far = _ingest("Surat suara sudah dicoblos di gudang Kalipare, hoaks? " + ARTICLE_TAIL, reach=1000)
+    near = _ingest("Surat suara sudah dicoblos di gudang Donomulyo! " + ARTICLE_TAIL, reach=1000)
     for it in (harmless, far, near):
         it.refresh_from_db()
     assert near.places == ["35.07.01"] and far.places == ["35.07.02"]
@@ -39,8 +43,31 @@ def test_queue_orders_by_likelihood_reach_and_vulnerability(humas: Any, factchec
 def test_item_page_shows_labels_with_reasons_and_matches(humas: Any, factchecks: Any) -> None:
     it = _ingest("Surat suara sudah dicoblos paslon sebelum pilkada")
     body = main_of(humas.get(f"/info/butir/{it.pk}/"))
-    assert 'data-label="hoax"' in body and "dicoblos 1,00" in body
+    assert 'data-label="election"' in body and "pilkada 1,00" in body
     assert 'data-factcheck="3741"' in body and "klaim yang sama" in body
+
+
+def test_the_hoax_score_of_a_short_post_does_not_count_but_its_fact_check_match_does(
+    humas: Any, factchecks: Any
+) -> None:
+    short = _ingest("Katanya surat suara palsu")  # the hoax label fires, no fact-check says this
+    matched = _ingest("Surat suara sudah dicoblos paslon sebelum pilkada di gudang KPU")
+    article = _ingest("Katanya surat suara palsu. " + ARTICLE_TAIL)
+    for it in (short, matched, article):
+        it.refresh_from_db()
+        assert it.labels["hoax"] == 0.9
+    assert short.likelihood == 0.05  # the highest of the other harmful labels
+    best = matched.matches.order_by("rank")[0]
+    assert best.factcheck.external_id == "3741" and matched.likelihood == best.score >= 0.5  # the match counts
+    assert article.likelihood == 0.9  # article length: the hoax score counts
+    body = main_of(humas.get(f"/info/butir/{short.pk}/"))
+    assert 'data-label="hoax" class="muted" data-not-counted' in body and "kurang dari 80 kata" in body
+    assert "palsu 1,00" not in body
+    body = main_of(humas.get(f"/info/butir/{article.pk}/"))
+    assert "palsu 1,00" in body and "data-not-counted" not in body
+    queue = main_of(humas.get("/info/"))
+    row = queue[queue.index(f'data-item="{short.pk}"'):]
+    assert "Hoaks 0,90" not in row[:row.index("</tr>")]
 
 
 def test_queue_needs_the_capability_and_hides_other_regions(officer_client: Any, humas: Any,
