@@ -29,7 +29,7 @@ from praja.infowatch import feeds, services
 from praja.infowatch import services_analysis as core
 from praja.infowatch.forms import ClarificationForm, ImportForm, ManualItemForm, SourceForm, VerdictForm
 from praja.infowatch.importers import import_posts
-from praja.infowatch.models import Clarification, FactCheck, Item, Narrative, NarrativeAlert, Source
+from praja.infowatch.models import Clarification, FactCheck, Item, ItemMatch, Narrative, NarrativeAlert, Source
 from praja.infowatch.services_input import FLAG_LABELS
 from praja.territory.models import Region
 from praja.territory.scope import Scope
@@ -105,6 +105,7 @@ def _visible_alerts(request: HttpRequest) -> list[NarrativeAlert]:
     return [a for a in services.open_alerts()[:50] if scope.national or any(scope.reaches(p) for p in a.places)]
 
 
+QUEUE_LABEL_FLOOR = 0.3  # labels scored lower are left out of the queue's row (the item page lists them all)
 STATUS_FILTERS = {"baru": Item.Status.NEW, "ditinjau": Item.Status.REVIEWED, "diabaikan": Item.Status.DISMISSED}
 
 
@@ -123,11 +124,17 @@ def index(request: HttpRequest) -> HttpResponse:
     if flag:
         items = [it for it in items if flag in it.flags]
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    m = core.matcher()
+    thr = core.threshold(m) if m is not None else 1.0
+    best = {bm.item_id: bm for bm in ItemMatch.objects.filter(
+        item_id__in=[it.pk for it in page], rank=1, score__gte=thr).select_related("factcheck")}
     rows = []
     for it in page:
+        # what makes the item risky: the labels that count (score >= QUEUE_LABEL_FLOOR) and a same-claim match
         counts = services.hoax_score_counts(services.analysis_text(it))
-        top = sorted(((v, k) for k, v in (it.labels or {}).items() if counts or k != "hoax"), reverse=True)[:3]
-        rows.append({"item": it, "top": [(label_name(k), v) for v, k in top],
+        top = sorted(((v, k) for k, v in (it.labels or {}).items()
+                      if v >= QUEUE_LABEL_FLOOR and (counts or k != "hoax")), reverse=True)[:3]
+        rows.append({"item": it, "top": [(label_name(k), v) for v, k in top], "match": best.get(it.pk),
                      "flags": [flag_name(f) for f in it.flags]})
     return render(request, "infowatch/index.html", {
         "rows": rows, "page": page, "status": status, "q": q, "flag": flag,

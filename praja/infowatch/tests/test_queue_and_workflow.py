@@ -12,6 +12,7 @@ from praja.infowatch import services
 from praja.infowatch.models import Clarification, Item
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403
 from praja.infowatch.tests.appfixtures import SYSTEM, donomulyo_rawan
+from praja.infowatch.views import label_name
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,14 @@ def test_the_hoax_score_of_a_short_post_does_not_count_but_its_fact_check_match_
     body = main_of(humas.get(f"/info/butir/{article.pk}/"))
     assert "palsu 1,00" in body and "data-not-counted" not in body
     queue = main_of(humas.get("/info/"))
-    row = queue[queue.index(f'data-item="{short.pk}"'):]
-    assert "Hoaks 0,90" not in row[:row.index("</tr>")]
+
+    def row(it: Item) -> str:
+        start = queue.index(f'data-item="{it.pk}"')
+        return queue[start:queue.index("</tr>", start)]
+
+    assert f"{label_name('hoax')} 0,90" in row(article) and 'data-match' not in row(article)
+    assert f"{label_name('hoax')} 0,90" not in row(short) and "—" in row(short)  # 0.05 labels are left out too
+    assert 'data-match="3741"' in row(matched) and "klaim yang sama" in row(matched)
 
 
 def test_queue_needs_the_capability_and_hides_other_regions(officer_client: Any, humas: Any,
