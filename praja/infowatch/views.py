@@ -157,6 +157,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     m = core.matcher()
     thr = core.threshold(m) if m is not None else 1.0
     matches = list(it.matches.select_related("factcheck"))
+    from praja.infowatch.text.match import shared_terms  # the text core loads scikit-learn: only when needed
+
+    for match in matches:
+        fc = match.factcheck
+        match.shared = shared_terms(text, f"{fc.title}. {fc.claim}")  # type: ignore[attr-defined]
     kec = sorted({services.kecamatan_of(p) for p in it.places} - {""})
     vuln = services.kecamatan_vulnerability(kec)
     names = dict(Region.objects.filter(code__in=list(it.places) + kec).values_list("code", "name"))

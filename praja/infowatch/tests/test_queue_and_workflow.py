@@ -46,6 +46,8 @@ def test_item_page_shows_labels_with_reasons_and_matches(humas: Any, factchecks:
     body = main_of(humas.get(f"/info/butir/{it.pk}/"))
     assert 'data-label="election"' in body and "pilkada 1,00" in body
     assert 'data-factcheck="3741"' in body and "klaim yang sama" in body
+    shared = body[body.index("data-shared"):]
+    assert "Kata yang sama" in shared and ">dicoblos<" in shared and ">pilkada<" in shared
 
 
 def test_the_hoax_score_of_a_short_post_does_not_count_but_its_fact_check_match_does(

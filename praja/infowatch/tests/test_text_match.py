@@ -10,7 +10,7 @@ import pytest
 from praja.infowatch.text import match_eval
 from praja.infowatch.text.bm25 import BM25, tokenize
 from praja.infowatch.text.embed import HashingEmbedder, get_embedder
-from praja.infowatch.text.match import ClaimMatcher, MatchConfig, clean_headline
+from praja.infowatch.text.match import ClaimMatcher, MatchConfig, clean_headline, shared_terms
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 TBH = SHARED / "factcheck-turnbackhoax-2024"
@@ -136,3 +136,11 @@ def test_fact_checker_boilerplate_does_not_make_unrelated_texts_the_same_claim()
     best = m.match("Penggunaan informasi yang sesat untuk membingkai sebuah isu atau individu: harga beras")
     assert best[0][0] == "3"
     assert m.match("[HOAKS] Surat Suara Dicoblos di Gudang KPU", top=1)[0][0] == "1"
+
+
+def test_shared_terms_are_the_words_a_post_and_a_claim_have_in_common_by_stem() -> None:
+    post = "[HOAKS] VIRAL!! Surat suara sudah DICOBLOS oleh J0K0WI di gudang, sebarkan!"
+    claim = "Beredar kabar surat suara dicoblos Jokowi sebelum pemilihan; gudang KPU disegel"
+    assert shared_terms(post, claim) == ["surat", "suara", "dicoblos", "jokowi", "gudang"]
+    assert shared_terms(post, claim, k=2) == ["surat", "suara"]
+    assert shared_terms("yang dan di ke", "yang dan di ke") == []  # function words say nothing

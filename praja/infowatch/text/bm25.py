@@ -23,6 +23,9 @@ _REPEAT = re.compile(r"(\w)\1{2,}")
 _URL_NOISE = frozenset({"http", "https", "www", "com", "co", "id", "html", "php", "amp"})
 _LEET_WORD = re.compile(r"\b[a-z][a-z0-9]*[0-9][a-z0-9]*[a-z]\b")
 _LEET = str.maketrans("013457", "oieast")
+# Indonesian function words (and social-media noise) that say nothing about what a text is about
+STOPWORDS = frozenset("yang dan di ke dari ini itu untuk dengan pada dalam tidak akan ada juga atau adalah karena "
+                      "sudah oleh saat bisa jadi user url rt amp http https".split())
 
 
 def fold(text: str) -> str:
@@ -62,6 +65,14 @@ def unleet(text: str) -> str:
     return _LEET_WORD.sub(_unleet_word, text)
 
 
+def surface_words(text: str, *, leet: bool = False) -> list[str]:
+    """The words of ``text`` as ``tokenize`` sees them before stemming: folded, URL noise left out."""
+    folded = fold(text)
+    if leet:
+        folded = unleet(folded)
+    return [w for w in _WORD.findall(folded) if w not in _URL_NOISE]
+
+
 def tokenize(text: str, stem: bool = True, max_chars: int = 20_000, *, leet: bool = False,
              prefix_chars: int = 0) -> list[str]:
     """Word tokens of ``text`` (its first ``max_chars`` characters), folded and optionally stemmed.
@@ -69,10 +80,7 @@ def tokenize(text: str, stem: bool = True, max_chars: int = 20_000, *, leet: boo
     ``leet``: undo digits-for-letters spelling first (``unleet``). ``prefix_chars`` > 0: each word also adds
     a token "p:" + its first ``prefix_chars`` letters, unstemmed, so forms the stemmer leaves apart
     ("bansos"/"bansosnya", "pemilu"/"pemilunya", slang suffixes) still meet."""
-    folded = fold(text[:max_chars])
-    if leet:
-        folded = unleet(folded)
-    words = [w for w in _WORD.findall(folded) if w not in _URL_NOISE]
+    words = surface_words(text[:max_chars], leet=leet)
     out = [stem_word(w) for w in words] if stem else list(words)
     if prefix_chars > 0:
         out.extend("p:" + w[:prefix_chars] for w in words)

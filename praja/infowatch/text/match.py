@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from praja.infowatch.text.bm25 import BM25, fold, tokenize
+from praja.infowatch.text.bm25 import BM25, STOPWORDS, fold, stem_word, surface_words, tokenize
 from praja.infowatch.text.embed import Embedder, get_embedder
 
 _VERDICT = (r"(?:salah|hoaks|hoax|hoaxs|disinformasi|misinformasi|keliru|menyesatkan|misleading|false|"
@@ -68,6 +68,24 @@ def clean_headline(text: str) -> str:
 def prepare(text: str) -> str:
     """The form every signal sees: headline cleaned, folded, spaces squeezed."""
     return re.sub(r"\s+", " ", fold(clean_headline(text))).strip()
+
+
+def shared_terms(text: str, claim: str, k: int = 8) -> list[str]:
+    """The words of ``text`` that ``claim`` also holds, compared by Sastrawi stem with digits-for-letters undone
+    ("dicoblos" meets "coblos", "J0K0WI" meets "jokowi"), in the order of ``text``, at most ``k``: what an analyst
+    reads to judge a match. Function words and words of two letters or fewer are left out."""
+    claim_stems = {stem_word(w) for w in surface_words(prepare(claim), leet=True)}
+    out: list[str] = []
+    seen: set[str] = set()
+    for word in surface_words(prepare(text), leet=True):
+        stem = stem_word(word)
+        if len(word) <= 2 or word in STOPWORDS or stem in seen or stem not in claim_stems:
+            continue
+        seen.add(stem)
+        out.append(word)
+        if len(out) >= k:
+            break
+    return out
 
 
 def chunks(text: str, size: int, limit: int) -> list[str]:

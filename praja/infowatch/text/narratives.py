@@ -21,10 +21,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from praja.infowatch.text.bm25 import tokenize
+from praja.infowatch.text.bm25 import STOPWORDS, tokenize
 
-_STOP = frozenset("yang dan di ke dari ini itu untuk dengan pada dalam tidak akan ada juga atau adalah karena "
-                  "sudah oleh saat bisa jadi user url rt amp http https".split())
+_STOP = STOPWORDS
 
 
 @dataclass(frozen=True)
