@@ -117,6 +117,20 @@ def threshold(m: Any) -> float:
     return float(getattr(settings, "PRAJA_INFOWATCH_MATCH_THRESHOLD", getattr(m, "threshold", 0.5)))
 
 
+def current_threshold() -> float:
+    """The same-claim threshold without building a matcher (pages that only show stored matches): the setting,
+    else the cached matcher's, else the default configuration's."""
+    with _lock:
+        cached = _cache.get("matcher")
+    if cached and cached[1] is not None:
+        return threshold(cached[1])
+    try:
+        from praja.infowatch.text.match import default_config
+    except ImportError:
+        return threshold(None)
+    return threshold(default_config(embedder_name() != "none"))
+
+
 # --- near-duplicates -------------------------------------------------------------------------------------
 
 

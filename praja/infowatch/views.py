@@ -124,8 +124,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if flag:
         items = [it for it in items if flag in it.flags]
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    m = core.matcher()
-    thr = core.threshold(m) if m is not None else 1.0
+    thr = core.current_threshold()
     best = {bm.item_id: bm for bm in ItemMatch.objects.filter(
         item_id__in=[it.pk for it in page], rank=1, score__gte=thr).select_related("factcheck")}
     rows = []

@@ -121,3 +121,15 @@ def test_the_drafter_cannot_approve_their_own_draft(people: Any, fake_core: None
             services.approve(c, user)
         with pytest.raises(services.WorkflowError):
             services.publish(c, user)
+
+
+def test_the_queue_reads_the_same_claim_threshold_without_building_a_matcher(settings: Any) -> None:
+    from praja.infowatch import services_analysis as core
+    from praja.infowatch.text.match import LEXICAL
+
+    core.reset()
+    settings.PRAJA_INFOWATCH_EMBEDDER = "none"
+    assert core.current_threshold() == LEXICAL.threshold
+    assert core._cache.get("matcher") is None  # nothing was built
+    settings.PRAJA_INFOWATCH_MATCH_THRESHOLD = 0.7
+    assert core.current_threshold() == 0.7
