@@ -153,8 +153,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         counted = hoax_counts or key != "hoax"
         why = core.explain(text, key, 5) if score >= 0.3 and counted else []
         labels.append({"key": key, "name": label_name(key), "score": score, "why": why, "counted": counted})
-    m = core.matcher()
-    thr = core.threshold(m) if m is not None else 1.0
+    thr = core.current_threshold()
     matches = list(it.matches.select_related("factcheck"))
     from praja.infowatch.text.match import shared_terms  # the text core loads scikit-learn: only when needed
 

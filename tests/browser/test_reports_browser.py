@@ -118,6 +118,15 @@ def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
     assert errors == []
 
 
+def _fill_officer_report(page: Any, category: str, description: str, tps_number: str) -> None:
+    """The officer's form filled for a TPS of the home desa (not sent)."""
+    page.select_option("#of_category", category)
+    page.fill("#of_description", description)
+    page.select_option("#of_kec", HOME_KEC)
+    page.select_option("#of_desa", HOME_DESA)
+    page.select_option("#of_tps", f"{HOME_DESA}/{tps_number}")
+
+
 def _officer_signed_in(
     live_server: Any, world: Any, browser: Any, monkeypatch: Any  # noqa: F811
 ) -> tuple[Any, Any, list[str]]:
@@ -153,11 +162,7 @@ def test_an_officer_report_made_without_signal_is_sent_once_when_it_returns(
     page.wait_for_selector("#picker:not([hidden])")
     context.set_offline(True)
     page.evaluate("window.dispatchEvent(new Event('offline'))")
-    page.select_option("#of_category", "logistik")
-    page.fill("#of_description", "Kotak suara TPS 2 datang tanpa segel.")
-    page.select_option("#of_kec", HOME_KEC)
-    page.select_option("#of_desa", HOME_DESA)
-    page.select_option("#of_tps", f"{HOME_DESA}/002")
+    _fill_officer_report(page, "logistik", "Kotak suara TPS 2 datang tanpa segel.", "002")
     page.click("#of_send")
     page.wait_for_selector("#queue li[data-state=pending]")
     assert page.inner_text("#queue-count") == "1" and Report.objects.count() == 0
@@ -200,11 +205,7 @@ def test_the_officer_form_opens_without_signal_once_it_was_opened_before(
     page.reload()
     page.wait_for_selector("#picker:not([hidden])")
     page.evaluate("window.dispatchEvent(new Event('offline'))")
-    page.select_option("#of_category", "keamanan")
-    page.fill("#of_description", "Warga berkumpul di depan TPS 1, belum ada sinyal.")
-    page.select_option("#of_kec", HOME_KEC)
-    page.select_option("#of_desa", HOME_DESA)
-    page.select_option("#of_tps", f"{HOME_DESA}/001")
+    _fill_officer_report(page, "keamanan", "Warga berkumpul di depan TPS 1, belum ada sinyal.", "001")
     page.click("#of_send")
     page.wait_for_selector("#queue li[data-state=pending]")
     assert Report.objects.count() == 0
@@ -238,11 +239,7 @@ def test_an_officer_sends_a_report_with_a_photo_while_online(
     context, page, errors = _officer_signed_in(live_server, world, browser, monkeypatch)
     page.goto(live_server.url + "/laporan/petugas/")
     page.wait_for_selector("#picker:not([hidden])")
-    page.select_option("#of_category", "logistik")
-    page.fill("#of_description", "Segel kotak suara TPS 2 rusak, foto terlampir.")
-    page.select_option("#of_kec", HOME_KEC)
-    page.select_option("#of_desa", HOME_DESA)
-    page.select_option("#of_tps", f"{HOME_DESA}/002")
+    _fill_officer_report(page, "logistik", "Segel kotak suara TPS 2 rusak, foto terlampir.", "002")
     page.set_input_files("#of_photo", str(photo))
     page.click("#of_send")
     page.wait_for_selector("#sent li a.rc")

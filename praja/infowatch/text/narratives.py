@@ -23,8 +23,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from praja.infowatch.text.bm25 import STOPWORDS, tokenize
 
-_STOP = STOPWORDS
-
 
 @dataclass(frozen=True)
 class NarrativeItem:
@@ -57,7 +55,7 @@ class Narrative:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in tokenize(text[:5000]) if w not in _STOP and len(w) > 2 and not w.isdigit()]
+    return [w for w in tokenize(text[:5000]) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()]
 
 
 def _floor(t: datetime, origin: datetime, hours: int) -> datetime:

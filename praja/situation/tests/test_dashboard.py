@@ -64,13 +64,18 @@ def test_new_events_arrive_through_the_polled_fragment(busy: World, polres_ops: 
     assert 'hx-swap-oob="true"' in body  # the counts come along
 
 
-def test_the_voting_day_panel_shows_reports_per_hour_and_severe_tps(busy: World, polres_ops: Client) -> None:
+def _voting_today() -> None:
+    """An election whose only stage, the vote, is today."""
     from praja.coordination.models import Election, Stage
 
     with audit.acting_as(SYSTEM):
         e = Election.objects.create(slug="uji", name="Uji")
         Stage.objects.create(election=e, order=1, name="Pemungutan suara", start=timezone.localdate(),
                              end=timezone.localdate())
+
+
+def test_the_voting_day_panel_shows_reports_per_hour_and_severe_tps(busy: World, polres_ops: Client) -> None:
+    _voting_today()
     r = polres_ops.get("/situasi/?wilayah=35.07")
     v = r.context["voting"]
     assert v is not None and v.is_today
@@ -93,12 +98,7 @@ def test_a_viewer_without_reports_access_gets_the_index_without_the_reports_part
 
 
 def test_voting_day_tps_with_open_severe_reports_link_to_their_page(busy: World, polres_ops: Client) -> None:
-    from praja.coordination.models import Election, Stage
-
-    with audit.acting_as(SYSTEM):
-        e = Election.objects.create(slug="uji", name="Uji")
-        Stage.objects.create(election=e, order=1, name="Pemungutan suara", start=timezone.localdate(),
-                             end=timezone.localdate())
+    _voting_today()
     r = polres_ops.get("/situasi/?wilayah=35.07")
     assert r.context["voting"].severe_tps == [{"code": "35.07.01.2001/001", "n": 1,
                                                "url": "/wilayah/tps/35.07.01.2001/1/"}]
