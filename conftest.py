@@ -7,13 +7,52 @@ test's transaction (rolled back afterwards), so tests never see each other's dat
 
 from __future__ import annotations
 
+import datetime
 import os
+import zoneinfo
 from typing import Any
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def local_time_today(hhmm: str) -> datetime.datetime:
+    """Today (in the project's zone) at HH:MM local time, as an aware datetime."""
+    from django.conf import settings
+
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return datetime.datetime.now(zone).replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def pytest_addoption(parser: Any) -> None:
+    parser.addoption("--local-time", metavar="HH:MM", default=None,
+                     help="run the suite as if the wall clock read HH:MM today in the project's zone (the clock "
+                          "ticks on from there): finds tests that pass or fail by the hour they run at")
+
+
+def pytest_configure(config: Any) -> None:
+    at = config.getoption("--local-time", default=None)
+    if at:
+        config._praja_traveller = time_machine.travel(local_time_today(at), tick=True)
+        config._praja_traveller.start()
+
+
+def pytest_unconfigure(config: Any) -> None:
+    traveller = getattr(config, "_praja_traveller", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+@pytest.fixture
+def afternoon() -> Any:
+    """Runs the test at 13:00 local time today, the clock ticking on from there (datetime, time.time and the
+    database defaults all see it), for tests whose data must fall on the same local day as "now"."""
+    with time_machine.travel(local_time_today("13:00"), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zlib
 from typing import Any
 
 import openpyxl
@@ -13,22 +12,12 @@ import pytest
 from django.test import Client
 
 from praja.deployment.models import Plan, Post
+from praja.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 POST_HEADER = ["No. Pos", "TPS", "Alamat TPS", "DPT", "Kelas", "Polri", "TNI", "Linmas", "Lintang pos", "Bujur pos",
                "Asal personel", "Jarak (km)", "Ket."]
-
-
-def pdf_text(pdf: bytes) -> bytes:
-    """The PDF's objects with their compressed streams (object streams included) inflated."""
-    out = [pdf]
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(m.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(out)
 
 
 def workbook(response: Any) -> Any:

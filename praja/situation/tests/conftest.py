@@ -96,6 +96,13 @@ def build_world() -> World:
 
 
 @pytest.fixture(autouse=True)
+def _afternoon(afternoon: None) -> None:
+    """The situation pages count "today" from local midnight and the tests make reports, rakor and clarifications
+    hours before now: run at 00:05 WIB (17:05 UTC, when CI may well run) those fell on yesterday and the day's
+    panels were empty. Every situation test therefore runs at 13:00 local time today, the clock ticking on."""
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     cache.clear()
     yield

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from praja.pdf_text import pdf_text
 from praja.situation.models import Lapsit
 from praja.situation.tests.conftest import World
 
@@ -89,20 +90,6 @@ def test_the_commander_issues_too(busy: World) -> None:
     assert Lapsit.objects.get().commander_notes == "Arahan Kapolres."
 
 
-def _pdf_text(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams inflated (page boxes, outline titles)."""
-    import re
-    import zlib
-
-    parts = [pdf]
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(m.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
-
-
 def test_the_issued_pdf_is_a4_with_commitments_and_activities_per_line(busy: World, polres_ops: Client) -> None:
     import re
     import shutil
@@ -116,7 +103,7 @@ def test_the_issued_pdf_is_a4_with_commitments_and_activities_per_line(busy: Wor
     make_activity("Sambang tokoh agama", kind="preemptive", people=3)
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
     pdf = polres_ops.get(f"/situasi/lapsit/{Lapsit.objects.get().pk}/pdf/").content
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     found = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", text)
     boxes = {tuple(round(float(x)) for x in m) for m in found}
     assert boxes == {(595, 842)}  # A4 portrait, in points
