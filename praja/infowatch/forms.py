@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from praja.infowatch.models import Clarification, FactCheck, Source, Verdict
 
 
 class SourceForm(forms.ModelForm):  # type: ignore[type-arg]
+    # A feed address typed without a scheme is read as https:// (Django 6's default; said here so 5.2 agrees).
+    url = forms.URLField(label=capfirst(_("alamat umpan (RSS/Atom)")), max_length=500, assume_scheme="https")
+
     class Meta:
         model = Source
         fields = ["name", "url", "region", "active"]
@@ -24,7 +28,7 @@ class SourceForm(forms.ModelForm):  # type: ignore[type-arg]
 class ManualItemForm(forms.Form):
     title = forms.CharField(label=_("Judul"), max_length=500, required=False)
     text = forms.CharField(label=_("Isi"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    url = forms.URLField(label=_("Tautan"), max_length=1000, required=False)
+    url = forms.URLField(label=_("Tautan"), max_length=1000, required=False, assume_scheme="https")
     author = forms.CharField(label=_("Penulis/akun"), max_length=200, required=False)
     reach = forms.IntegerField(label=_("Jangkauan"), min_value=0, required=False, initial=0)
 
