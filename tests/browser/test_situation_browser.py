@@ -1,7 +1,9 @@
 """The situation picture in a real browser: Bag Ops holds a rakor and turns its decision into a commitment of
 Polsek Donomulyo; the Kapolsek closes it with evidence; Bag Ops opens the dashboard (map shaded by the
 kondusif index, the commitment counted as done) and issues the day's lapsit, downloads the PDF and checks its
-hash. Screenshots of the dashboard and of the lapsit's first page go to docs/img/."""
+hash. Screenshots of the dashboard (situation-dashboard-top.png) and of the lapsit's first page
+(lapsit-page1.png) go to test-output/browser/; the copies in docs/img/ are refreshed from there by hand, so a
+test run leaves the tree as it was."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 PASSWORD = "rahasia-uji-2024"
 
 
@@ -104,7 +105,7 @@ def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: 
     page.wait_for_selector("#sit-events >> text=Intimidasi pemilih di Arjosari", timeout=15_000)
     assert page.locator("[data-figure=reports_24h]").inner_text().strip() == "4"
     page.screenshot(path=str(output_dir / "situation-dashboard.png"), full_page=True)
-    page.screenshot(path=str(DOCS_IMG / "situation-dashboard.png"), full_page=False)
+    page.screenshot(path=str(output_dir / "situation-dashboard-top.png"), full_page=False)
 
     # 4. The day's lapsit: issued, archived with its hash, downloaded.
     page.goto(base + "/situasi/lapsit/?wilayah=35.07")
@@ -126,10 +127,9 @@ def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: 
         pdf_path.write_bytes(data)
         subprocess.run([pdftoppm, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
                         str(output_dir / "lapsit-page1")], check=True, timeout=60)
-        shutil.copyfile(output_dir / "lapsit-page1.png", DOCS_IMG / "lapsit-page1.png")
     page.set_viewport_size({"width": 794, "height": 1123})
     page.goto(base + "/situasi/lapsit/draf/?wilayah=35.07&catatan=Situasi+wilayah+kondusif.")
     if not pdftoppm:
-        page.screenshot(path=str(DOCS_IMG / "lapsit-page1.png"), full_page=False)
+        page.screenshot(path=str(output_dir / "lapsit-page1.png"), full_page=False)
     page.screenshot(path=str(output_dir / "lapsit-draft.png"), full_page=True)
     assert errors == []
