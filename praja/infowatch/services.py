@@ -10,7 +10,7 @@
 - `update_narratives(now)`: narratives over time windows and the growth alert.
 
 Risk = likelihood x reach factor x vulnerability, where likelihood is the highest of the harmful labels
-(hoax, hate speech, SARA; the hoax label only for texts of article length, see `hoax_score_counts`) and of
+(hoax, hate speech, SARA; the hoax label only for texts of article length, see `counted_labels`) and of
 the best fact-check match above the threshold, the reach factor is
 1 + log10(1 + reach) and vulnerability is the highest class weight among the kecamatan the item names
 (a kecamatan's weight: the mean weight of its TPS classes from the risk app; 1 when none is named).
@@ -264,19 +264,22 @@ def reach_factor(reach: int) -> float:
     return 1.0 + math.log10(1 + max(0, reach))
 
 
-def hoax_score_counts(text: str) -> bool:
-    """Whether the hoax classifier's score counts for ``text``: it was trained on news articles (the shortest of
-    79 words), and on posts and headlines its score carries little information (it sets the label on about
-    three tweets in four), so below PRAJA_INFOWATCH_HOAX_MIN_WORDS words a hoax comes from the fact-check match."""
-    return len(text.split()) >= hoax_setting_words()
+def counted_labels(labels: dict[str, float], text: str) -> dict[str, float]:
+    """The labels of ``text`` whose scores count (for its likelihood, the queue and the item page): all but the
+    hoax classifier's below PRAJA_INFOWATCH_HOAX_MIN_WORDS words. That classifier was trained on news articles
+    (the shortest of 79 words); on posts and headlines its score carries little information (it sets the label
+    on about three tweets in four), so a short text is a hoax through its fact-check match."""
+    if len(text.split()) >= hoax_setting_words():
+        return dict(labels)
+    return {k: v for k, v in labels.items() if k != "hoax"}
 
 
 def hoax_setting_words() -> int:
     return int(_setting("HOAX_MIN_WORDS", 80))
 
 
-def likelihood(labels: dict[str, float], best_match: float, threshold: float, hoax_counts: bool = True) -> float:
-    harmful = [float(labels.get(k, 0.0)) for k in HARMFUL_LABELS if hoax_counts or k != "hoax"]
+def likelihood(labels: dict[str, float], best_match: float, threshold: float) -> float:
+    harmful = [float(labels[k]) for k in HARMFUL_LABELS if k in labels]
     best = max(harmful, default=0.0)
     if best_match >= threshold:
         best = max(best, best_match)
@@ -344,7 +347,7 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
             ]
             ItemMatch.objects.bulk_create(rows)
             best = max((r.score for r in rows), default=0.0)
-            it.likelihood = likelihood(it.labels, best, thr, hoax_score_counts(text))
+            it.likelihood = likelihood(counted_labels(it.labels, text), best, thr)
             it.analysed_at = now
             # one update, not save(): analysis is the system's, not a person's edit (no audit entry per item)
             Item.objects.filter(pk=it.pk).update(labels=it.labels, flags=it.flags, places=it.places,

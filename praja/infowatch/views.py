@@ -130,9 +130,8 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = []
     for it in page:
         # what makes the item risky: the labels that count (score >= QUEUE_LABEL_FLOOR) and a same-claim match
-        counts = services.hoax_score_counts(services.analysis_text(it))
-        top = sorted(((v, k) for k, v in (it.labels or {}).items()
-                      if v >= QUEUE_LABEL_FLOOR and (counts or k != "hoax")), reverse=True)[:3]
+        counted = services.counted_labels(it.labels or {}, services.analysis_text(it))
+        top = sorted(((v, k) for k, v in counted.items() if v >= QUEUE_LABEL_FLOOR), reverse=True)[:3]
         rows.append({"item": it, "top": [(label_name(k), v) for v, k in top], "match": best.get(it.pk),
                      "flags": [flag_name(f) for f in it.flags]})
     return render(request, "infowatch/index.html", {
@@ -148,9 +147,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     it = _item_or_404(request, pk)
     text = services.analysis_text(it)
     labels = []
-    hoax_counts = services.hoax_score_counts(text)
+    counts = services.counted_labels(it.labels or {}, text)
     for key, score in sorted((it.labels or {}).items(), key=lambda kv: -kv[1]):
-        counted = hoax_counts or key != "hoax"
+        counted = key in counts
         why = core.explain(text, key, 5) if score >= 0.3 and counted else []
         labels.append({"key": key, "name": label_name(key), "score": score, "why": why, "counted": counted})
     thr = core.current_threshold()
