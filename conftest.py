@@ -42,6 +42,12 @@ def pytest_addoption(parser: Any) -> None:
 
 
 def pytest_configure(config: Any) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs_shared_data(*paths): reads the corpora in ../shared/data (PRAJA_SHARED_DATA), optionally these "
+        "paths inside it; skipped with the reason when they are absent, a failure instead when "
+        "PRAJA_REQUIRE_SHARED_DATA=1 (.ci/run sets it whenever ../shared/data is there)",
+    )
     at = config.getoption("--local-time", default=None)
     if at:
         config._praja_traveller = time_machine.travel(next_local_time(at), tick=True)
@@ -91,3 +97,45 @@ def demo_district(db: Any) -> Any:
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # Browser tests use live_server, whose teardown empties the database: run them last.
     items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
+
+
+# --- tests that read ../shared/data ---------------------------------------------------------------------------
+
+
+def _require_shared() -> bool:
+    return os.environ.get("PRAJA_REQUIRE_SHARED_DATA", "") == "1"
+
+
+def _missing_shared(marker: Any) -> str:
+    """'' when the shared data (and the paths the marker names) are there, else what is missing."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.SHARED_DATA_DIR)
+    if not root.is_dir():
+        return f"{root} (../shared/data, set PRAJA_SHARED_DATA)"
+    missing = [str(root / p) for p in marker.args if not (root / p).exists()]
+    return ", ".join(missing)
+
+
+def pytest_runtest_setup(item: Any) -> None:
+    marker = item.get_closest_marker("needs_shared_data")
+    if marker is None:
+        return
+    missing = _missing_shared(marker)
+    if not missing:
+        return
+    if _require_shared():
+        pytest.fail(f"needs the shared corpora, missing: {missing}; PRAJA_REQUIRE_SHARED_DATA=1 forbids skipping")
+    pytest.skip(f"needs the shared corpora, absent here: {missing}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _require_shared() and item.get_closest_marker("needs_shared_data") is not None:
+        # the shared data is there (.ci/run), so a test that needs it must run: a skip for any reason fails
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} skipped although PRAJA_REQUIRE_SHARED_DATA=1: {report.longrepr}"

@@ -1,7 +1,8 @@
 """The `praja` command.
 
     praja demo [--host H] [--port P] [--workers N] [--no-serve]   migrate, build the demo district, serve
-    praja serve [--host H] [--port P] [--workers N]                serve an existing database (gunicorn)
+    praja serve [--host H] [--port P] [--workers N] [--job-workers J]   gunicorn + job workers
+    praja worker                                                   one job worker (`praja serve` starts its own)
     praja bench NAME                                               run bench/NAME.py, write bench/results/NAME.json
     praja manage ARGS...                                           any Django management command
     praja territory load 35.07 | praja audit verify | ...          Praja's own management commands
@@ -40,6 +41,8 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default=os.environ.get("PRAJA_HOST", DEFAULT_HOST))
     p.add_argument("--port", type=int, default=int(os.environ.get("PRAJA_PORT", DEFAULT_PORT)))
     p.add_argument("--workers", type=int, default=int(os.environ.get("PRAJA_WORKERS", "2")))
+    p.add_argument("--job-workers", type=int, default=None,
+                   help="job worker processes next to gunicorn (default: PRAJA_JOBS_WORKERS, 2)")
 
 
 def _unapplied_migrations() -> list[str]:
@@ -51,8 +54,9 @@ def _unapplied_migrations() -> list[str]:
     return [f"{m.app_label}.{m.name}" for m, _ in plan]
 
 
-def serve(host: str, port: int, workers: int) -> int:
-    """Serve the existing database with gunicorn; never migrates or writes anything first."""
+def serve(host: str, port: int, workers: int, job_workers: int | None = None) -> int:
+    """Serve the existing database with gunicorn and the job workers (praja/jobqueue/supervisor.py); never
+    migrates first (it only settles the jobs a previous server left running)."""
     _django()
     from django.conf import settings
 
@@ -77,9 +81,18 @@ def serve(host: str, port: int, workers: int) -> int:
         gunicorn, "praja.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
         "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "10",
     ]
-    print(f"Praja: http://{host}:{port}/  ({workers} workers, gunicorn)", flush=True)
-    os.execv(gunicorn, args)
-    return 0  # pragma: no cover
+    n_jobs = job_workers if job_workers is not None else int(getattr(settings, "PRAJA_JOBS_WORKERS", 2))
+    print(f"Praja: http://{host}:{port}/  ({workers} workers, gunicorn; {n_jobs} job workers)", flush=True)
+    from praja.jobqueue.supervisor import supervise
+
+    return supervise(args, n_jobs)
+
+
+def worker() -> int:
+    _django()
+    from praja.jobqueue.worker import main as worker_main
+
+    return worker_main()
 
 
 def _area(region: str | None) -> str:
@@ -111,7 +124,7 @@ def print_accounts() -> None:
     print()
 
 
-def demo(host: str, port: int, workers: int, serve_after: bool, force: bool) -> int:
+def demo(host: str, port: int, workers: int, serve_after: bool, force: bool, job_workers: int | None = None) -> int:
     from tqdm import tqdm
 
     _django()
@@ -151,7 +164,7 @@ def demo(host: str, port: int, workers: int, serve_after: bool, force: bool) -> 
     print_accounts()
     if not serve_after:
         return 0
-    return serve(host, port, workers)
+    return serve(host, port, workers, job_workers)
 
 
 def bench(name: str) -> int:
@@ -190,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--force", action="store_true", help="build even if the district is there (empty db only)")
     p_serve = sub.add_parser("serve", help="serve an existing database with gunicorn")
     _serve_args(p_serve)
+    sub.add_parser("worker", help="run one job worker (praja serve starts its own)")
     p_bench = sub.add_parser("bench", help="run one benchmark of bench/ and write bench/results/NAME.json")
     p_bench.add_argument("name")
     sub.add_parser("manage", help="run a Django management command", add_help=False)
@@ -199,14 +213,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv[0] == "manage":
         return _manage(argv[1:])
-    if argv[0] not in ("demo", "serve", "bench"):
+    if argv[0] not in ("demo", "serve", "bench", "worker"):
         # Praja's own management commands: `praja territory load 35.07`, `praja audit verify`, ...
         return _manage(argv)
     args = parser.parse_args(argv)
     if args.cmd == "demo":
-        return demo(args.host, args.port, args.workers, not args.no_serve, args.force)
+        return demo(args.host, args.port, args.workers, not args.no_serve, args.force, args.job_workers)
     if args.cmd == "serve":
-        return serve(args.host, args.port, args.workers)
+        return serve(args.host, args.port, args.workers, args.job_workers)
+    if args.cmd == "worker":
+        return worker()
     return bench(args.name)
 
 

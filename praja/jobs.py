@@ -6,22 +6,30 @@
 Two kinds of task, both registered with `@jobs.task(name)` in a module `praja/<app>/tasks.py`:
 
 - **pure** tasks take plain data (JSON-able arguments) and return plain data. They never touch the
-  database, so they can run anywhere: in this process, or on a Celery worker on another machine.
-- **local** tasks (`@jobs.task(name, local=True)`) read and write the database: they always run in
-  this process (a thread, or at once when jobs run eagerly) and fan their heavy part out as pure tasks
-  through `jobs.map`. The plan of a province is one local task that sends one pure task per regency.
+  database, so they can run anywhere: in Praja's queue, or on a Celery worker on another machine.
+- **local** tasks (`@jobs.task(name, local=True)`) read and write the database: they run in Praja's own
+  queue and fan their heavy part out as pure tasks through `jobs.map`. The plan of a province is one
+  local task that sends one pure task per regency.
 
-Where pure tasks run:
+Where jobs run:
 
-- in-process (default): `PRAJA_CELERY_BROKER_URL` empty. `submit` runs a local or pure task in a
-  daemon thread (or at once with `settings.PRAJA_JOBS_EAGER`, as tests do); `map` runs the items one
-  after another in the calling thread.
-- Celery: `PRAJA_CELERY_BROKER_URL` set (e.g. ``redis://127.0.0.1:6379/0``); results come back through
-  `PRAJA_CELERY_RESULT_BACKEND` (default: the broker URL), on queue `PRAJA_CELERY_QUEUE` (default
-  ``praja``). Workers: ``celery -A praja.celery worker -Q praja``. They need no database.
+- `submit` writes a row in the database queue (praja.jobqueue.models.Job: name, JSON args, state
+  queued/running/done/failed, attempts, progress, error, result and file, who submitted it, heartbeat).
+  Worker processes claim rows (PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED`, SQLite a conditional
+  UPDATE), run them as the person who submitted them, and heartbeat. `praja serve` (and `praja demo`)
+  start the workers next to gunicorn and restart one that dies; `praja worker` runs one on its own.
+  A job whose worker died (its pid gone, or no heartbeat for PRAJA_JOBS_STALE_S) is queued again when
+  its task says a re-run is safe and attempts remain, else marked failed with a retry offered: never
+  "running" for ever. With `settings.PRAJA_JOBS_EAGER` (tests) `submit` runs the job at once.
+- Celery, for pure fan-out only: `PRAJA_CELERY_BROKER_URL` set (e.g. ``redis://127.0.0.1:6379/0``);
+  `map` sends the items there, results come back through `PRAJA_CELERY_RESULT_BACKEND` (default: the
+  broker URL), on queue `PRAJA_CELERY_QUEUE` (default ``praja``). Workers: ``celery -A praja.celery
+  worker -Q praja``. They need no database. Without a broker `map` runs the items one after another.
 
 Progress: `report(done, total, label)` inside a job writes the job's progress (the cache, so every web
-worker sees it); `progress(key)` reads it. The command line shows the same numbers as a tqdm bar.
+worker sees it, and the job's row); `progress(key)` reads it. The command line shows the same numbers
+as a tqdm bar. A job that makes a file keeps it with `save_file(...)`; the job page
+(`/tugas/<id>/`) shows the progress line and then the download.
 
 No Django import at module level: a Celery worker imports this module without Django settings.
 """
@@ -36,7 +44,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger("praja.jobs")
@@ -52,24 +60,42 @@ POLL_S = 0.1
 class Task:
     name: str
     fn: Callable[..., Any]
-    local: bool = False  # needs the database: always runs in this process
+    local: bool = False  # needs the database: runs in Praja's own queue, never on Celery
+    attempts: int = 1  # how many times the queue may start it (more than 1 only when a re-run is safe)
+    on_lost: Callable[[list[Any], bool], None] | None = None  # (args, requeued): its worker stopped mid-run
 
 
 _REGISTRY: dict[str, Task] = {}
 
 
-def task(name: str, *, local: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn` as the task `name` ("app.verb"); returns `fn` unchanged."""
+def task(
+    name: str,
+    *,
+    local: bool = False,
+    attempts: int = 1,
+    on_lost: Callable[[list[Any], bool], None] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn` as the task `name` ("app.verb"); returns `fn` unchanged.
+
+    `attempts` > 1 says a re-run is safe (the task replaces what an earlier run wrote): a job whose worker
+    died is then queued again while attempts remain, else it is marked failed with a retry offered.
+    `on_lost(args, requeued)` lets the task's own records follow (a plan back to "queued" or "failed")."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _REGISTRY[name] = Task(name, fn, local)
+        _REGISTRY[name] = Task(name, fn, local, max(1, attempts), on_lost)
         return fn
 
     return register
 
 
+def task_modules() -> tuple[str, ...]:
+    """TASK_MODULES and those named in PRAJA_JOBS_MODULES (comma-separated: a site's own tasks)."""
+    extra = str(_setting("PRAJA_JOBS_MODULES", "") or os.environ.get("PRAJA_JOBS_MODULES", ""))
+    return TASK_MODULES + tuple(m.strip() for m in extra.split(",") if m.strip())
+
+
 def load_tasks() -> dict[str, Task]:
-    for module in TASK_MODULES:
+    for module in task_modules():
         importlib.import_module(module)
     return dict(_REGISTRY)
 
@@ -155,6 +181,7 @@ class Progress:
 
 
 _current_key: contextvars.ContextVar[str | None] = contextvars.ContextVar("praja_job_progress", default=None)
+_current_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("praja_job_row", default=None)
 _local_progress: dict[str, Progress] = {}  # without Django (a worker, a bare script)
 _PROGRESS_TTL_S = 24 * 3600
 
@@ -189,7 +216,18 @@ def progress(key: str) -> Progress | None:
     if cache is None:
         return _local_progress.get(key)
     d = cache.get(f"praja:job:{key}")
-    return Progress(**d) if isinstance(d, dict) else None
+    if isinstance(d, dict):
+        return Progress(**d)
+    try:  # the cache was cleared or the job ran elsewhere: its row in the queue knows
+        from praja.jobqueue.models import Job as Row
+
+        r = Row.objects.filter(key=key).order_by("-pk").first()
+    except Exception:  # noqa: BLE001 - no database at hand
+        return None
+    if r is None:
+        return None
+    at = (r.heartbeat_at or r.finished_at or r.created_at).timestamp()
+    return Progress(r.progress_done, r.progress_total, r.progress_label, r.state, r.error[:500], at)
 
 
 def report(done: int, total: int, label: str = "") -> None:
@@ -197,6 +235,11 @@ def report(done: int, total: int, label: str = "") -> None:
     key = _current_key.get()
     if key:
         set_progress(key, done, total, label)
+    job_id = _current_job.get()
+    if job_id is not None:
+        from praja.jobqueue import queue
+
+        queue.store_progress(job_id, done, total, label)
 
 
 # --- jobs ---------------------------------------------------------------------------------------------------
@@ -206,82 +249,96 @@ class JobError(RuntimeError):
     pass
 
 
+class Stop(BaseException):  # noqa: N818 - not an error: the worker was told to stop mid-job
+    """Raised inside a running job when its worker is told to stop (SIGTERM): the job is then queued again
+    or marked failed with a retry offered, as when its worker dies."""
+
+
 @dataclass
 class Job:
-    """A submitted job: `wait()` returns its result or raises its error."""
+    """A submitted job: `wait()` returns its result or raises its error. `pk` is its row in the queue
+    (praja.jobqueue.models.Job); 0 for a pure task sent to Celery, which has none."""
 
     id: str
     name: str
     progress_key: str | None = None
-    _thread: threading.Thread | None = None
+    pk: int = 0
     _async: Any = None  # celery AsyncResult
-    _result: Any = None
-    _error: BaseException | None = None
-    _done: threading.Event = field(default_factory=threading.Event)
 
     def ready(self) -> bool:
         if self._async is not None:
             return bool(self._async.ready())
-        return self._done.is_set()
+        from praja.jobqueue import queue
+
+        return queue.row(self.pk).is_finished
 
     def wait(self, timeout: float | None = None) -> Any:
         if self._async is not None:
             return self._async.get(timeout=timeout if timeout is not None else timeout_s(), propagate=True)
-        if not self._done.wait(timeout):
-            raise TimeoutError(f"job {self.name} {self.id} still running after {timeout} s")
-        if self._error is not None:
-            raise self._error
-        return self._result
+        from praja.jobqueue import queue
+
+        return queue.wait(self.pk, timeout)
 
 
-def _run(job: Job, t: Task, args: tuple[Any, ...]) -> None:
-    token = _current_key.set(job.progress_key)
+def _actor_dict() -> dict[str, Any] | None:
     try:
-        job._result = t.fn(*args)
-        if job.progress_key:
-            p = progress(job.progress_key)
-            set_progress(job.progress_key, p.total if p else 1, p.total if p else 1, p.label if p else "", "done")
-    except BaseException as exc:  # noqa: BLE001 - kept on the job, raised by wait()
-        job._error = exc
-        log.exception("job %s %s failed", t.name, job.id)
-        if job.progress_key:
-            set_progress(job.progress_key, 0, 0, "", "failed", str(exc)[:500])
-    finally:
-        _current_key.reset(token)
-        job._done.set()
+        from praja.accounts import audit
+    except Exception:  # noqa: BLE001 - no Django (a worker): no actor
+        return None
+    actor = audit.current_actor()
+    if actor is None:
+        return None
+    return {"user_id": actor.user_id, "label": actor.label, "address": actor.address, "channel": actor.channel}
 
 
-def _thread_main(job: Job, t: Task, args: tuple[Any, ...], ctx: contextvars.Context) -> None:
-    try:
-        ctx.run(_run, job, t, args)
-    finally:
-        try:  # a thread's own database connection must not outlive it
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def submit(name: str, *args: Any, progress_key: str | None = None) -> Job:
-    """Run the task `name` with `args`: on Celery when configured and the task is pure, else in this
-    process (a daemon thread; at once when jobs run eagerly). Returns a Job at once (eager: already done).
-    The thread runs in a copy of the caller's context, so the audit actor goes with it."""
+def submit(name: str, *args: Any, progress_key: str | None = None, title: str = "") -> Job:
+    """Queue the task `name` with `args` (JSON-able). A pure task goes to Celery when a broker is
+    configured; every other job is a row in the database queue, run by a worker process (`praja serve`
+    starts them, or `praja worker`), at once in this thread when jobs run eagerly (tests). The worker
+    acts as whoever submitted the job (the audit actor of the caller). Returns at once."""
     t = lookup(name)
-    job = Job(id=uuid.uuid4().hex, name=name, progress_key=progress_key)
-    if progress_key:
-        set_progress(progress_key, 0, 0, "", "queued")
     if uses_celery() and not t.local:
+        job = Job(id=uuid.uuid4().hex, name=name, progress_key=progress_key)
+        if progress_key:
+            set_progress(progress_key, 0, 0, "", "queued")
         job._async = celery_app().send_task(name, args=list(args), queue=queue_name(), task_id=job.id)
         return job
+    from praja.jobqueue import queue
+
+    row = queue.enqueue(t, list(args), key=progress_key or "", actor=_actor_dict(), title=title)
+    if progress_key:
+        set_progress(progress_key, 0, 0, "", "queued")
     if eager():
-        _run(job, t, args)
-        return job
-    ctx = contextvars.copy_context()
-    job._thread = threading.Thread(target=_thread_main, args=(job, t, args, ctx), name=f"praja-job-{name}",
-                                   daemon=True)
-    job._thread.start()
+        queue.run_now(row.pk)
+    return Job(id=str(row.pk), name=name, progress_key=progress_key, pk=row.pk)
+
+
+def retry(job_id: int) -> Job:
+    """Run again a job that failed (a new row that points at the old one); the caller's actor submits it."""
+    from praja.jobqueue import queue
+
+    old = queue.row(job_id)
+    job = submit(old.name, *old.args, progress_key=old.key or None, title=old.title)
+    from praja.jobqueue.models import Job as Row
+
+    Row.objects.filter(pk=job.pk).update(retry_of=old.pk)
     return job
+
+
+def current_job() -> int | None:
+    """Inside a job: its row id (None outside a job or in a Celery worker)."""
+    return _current_job.get()
+
+
+def save_file(filename: str, content_type: str, data: bytes) -> dict[str, Any]:
+    """Inside a job: keep `data` as the job's file (under MEDIA_ROOT/jobs/<id>/); returns the result to
+    return from the task. The job page offers it for download to whoever submitted the job."""
+    from praja.jobqueue import queue
+
+    job_id = current_job()
+    if job_id is None:
+        raise RuntimeError("save_file is for a job running in the queue")
+    return queue.save_file(job_id, filename, content_type, data)
 
 
 # (done, total, unit): unit is what `map` counts ("items"), or a finer unit a single item reports.

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "praja.reports",
     "praja.infowatch",
     "praja.situation",
+    "praja.jobqueue",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,14 @@ PRAJA = {
 PRAJA_CELERY_BROKER_URL = os.environ.get("PRAJA_CELERY_BROKER_URL", "")
 PRAJA_CELERY_RESULT_BACKEND = os.environ.get("PRAJA_CELERY_RESULT_BACKEND", "")
 PRAJA_CELERY_QUEUE = os.environ.get("PRAJA_CELERY_QUEUE", "praja")
+# The durable job queue (praja/jobqueue): a running job without a heartbeat for this long, on a worker this
+# host cannot see, is taken as lost; `praja serve` starts this many worker processes next to gunicorn.
+PRAJA_JOBS_STALE_S = int(os.environ.get("PRAJA_JOBS_STALE_S", "60"))
+PRAJA_JOBS_WORKERS = int(os.environ.get("PRAJA_JOBS_WORKERS", "2"))
+PRAJA_JOBS_MODULES = os.environ.get("PRAJA_JOBS_MODULES", "")
+PRAJA_JOBS_EAGER = os.environ.get("PRAJA_JOBS_EAGER", "") == "1"
+# A request that starts an export waits this long for it before showing the job's progress page.
+PRAJA_JOBS_INLINE_WAIT_S = float(os.environ.get("PRAJA_JOBS_INLINE_WAIT_S", "3"))
 
 LOGGING = {
     "version": 1,

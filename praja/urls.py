@@ -15,5 +15,6 @@ urlpatterns = [
     path("lapor/", include("praja.reports.urls_public")),
     path("info/", include("praja.infowatch.urls")),
     path("api/v1/", api.urls),
+    path("tugas/", include("praja.jobqueue.urls")),
     path("", include("praja.situation.urls")),
 ]

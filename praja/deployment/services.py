@@ -524,9 +524,74 @@ def _store_posts(plan: Plan, plans: Sequence[CorePlan], rows: list[PlanTPS]) -> 
     return len(posts)
 
 
+def plan_lost(plan_id: int, requeued: bool) -> None:
+    """The worker running the plan died (praja/jobqueue): the plan waits for its next run, or has failed with
+    a re-run offered (the plan page's "Jalankan ulang")."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None or plan.status == Plan.Status.DONE:
+        return
+    with audit.acting_as(_actor("deployment plan")):
+        if requeued:
+            plan.status = Plan.Status.QUEUED
+            plan.progress_done = plan.progress_total = 0
+            plan.save(update_fields=["status", "progress_done", "progress_total"])
+        else:
+            plan.status = Plan.Status.FAILED
+            plan.error = str(_("Proses yang menjalankan rencana ini berhenti (server dimulai ulang). "
+                               "Jalankan ulang rencana ini."))
+            plan.finished_at = timezone.now()
+            plan.save(update_fields=["status", "error", "finished_at"])
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def export_name(plan: Plan, fmt: str, kecamatan: str | None = None) -> str:
+    from django.utils.text import slugify
+
+    name = slugify(f"rencana-pengamanan-{plan.region_code or 'ID'}-v{plan.number}").replace("-", "_")
+    if kecamatan:
+        name += f"_{kecamatan.replace('.', '')}"
+    return f"{name}.{fmt}"
+
+
+def export_key(plan: Plan | int, fmt: str, kecamatan: str | None, user_id: int | None) -> str:
+    pk = plan if isinstance(plan, int) else plan.pk
+    return f"deployment.export:{pk}:{fmt}:{kecamatan or ''}:{user_id or ''}"
+
+
+def export_file(plan_id: int, fmt: str, kecamatan: str | None, user_id: int | None) -> dict[str, Any]:
+    """The XLSX or PDF of a plan as the user `user_id` sees it, kept as the running job's file."""
+    from django.contrib.auth import get_user_model
+
+    from praja.accounts.access import scope_for
+    from praja.deployment import exports
+
+    if fmt not in EXPORT_TYPES:
+        raise ValueError(fmt)
+    plan = Plan.objects.select_related("region").get(pk=plan_id)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    jobs.report(0, 3, str(_("langkah")))
+    doc = document(plan, scope_for(user), kecamatan)
+    jobs.report(1, 3, str(_("langkah")))
+    body = exports.to_xlsx(doc) if fmt == "xlsx" else exports.to_pdf(doc)
+    jobs.report(2, 3, str(_("langkah")))
+    out = jobs.save_file(export_name(plan, fmt, kecamatan), EXPORT_TYPES[fmt], body)
+    jobs.report(3, 3, str(_("langkah")))
+    return out
+
+
 def stale(plan: Plan, minutes: int = 15) -> bool:
-    """A queued or running plan whose job stopped reporting (the process that ran it went away)."""
+    """A queued or running plan whose job stopped reporting (the process that ran it went away). A plan in
+    the durable queue is never stale: the queue itself settles a job whose worker died (praja/jobqueue)."""
     if plan.is_finished:
+        return False
+    from praja.jobqueue.models import Job
+
+    if Job.objects.filter(key=progress_key(plan), state__in=[Job.State.QUEUED, Job.State.RUNNING]).exists():
         return False
     p = jobs.progress(progress_key(plan))
     last = p.at if p else (plan.started_at or plan.created_at).timestamp()

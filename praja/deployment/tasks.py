@@ -8,7 +8,8 @@ country together.
 Jobs (see praja/jobs.py):
 - ``deployment.solve_regency(payload) -> dict``: pure, runs in-process or on a Celery worker;
 - ``deployment.run_plan(plan_id)``: local (needs the database); builds the payloads of a stored
-  Plan, fans them out, stores the posts.
+  Plan, fans them out, stores the posts;
+- ``deployment.export(plan_id, fmt, kecamatan, user_id)``: local; the XLSX or PDF annex as a file.
 """
 
 from __future__ import annotations
@@ -140,12 +141,28 @@ def solve_regency(payload: dict[str, Any], progress: KecProgress | None = None) 
     return out
 
 
-@jobs.task("deployment.run_plan", local=True)
+def _plan_lost(args: list[Any], requeued: bool) -> None:
+    from praja.deployment import services
+
+    services.plan_lost(int(args[0]), requeued)
+
+
+# A re-run replaces what an earlier run stored, so a plan whose worker died is run once more on its own.
+@jobs.task("deployment.run_plan", local=True, attempts=2, on_lost=_plan_lost)
 def run_plan(plan_id: int) -> dict[str, Any]:
     """Local job: plan a stored Plan (one pure task per regency) and store its posts."""
     from praja.deployment import services
 
     return services.run_plan(plan_id)
+
+
+@jobs.task("deployment.export", local=True, attempts=2)
+def export(plan_id: int, fmt: str, kecamatan: str | None, user_id: int | None) -> dict[str, Any]:
+    """Local job: a plan's XLSX or PDF annex as the person who asked for it sees the plan; kept as the
+    job's file (praja/jobs.py `save_file`)."""
+    from praja.deployment import services
+
+    return services.export_file(plan_id, fmt, kecamatan, user_id)
 
 
 # --- several regencies --------------------------------------------------------------------------------------

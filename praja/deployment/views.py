@@ -15,10 +15,10 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,6 +32,7 @@ from praja.deployment.forms import PatternForm, PlanForm, PostForm
 from praja.deployment.models import CLASS_LABELS, Pattern, Plan, PlanTPS, Pool, Post
 from praja.deployment.solver import CLASSES, Settings
 from praja.deployment.solver_geometry import haversine_km
+from praja.jobqueue.views import start_export
 from praja.situation import regionpick
 from praja.territory.models import TPS, Region
 from praja.territory.scope import Scope
@@ -508,26 +509,27 @@ CONTENT_TYPES = {
 
 
 @capability_required(VIEW_DEPLOYMENT)
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     plan = _plan_or_404(request, pk)
     if fmt not in CONTENT_TYPES or plan.status != Plan.Status.DONE:
         raise Http404(fmt)
     kecamatan = request.GET.get("kecamatan") or None
     if kecamatan and not services.visible_posts(plan, _scope(request)).filter(kecamatan_code=kecamatan).exists():
         raise Http404(kecamatan)
+    if fmt in services.EXPORT_TYPES:
+        # the XLSX and the PDF annex of a regency take tens of seconds: a job with a progress line and a
+        # download when ready (praja/jobqueue), built as this person sees the plan
+        user_id = request.user.pk
+        title = _("Rencana pengamanan %(region)s v%(n)s: %(what)s") % {
+            "region": _region_label(plan), "n": plan.number,
+            "what": ("XLSX" if fmt == "xlsx" else _("lampiran PDF")) + (f" ({kecamatan})" if kecamatan else "")}
+        return start_export(request, "deployment.export", plan.pk, fmt, kecamatan, user_id,
+                            key=services.export_key(plan, fmt, kecamatan, user_id), title=title)
     doc = services.document(plan, _scope(request), kecamatan)
-    if fmt == "xlsx":
-        body = exports.to_xlsx(doc)
-    elif fmt == "pdf":
-        body = exports.to_pdf(doc)
-    else:
-        body = (json.dumps(exports.to_geojson(doc), ensure_ascii=False) + "\n").encode()
-    name = slugify(f"rencana-pengamanan-{plan.region_code or 'ID'}-v{plan.number}").replace("-", "_")
-    if kecamatan:
-        name += f"_{kecamatan.replace('.', '')}"
+    body = (json.dumps(exports.to_geojson(doc), ensure_ascii=False) + "\n").encode()
+    name = services.export_name(plan, "geojson", kecamatan)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    ext = "geojson" if fmt == "geojson" else fmt
-    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

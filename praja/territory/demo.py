@@ -1,6 +1,6 @@
 """The demo district: Kabupaten Malang, Pilkada 2024, built from the facts in data/kab_malang_2024.json.
 
-`build_demo()` loads the regions, the boundaries when ../shared/data/wilayah is at hand, 4,042
+`build_demo()` loads the regions, the boundaries shipped in praja/territory/data/boundaries, 4,042
 generated TPS, the police and military jurisdictions, the agencies and one demo account per kind of
 agency. It does nothing when the district is already there, so `make demo` can run again without
 losing what users entered.
@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -77,19 +76,33 @@ def is_built() -> bool:
     return TPS.objects.filter(code__startswith=f["regency"] + ".").exists()
 
 
+BOUNDARY_LEVELS = ("kabupaten", "kecamatan", "desa")
+
+
 def boundary_files(base: Path | None = None) -> list[Path]:
-    d = (base or settings.SHARED_DATA_DIR) / "wilayah"
-    names = [f"kab_malang_35.07_{level}.geojson" for level in ("kabupaten", "kecamatan", "desa")]
+    """The demo district's boundary files: those shipped in the package (praja/territory/data/boundaries,
+    gzip-compressed GeoJSON, MIT, see the README there), or `base`/wilayah/*.geojson when a folder is given."""
+    if base is not None:
+        d = base / "wilayah"
+        names = [f"kab_malang_35.07_{level}.geojson" for level in BOUNDARY_LEVELS]
+        return [d / n for n in names if (d / n).exists()]
+    d = Path(str(resources.files("praja.territory").joinpath("data/boundaries")))
+    names = [f"kab_malang_35.07_{level}.geojson.gz" for level in BOUNDARY_LEVELS]
     return [d / n for n in names if (d / n).exists()]
 
 
 def attach_boundaries(paths: list[Path]) -> int:
-    """Set Region.boundary from GeoJSON files through the validated importer."""
+    """Set Region.boundary from GeoJSON files (plain or .gz) through the validated importer."""
+    import gzip
+
     from praja.territory.importers import import_boundaries
 
     n = 0
     for p in paths:
-        result = import_boundaries(p)
+        if p.suffix == ".gz":
+            result = import_boundaries(p.with_suffix(""), gzip.decompress(p.read_bytes()))
+        else:
+            result = import_boundaries(p)
         if not result.ok:
             raise ValueError(f"{p}: " + "; ".join(str(x) for x in result.problems[:5]))
         n += result.updated

@@ -21,16 +21,22 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
 
 
 def test_ops_officer_plans_the_demo_district_and_downloads_the_xlsx(
-    live_server: Any, demo_district: Any, page: Any, output_dir: Path, settings: Any, tmp_path: Path
+    live_server: Any, demo_district: Any, page: Any, output_dir: Path, settings: Any, tmp_path: Path, request: Any
 ) -> None:
     from praja.deployment.models import Plan
     from praja.territory.demo import DEMO_PASSWORDS
     from praja.territory.models import Jurisdiction
 
-    # The plan runs as a job in a thread of the live server's process (praja/jobs.py in-process), as under
-    # `praja serve`; the page polls its progress until it is done.
+    from praja.jobqueue.worker import ThreadWorker
+
+    # The plan runs as a job in the durable queue, taken by a worker (here a thread of the test's process; under
+    # `praja serve` a worker process); the page polls its progress until it is done. The XLSX is a job too: its
+    # page shows a progress line, then the download.
     settings.PRAJA_JOBS_EAGER = False
     settings.PRAJA_CELERY_BROKER_URL = ""
+    settings.PRAJA_JOBS_INLINE_WAIT_S = 0
+    worker = ThreadWorker().__enter__()
+    request.addfinalizer(worker.__exit__)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     log_in(page, live_server.url, "ops.polres", DEMO_PASSWORDS["ops.polres"])
@@ -51,9 +57,14 @@ def test_ops_officer_plans_the_demo_district_and_downloads_the_xlsx(
     assert "Terbukti optimal" in bound or "kali batas bawah" in bound
     page.screenshot(path=str(output_dir / "deployment-plan.png"), full_page=True)
 
+    page.click("#download-xlsx")
+    page.wait_for_url("**/tugas/*/")
+    assert page.locator("#job-status .progress-line").inner_text() != ""
+    page.wait_for_selector("#job-download", timeout=60_000)
     with page.expect_download(timeout=60_000) as info:
-        page.click("#download-xlsx")
+        page.click("#job-download")
     download = info.value
+    page.goto(live_server.url + f"/pengamanan/rencana/{plan.pk}/")
     assert download.suggested_filename == f"rencana_pengamanan_3507_v{plan.number}.xlsx"
     target = tmp_path / download.suggested_filename
     download.save_as(str(target))

@@ -1,9 +1,7 @@
-"""praja/jobs.py in-process: a thread that carries the audit actor and reports progress, errors kept for
-wait(); and a province plan fanned out one job per regency, its totals the sum of the regencies."""
+"""Deployment jobs (the queue itself is tested in praja/jobqueue/tests): a province plan fanned out one job
+per regency, its totals the sum of the regencies."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
@@ -14,49 +12,6 @@ from praja.deployment import services, tasks
 from praja.deployment.models import Plan, Post
 
 from .conftest import SYSTEM
-
-
-@jobs.task("test.add")
-def _add(a: int, b: int) -> int:
-    jobs.report(1, 2, "langkah")
-    return a + b
-
-
-@jobs.task("test.boom")
-def _boom() -> None:
-    raise ValueError("meledak")
-
-
-@jobs.task("test.who")
-def _who() -> str:
-    actor = audit.current_actor()
-    return actor.label if actor else ""
-
-
-@pytest.fixture
-def threads(settings: Any) -> None:
-    settings.PRAJA_JOBS_EAGER = False
-
-
-def test_a_job_runs_in_a_thread_and_reports_its_progress(threads: None) -> None:
-    job = jobs.submit("test.add", 2, 3, progress_key="test:add")
-    assert job.wait(timeout=10) == 5
-    p = jobs.progress("test:add")
-    assert p is not None and p.state == "done" and p.label == "langkah"
-
-
-def test_a_failing_job_keeps_its_error_for_wait_and_its_progress(threads: None) -> None:
-    job = jobs.submit("test.boom", progress_key="test:boom")
-    with pytest.raises(ValueError, match="meledak"):
-        job.wait(timeout=10)
-    p = jobs.progress("test:boom")
-    assert p is not None and p.state == "failed" and "meledak" in p.error
-
-
-def test_the_thread_acts_as_whoever_submitted_the_job(threads: None) -> None:
-    with audit.acting_as(audit.Actor(7, "ops.polres", "10.0.0.1", "web")):
-        job = jobs.submit("test.who")
-    assert job.wait(timeout=10) == "ops.polres"
 
 
 def test_an_unknown_job_is_refused() -> None:

@@ -25,7 +25,7 @@ def _run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared TurnBackHoax corpus not present")
+@pytest.mark.needs_shared_data("factcheck-turnbackhoax-2024/politics_hoax_text.csv")
 def test_it_imports_the_turnbackhoax_claims_keeping_their_ids(fake_core: None, tmp_path: Path) -> None:
     _run("import-factchecks", str(CORPUS), "--text-column", "HOAX_TEXT", "--id-column", "ID",
          "--title-column", "TITLE", "--date-column", "DATE")

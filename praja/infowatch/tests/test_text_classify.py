@@ -39,6 +39,7 @@ def test_every_text_gets_every_label_with_a_score_between_0_and_1() -> None:
     assert MODEL.predict([]) == []
 
 
+@pytest.mark.needs_shared_data("hatespeech-id/re_dataset.csv")
 def test_it_recognises_hate_speech_and_abuse_in_corpus_tweets() -> None:
     # Training tweets, so this checks the file is the trained model, not its accuracy (evaluate does).
     rows = [r for r in _tweets(300) if r[1] in "01"]
@@ -66,6 +67,7 @@ def test_election_talk_scores_high_and_everyday_talk_low() -> None:
     assert talk["election"] >= 0.9 and other["election"] < 0.3
 
 
+@pytest.mark.needs_shared_data("hoax-news-id/news_600_labelled.csv")
 def test_hoax_scores_an_article_of_the_hoax_corpus() -> None:
     with open(DATA / "hoax-news-id" / "news_600_labelled.csv", encoding="latin-1", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[1:40]
@@ -85,6 +87,7 @@ def test_explain_names_the_words_that_pushed_the_score() -> None:
         MODEL.explain("x", "no_such_label")
 
 
+@pytest.mark.needs_shared_data("hatespeech-id/re_dataset.csv")
 def test_a_saved_model_loads_back_with_the_same_scores(tmp_path: Any) -> None:
     path = tmp_path / "copy.npz"
     MODEL.save(path)

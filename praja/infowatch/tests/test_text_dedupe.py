@@ -6,10 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from praja.infowatch.text import dedupe
 
-TWEETS = Path(__file__).resolve().parents[4] / "shared" / "data" / "hatespeech-id" / "re_dataset.csv"
+TWEETS = Path(settings.SHARED_DATA_DIR) / "hatespeech-id" / "re_dataset.csv"
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +22,14 @@ def tweets() -> list[str]:
     return [t for t in rows if len(t.split()) >= 12][:300]
 
 
+@pytest.mark.needs_shared_data("hatespeech-id/re_dataset.csv")
 def test_a_repost_with_other_links_mentions_and_case_is_a_near_duplicate(tweets: list[str]) -> None:
     t = tweets[0]
     repost = "RT @someone: " + t.upper() + " https://t.co/xyz !!!"
     assert dedupe.near_duplicate(dedupe.signature(t), dedupe.signature(repost))
 
 
+@pytest.mark.needs_shared_data("hatespeech-id/re_dataset.csv")
 def test_different_tweets_are_not_near_duplicates(tweets: list[str]) -> None:
     sigs = [dedupe.signature(t) for t in tweets[:100]]
     groups = dedupe.group_signatures(sigs)
@@ -34,6 +37,7 @@ def test_different_tweets_are_not_near_duplicates(tweets: list[str]) -> None:
     assert len(set(groups)) >= len(distinct) - 2
 
 
+@pytest.mark.needs_shared_data("hatespeech-id/re_dataset.csv")
 def test_a_batch_groups_copies_under_the_first_one(tweets: list[str]) -> None:
     a, b = tweets[1], tweets[2]
     batch = [a, b, "RT USER: " + a + " URL 😡😡", "", b.lower(), ""]

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.conf import settings
 
 from praja.infowatch.text import match_eval
 from praja.infowatch.text.bm25 import BM25, tokenize
 from praja.infowatch.text.embed import HashingEmbedder, get_embedder
 from praja.infowatch.text.match import ClaimMatcher, MatchConfig, clean_headline, shared_terms
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
+SHARED = Path(settings.SHARED_DATA_DIR)
 TBH = SHARED / "factcheck-turnbackhoax-2024"
-needs_tbh = pytest.mark.skipif(not TBH.exists(), reason="shared TurnBackHoax data absent")
+needs_tbh = pytest.mark.needs_shared_data("factcheck-turnbackhoax-2024")
 
 
 @pytest.fixture(scope="module")

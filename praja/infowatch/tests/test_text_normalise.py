@@ -10,7 +10,7 @@ from django.conf import settings
 from praja.infowatch.text.normalise import Normaliser, load_slang, normalise
 
 HATE = Path(settings.SHARED_DATA_DIR) / "hatespeech-id"
-pytestmark = pytest.mark.skipif(not HATE.exists(), reason="shared data missing")
+pytestmark = pytest.mark.needs_shared_data("hatespeech-id")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from django.conf import settings
 from praja.infowatch.text import classify, cls_election, training
 
 DATA = Path(settings.SHARED_DATA_DIR)
-pytestmark = pytest.mark.skipif(not (DATA / "hatespeech-id").exists(), reason="shared data missing")
+pytestmark = pytest.mark.needs_shared_data("hatespeech-id", "hoax-news-id", "factcheck-turnbackhoax-2024")
 
 
 def _head(path: Path, lines: int, encoding: str) -> str:

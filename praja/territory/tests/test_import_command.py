@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from praja.accounts.models import AuditEntry
@@ -21,10 +20,11 @@ from praja.territory.tests.import_support import (
     tps_snapshot,
     xlsx_bytes,
 )
+from praja.territory.tests.shipped import shipped_wilayah
 
 pytestmark = pytest.mark.django_db
 
-WILAYAH = settings.SHARED_DATA_DIR / "wilayah"
+WILAYAH = shipped_wilayah()  # the boundaries shipped in the package
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from praja.accounts.audit import acting_as, system_actor
 from praja.accounts.models import AuditEntry
@@ -34,8 +33,9 @@ from praja.territory.tests.import_support import (
     tps_snapshot,
     xlsx_bytes,
 )
+from praja.territory.tests.shipped import shipped_wilayah
 
-WILAYAH = settings.SHARED_DATA_DIR / "wilayah"
+WILAYAH = shipped_wilayah()  # the boundaries shipped in the package
 KNOWN = {"35.07.01.2001", "35.07.01.2002", "35.07.01.2003", "35.07.02.2001"}
 # The box of a few desa centroids of Donomulyo, widened by 0.05 degrees.
 BOX = {"35.07": area_from_points("35.07", [(-8.359, 112.486), (-8.351, 112.472), (-8.301, 112.487)])}
