@@ -339,3 +339,38 @@ def _check_anchors(res: VerifyResult, log_id: str, batches: list[dict[str, Any]]
             res.notes.append(f"{res.batches - mine[-1].number} batches are not anchored yet")
     elif batches:
         res.notes.append("no head of this log is anchored yet")
+
+
+# --- the periodic step ---------------------------------------------------------------------------------
+
+_sealer: Any = None
+
+
+def start_background_sealer(interval: float) -> Any:
+    """Seal every `interval` seconds in a daemon thread of this process (what `praja serve` does until the
+    durable job worker schedules `praja audit seal`). Several processes may each run one: the head row's
+    lock makes them take turns, and a turn with nothing to seal writes nothing but the head row."""
+    import logging
+    import threading
+
+    from django.db import close_old_connections
+
+    global _sealer
+    if interval <= 0 or _sealer is not None:
+        return _sealer
+    log = logging.getLogger("praja.audit")
+
+    def loop() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                close_old_connections()
+                seal(wait=min(2.0, interval))
+            except Exception:  # noqa: BLE001 - keep sealing; the next turn retries
+                log.exception("audit seal failed")
+            finally:
+                close_old_connections()
+
+    _sealer = threading.Thread(target=loop, name="praja-audit-sealer", daemon=True)
+    _sealer.start()
+    return _sealer
