@@ -121,6 +121,14 @@ CACHES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The audit log's head is appended to this file after every seal (outside the database: `praja audit
+# verify` compares the database's head with the last line anchored here). Put it on other storage, or
+# ship its lines elsewhere, in production.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("PRAJA_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log")))
+# `praja serve` seals pending audit entries in the background every this many seconds (0: never; then
+# schedule `praja audit seal` yourself).
+AUDIT_SEAL_INTERVAL = float(os.environ.get("PRAJA_AUDIT_SEAL_INTERVAL", "5"))
+
 # --- authentication -------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

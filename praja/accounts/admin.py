@@ -87,6 +87,10 @@ class AuditEntryAdmin(ScopedAdmin):
     ordering = ["-seq"]
     actions = None
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return visibility.audit_entries(qs, visibility.scope_of(request), request)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in AuditEntry._meta.fields]
 

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
+from praja.accounts.audit import audit_reading
 from praja.accounts.forms import RoleAssignmentForm
 from praja.accounts.masking import mask
 from praja.accounts.models import Agency, AuditEntry, Person, RoleAssignment
@@ -147,9 +148,9 @@ class AuditOut(Schema):
     target_type: str
     target_id: str
     region_code: str
+    report_ref: int | None
+    sensitivity: str
     changes: dict[str, Any]
-    prev_hash: str
-    hash: str
 
 
 # --- agencies -------------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ def delete_assignment(request: HttpRequest, assignment_id: int) -> Any:
 
 
 def _audit(request: HttpRequest) -> QuerySet[AuditEntry]:
-    return visibility.audit_entries(AuditEntry.objects.all(), visibility.scope_of(request))
+    return visibility.audit_entries(AuditEntry.objects.all(), visibility.scope_of(request), request)
 
 
 @router.get("/audit", response=list[AuditOut], summary="Audit entries in scope, newest first")
@@ -273,6 +274,8 @@ def list_audit(
 ) -> QuerySet[AuditEntry]:
     require(request, VIEW_AUDIT)
     qs = _audit(request).order_by("-seq")
+    audit_reading(request, "list", {"region": region, "action": action, "target_type": target_type,
+                                    "target_id": target_id})
     if region:
         qs = qs.filter(
             Q(region_code=region) | Q(region_code__startswith=region + ".") | Q(region_code__startswith=region + "/")
@@ -289,4 +292,6 @@ def list_audit(
 @router.get("/audit/{int:seq}", response=AuditOut)
 def get_audit_entry(request: HttpRequest, seq: int) -> AuditEntry:
     require(request, VIEW_AUDIT)
-    return get_object_or_404(_audit(request), seq=seq)
+    entry = get_object_or_404(_audit(request), seq=seq)
+    audit_reading(request, "entry", {"seq": seq})
+    return entry

@@ -1,4 +1,5 @@
-"""Appending to the audit log. Every write by a person passes through `record`.
+"""Appending to the audit log. Every write by a person passes through `record` (one INSERT, no lock);
+`seal` chains what was appended (the sequencer, `audit_seal`), `verify_log` checks it.
 
 The acting person, their address and the channel are kept in a context variable that the web
 middleware (and the command line, through `acting_as`) sets; the model signals in
@@ -11,14 +12,22 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from praja.accounts import chain
-from praja.accounts.masking import mask_field
+from praja.accounts.audit_protect import PROTECTED_MODELS, protect
+from praja.accounts.audit_seal import SealResult as SealResult
+from praja.accounts.audit_seal import VerifyResult as VerifyResult
+from praja.accounts.audit_seal import chain_mapping, verify_log
+from praja.accounts.audit_seal import current_head as current_head
+from praja.accounts.audit_seal import seal as seal
+
+__all__ = [
+    "Actor", "SealResult", "VerifyResult", "acting_as", "audit_reading", "current_actor", "current_head",
+    "entry_as_mapping", "masked_changes", "record", "seal", "system_actor", "verify_chain", "verify_log",
+]
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,9 @@ def system_actor(command: str) -> Actor:
     return Actor(user_id=None, label=f"system:{command} ({who})", address="", channel="cli")
 
 
-def masked_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    return {k: mask_field(k, v) for k, v in changes.items()}
+def masked_changes(changes: dict[str, Any], model_label: str = "") -> dict[str, Any]:
+    """The changes as the log keeps them: protected values digested, phone numbers in text masked."""
+    return protect(model_label, changes)
 
 
 def record(
@@ -66,58 +76,64 @@ def record(
     region_code: str = "",
     changes: dict[str, Any] | None = None,
     actor: Actor | None = None,
+    *,
+    report_ref: int | None = None,
+    sensitivity: str = "",
 ) -> Any:
-    """Append one entry to the chain. Returns the AuditEntry. Needs an actor (explicit or current)."""
-    from praja.accounts.models import AuditEntry, AuditHead
+    """Append one entry: a single INSERT in the caller's transaction, numbered by the database, no lock.
+
+    The entry is committed (or rolled back) with the caller's write. The sequencer (`seal`) chains it
+    into a sealed batch afterwards. `report_ref` names the report the entry is about (readers see it only
+    if they may see that report); `sensitivity="protected"` keeps it to those who may see protected data.
+    Needs an actor (explicit or current).
+    """
+    from praja.accounts.models import AuditEntry
 
     who = actor or current_actor()
     if who is None:
         raise RuntimeError("audit.record needs an actor: wrap the write in acting_as(...)")
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        fields: dict[str, Any] = {
-            "seq": head.last_seq + 1,
-            "at": timezone.now().isoformat(timespec="microseconds"),
-            "actor_label": who.label[:150],
-            "address": who.address[:64],
-            "channel": who.channel[:16],
-            "action": action[:32],
-            "target_type": target_type[:64],
-            "target_id": str(target_id)[:64],
-            "region_code": region_code[:20],
-            "changes": masked_changes(changes or {}),
-        }
-        h = chain.entry_hash(head.last_hash, fields)
-        entry = AuditEntry(
-            **{**fields, "at": datetime.fromisoformat(fields["at"])},
-            actor_id=who.user_id,
-            prev_hash=head.last_hash,
-            hash=h,
-        )
-        entry.save()
-        AuditHead.objects.filter(id=1).update(last_seq=fields["seq"], last_hash=h)
+    if report_ref is None and target_type == "reports.report" and str(target_id).isdigit():
+        report_ref = int(target_id)
+    if target_type in PROTECTED_MODELS:
+        sensitivity = sensitivity or "protected"
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor_id=who.user_id,
+        actor_label=who.label[:150],
+        address=who.address[:64],
+        channel=who.channel[:16],
+        action=action[:32],
+        target_type=target_type[:64],
+        target_id=str(target_id)[:64],
+        region_code=(region_code or "")[:20],
+        report_ref=report_ref,
+        sensitivity=sensitivity[:16],
+        changes=protect(target_type, changes or {}, action),
+    )
+    entry.save(force_insert=True)
     return entry
 
 
+def audit_reading(request: Any, what: str, filters: dict[str, Any]) -> None:
+    """Reading the audit log is itself audited: who read which part (the filters), from where."""
+    user = getattr(request, "user", None)
+    who = current_actor()
+    if who is None and user is not None and getattr(user, "is_authenticated", False):
+        who = Actor(user.pk, user.get_username(), str(request.META.get("REMOTE_ADDR", "")), "web")
+    if who is None:
+        return
+    scope = getattr(request, "scope", None)
+    regions = sorted(getattr(scope, "regions", ()) or ()) if scope is not None else []
+    region = "" if scope is None or getattr(scope, "national", False) or not regions else str(regions[0])
+    record("read", "accounts.auditentry", what, region, {k: v for k, v in filters.items() if v not in ("", None)},
+           actor=who)
+
+
 def entry_as_mapping(e: Any) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "at": e.at.isoformat(timespec="microseconds"),
-        "actor_label": e.actor_label,
-        "address": e.address,
-        "channel": e.channel,
-        "action": e.action,
-        "target_type": e.target_type,
-        "target_id": e.target_id,
-        "region_code": e.region_code,
-        "changes": e.changes,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
+    return chain_mapping(e)
 
 
 def verify_chain() -> tuple[int, chain.Break | None]:
-    from praja.accounts.models import AuditEntry
-
-    rows = (entry_as_mapping(e) for e in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000))
-    return chain.verify(rows)
+    """Seal what is pending, then check every batch and the head; (entries checked, first finding)."""
+    result = verify_log()
+    return result.entries, (result.breaks[0] if result.breaks else None)

@@ -1,4 +1,9 @@
-"""Model signals that put every save and delete made by a person into the audit log."""
+"""Model signals that put every save and delete made by a person into the audit log.
+
+`_snapshot` takes every concrete field; `audit.record` then digests the protected ones (the explicit
+per-model lists in `audit_protect`). Each entry also carries, when the object belongs to a report, that
+report's id (readers see it only if they may see the report) and "protected" for identity records.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from praja.accounts import audit
+from praja.accounts.audit_protect import PROTECTED_MODELS, PROTECTED_TIMELINE_KINDS
 
 # Every model is audited except the log itself, sessions, throttling counters and framework tables.
 _SKIP_APPS = {"sessions", "axes", "admin", "contenttypes", "migrations"}
-_SKIP_MODELS = {"accounts.auditentry", "accounts.audithead"}
+_SKIP_MODELS = {"accounts.auditentry", "accounts.audithead", "accounts.auditbatch"}
 
 
 def _audited(sender: type[Model]) -> bool:
@@ -39,6 +45,43 @@ def _region(instance: Model) -> str:
         return str(code or "")
     except Exception:  # noqa: BLE001
         return ""
+
+
+_REPORT_FK: dict[type[Model], str | None] = {}
+
+
+def _report_ref(instance: Model) -> int | None:
+    """The report an object is, or belongs to (its first foreign key to a report), else None."""
+    meta = instance._meta
+    if meta.label_lower == "reports.report":
+        return int(instance.pk) if instance.pk is not None else None
+    cls = type(instance)
+    if cls not in _REPORT_FK:
+        _REPORT_FK[cls] = next(
+            (f.attname for f in meta.concrete_fields
+             if f.is_relation and f.related_model is not None
+             and f.related_model._meta.label_lower == "reports.report"),
+            None,
+        )
+    attname = _REPORT_FK[cls]
+    value = getattr(instance, attname, None) if attname else None
+    return int(value) if value is not None else None
+
+
+def _sensitivity(instance: Model) -> str:
+    label = instance._meta.label_lower
+    if label in PROTECTED_MODELS:
+        return "protected"
+    if label == "reports.timelineentry" and getattr(instance, "kind", "") in PROTECTED_TIMELINE_KINDS:
+        return "protected"
+    return ""
+
+
+def _record(action: str, instance: Model, changes: dict[str, Any]) -> None:
+    audit.record(
+        action, instance._meta.label_lower, str(instance.pk), _region(instance), changes,
+        report_ref=_report_ref(instance), sensitivity=_sensitivity(instance),
+    )
 
 
 @receiver(pre_save)
@@ -68,16 +111,14 @@ def _on_save(sender: type[Model], instance: Model, created: bool, **kwargs: Any)
         action = "update"
         if not changes:
             return
-    if "password" in changes:
-        changes["password"] = "[diubah]"
-    audit.record(action, sender._meta.label_lower, str(instance.pk), _region(instance), changes)
+    _record(action, instance, changes)
 
 
 @receiver(post_delete)
 def _on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if audit.current_actor() is None or not _audited(sender):
         return
-    audit.record("delete", sender._meta.label_lower, str(instance.pk), _region(instance), _snapshot(instance))
+    _record("delete", instance, _snapshot(instance))
 
 
 @receiver(m2m_changed)
@@ -86,10 +127,7 @@ def _on_m2m(sender: Any, instance: Model, action: str, pk_set: set[Any] | None, 
         return
     if not _audited(type(instance)):
         return
-    audit.record(
-        "update", type(instance)._meta.label_lower, str(instance.pk), _region(instance),
-        {f"{sender._meta.model_name}:{action}": sorted(str(p) for p in (pk_set or []))},
-    )
+    _record("update", instance, {f"{sender._meta.model_name}:{action}": sorted(str(p) for p in (pk_set or []))})
 
 
 @receiver(user_logged_in)

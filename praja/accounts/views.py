@@ -29,10 +29,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from praja.accounts import visibility
 from praja.accounts.access import capability_required, has_capability, needs_second_factor, require_capability
+from praja.accounts.audit import audit_reading
 from praja.accounts.audit_display import change_rows
 from praja.accounts.forms import RoleAssignmentForm, TokenForm
 from praja.accounts.masking import mask
-from praja.accounts.models import Agency, AuditEntry, Person, RoleAssignment
+from praja.accounts.models import Agency, AuditBatch, AuditEntry, Person, RoleAssignment
 from praja.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
 
 PAGE_SIZE = 50
@@ -295,7 +296,7 @@ def assignment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def visible_audit(request: HttpRequest) -> QuerySet[AuditEntry]:
-    return visibility.audit_entries(AuditEntry.objects.all(), visibility.scope_of(request))
+    return visibility.audit_entries(AuditEntry.objects.all(), visibility.scope_of(request), request)
 
 
 @capability_required(VIEW_AUDIT)
@@ -315,6 +316,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     actor = request.GET.get("pelaku", "").strip()
     if actor:
         qs = qs.filter(actor_label__icontains=actor)
+    audit_reading(request, "list", {"wilayah": region, "tindakan": action, "jenis": target, "pelaku": actor})
     return render(
         request,
         "accounts/audit_list.html",
@@ -332,4 +334,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @capability_required(VIEW_AUDIT)
 def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     entry = get_object_or_404(visible_audit(request), seq=seq)
-    return render(request, "accounts/audit_detail.html", {"e": entry, "rows": change_rows(entry)})
+    audit_reading(request, "entry", {"seq": seq})
+    batch = AuditBatch.objects.filter(first_seq__lte=seq, last_seq__gte=seq).only("number", "root").first()
+    return render(request, "accounts/audit_detail.html", {"e": entry, "rows": change_rows(entry), "batch": batch})

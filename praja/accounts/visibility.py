@@ -49,9 +49,32 @@ def role_assignments(qs: QuerySet[RoleAssignment], scope: Scope) -> QuerySet[Rol
     return qs.filter(scope.q("person__agency__region__code"))
 
 
-def audit_entries(qs: QuerySet[AuditEntry], scope: Scope) -> QuerySet[AuditEntry]:
-    """Entries about a region inside the scope; entries with no region only for a national scope."""
-    return qs.filter(scope.q("region_code"))
+def audit_entries(qs: QuerySet[AuditEntry], scope: Scope, request: Any = None) -> QuerySet[AuditEntry]:
+    """Entries a reader may see, decided per entry by the object it is about, with the pages' own rules:
+
+    - an entry about a report or anything of a report (timeline, attachment, identity request) only if the
+      reader may see that report (`praja.reports.visibility.reports`: reports.view, scope or assignment,
+      never a report about the reader's own unit); without a request (the TPS history), none of them;
+    - a "protected" entry (identity requests, decisions and views) only with protected.view or the
+      custodian's capability, on top of the above;
+    - any other entry when its region is inside the scope; entries with no region only for a national scope.
+    """
+    from django.db.models import Q
+
+    from praja.accounts.roles import REPORTS_CUSTODIAN, VIEW_PROTECTED
+
+    allowed = Q(report_ref__isnull=True) & scope.q("region_code")
+    caps: frozenset[str] = getattr(request, "capabilities", frozenset()) if request is not None else frozenset()
+    if request is not None:
+        from praja.reports.models import Report
+        from praja.reports.visibility import reports
+
+        visible = reports(Report.objects.all(), request, scope=scope).values("pk")
+        allowed |= Q(report_ref__isnull=False, report_ref__in=visible)
+    qs = qs.filter(allowed)
+    if VIEW_PROTECTED not in caps and REPORTS_CUSTODIAN not in caps:
+        qs = qs.exclude(sensitivity="protected")
+    return qs
 
 
 def can_grant_in(scope: Scope, region_code: str | None) -> bool:

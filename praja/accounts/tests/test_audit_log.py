@@ -6,13 +6,13 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from praja.accounts import audit
 from praja.accounts.audit import verify_chain
 from praja.accounts.models import AuditEntry
-from praja.accounts.tests.fixtures import HOME_DESA, World, client_for
+from praja.accounts.tests.fixtures import HOME_DESA, World, client_for, raw_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -69,41 +69,46 @@ def test_chain_is_intact_after_normal_writes(world: World) -> None:
     assert broken is None and n == AuditEntry.objects.count() >= 4
 
 
-def test_audit_verify_command_reports_intact(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_verify_command_seals_and_reports_intact_with_the_head(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("audit", "verify")
-    assert capsys.readouterr().out.strip() == f"OK: {AuditEntry.objects.count()} entries, chain intact"
+    n = AuditEntry.objects.count()
+    size, head = audit.current_head()
+    assert size == n
+    out = capsys.readouterr().out.strip()
+    assert out.startswith(f"OK: {n} entries in 1 batches, chain intact; head {n} {head}")
 
 
 def tamper(seq: int) -> None:
     """Change an entry behind the application's back, as someone with database access could."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE accounts_auditentry SET actor_label = %s WHERE seq = %s", ["someone-else", seq]
-        )
+    raw_sql("UPDATE accounts_auditentry SET actor_label = %s WHERE seq = %s", ["someone-else", seq])
 
 
-def test_tampering_in_the_database_is_found_at_the_first_broken_entry(
+def test_tampering_in_the_database_is_found_at_the_edited_entry(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit_tps_through_the_page(world)
+    audit.seal()
     target = world.audit["other"].seq
     assert AuditEntry.objects.filter(seq__gt=target).exists()
     tamper(target)
     n, broken = verify_chain()
-    assert broken is not None and broken.seq == target
-    assert "edited" in broken.reason
+    assert broken is not None and broken.batch == 1
+    found = audit.verify_log().breaks
+    assert any(b.seq == target and "edited" in b.reason for b in found)
     with pytest.raises(SystemExit) as exit_info:
         call_command("audit", "verify")
     assert exit_info.value.code == 1
-    assert capsys.readouterr().err.strip() == f"BROKEN at entry #{target}: {broken.reason}"
+    assert f"BROKEN at batch 1 (entry #{target}): this sealed entry was edited" in capsys.readouterr().err
 
 
 def test_removing_an_entry_in_the_database_is_found(world: World) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM accounts_auditentry WHERE seq = %s", [world.audit["other"].seq])
-    _n, broken = verify_chain()
-    assert broken is not None and broken.seq == world.audit["national"].seq
-    assert "removed" in broken.reason
+    audit.seal()
+    raw_sql("DELETE FROM accounts_auditentry WHERE seq = %s", [world.audit["other"].seq])
+    found = audit.verify_log().breaks
+    assert any(b.seq == world.audit["other"].seq and "removed" in b.reason for b in found)
+    assert any("sealed 3 entries" in b.reason and "holds 2" in b.reason for b in found)
 
 
 def test_entries_cannot_be_changed_or_deleted_through_the_model(world: World) -> None:
