@@ -4,7 +4,7 @@ For SQLite (WAL) and PostgreSQL, each on a fresh database of its own (``praja_be
 /tmp/praja-bench-intake): migrate; measure the raw ceiling (single-row INSERT + COMMIT from 16 threads,
 nothing else); start gunicorn on 127.0.0.1 (gthread, PRAJA_BENCH_WORKERS x PRAJA_BENCH_THREADS, the public
 rate limit lifted: PRAJA_REPORTS_PUBLIC_RATE=0, persistent connections: PRAJA_DB_CONN_MAX_AGE=600); then for
-16 and 64 keep-alive clients (praja/reports/loadgen.py, asyncio raw sockets, in this process) send varied
+16 and 64 keep-alive clients (bench/loadgen.py, asyncio raw sockets, in this process) send varied
 anonymous reports for PRAJA_BENCH_SECONDS after a warm-up. Server, clients and database share this machine.
 
 Per database and client count: accepted_per_s, p50_ms, p99_ms (of 201 answers), accepted, rows_found (how
@@ -34,7 +34,8 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
-from praja.reports import loadgen as lg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import loadgen as lg  # noqa: E402 - bench/loadgen.py, beside this file
 
 SECONDS = float(os.environ.get("PRAJA_BENCH_SECONDS", "10"))
 WARMUP = float(os.environ.get("PRAJA_BENCH_WARMUP", "2"))
@@ -264,7 +265,7 @@ def run() -> dict[str, Any]:
     result: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
         "server": {"gunicorn": f"gthread, {WORKERS} workers x {THREADS} threads", "bind": "127.0.0.1",
-                   "load_generator": "praja/reports/loadgen.py (asyncio, keep-alive), same machine"},
+                   "load_generator": "bench/loadgen.py (asyncio, keep-alive), same machine"},
         "seconds_per_case": SECONDS, "warmup_s": WARMUP,
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }

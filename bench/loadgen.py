@@ -1,5 +1,8 @@
 """A cheap HTTP/1.1 load generator and a server starter for the intake benchmark and the crash test.
 
+A benchmark helper (bench/intake.py, bench/crash.py and praja/reports/tests/test_crash.py import it with
+bench/ on sys.path); nothing in the ``praja`` package imports it.
+
 Pure Python (asyncio, raw sockets, keep-alive), so it runs wherever Praja runs and costs little CPU beside
 the server on the same 2-core machine. No Django import: the bench and the crash test run it beside a
 gunicorn that serves Praja from its own database.
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
