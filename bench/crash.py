@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from praja.reports import loadgen as lg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import loadgen as lg  # noqa: E402 - bench/loadgen.py, beside this file
 
 DATABASES = os.environ.get("PRAJA_BENCH_DATABASES", "sqlite,postgresql").split(",")
 VAR = Path(os.environ.get("PRAJA_BENCH_VAR", "/tmp/praja-bench-crash"))

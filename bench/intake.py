@@ -1,60 +1,75 @@
-"""Reports accepted per second through ``POST /api/v1/reports``, beside the database's raw commit ceiling.
+"""Reports accepted per second by every intake channel, as a district's server answers them, beside the
+database's raw commit ceiling.
 
-For SQLite (WAL) and PostgreSQL, each on a fresh database of its own (``praja_bench_intake``, var dir
-/tmp/praja-bench-intake): migrate; measure the raw ceiling (single-row INSERT + COMMIT from 16 threads,
-nothing else); start gunicorn on 127.0.0.1 (gthread, PRAJA_BENCH_WORKERS x PRAJA_BENCH_THREADS, the public
-rate limit lifted: PRAJA_REPORTS_PUBLIC_RATE=0, persistent connections: PRAJA_DB_CONN_MAX_AGE=600); then for
-16 and 64 keep-alive clients (praja/reports/loadgen.py, asyncio raw sockets, in this process) send varied
-anonymous reports for PRAJA_BENCH_SECONDS after a warm-up. Server, clients and database share this machine.
+One PostgreSQL database (``praja_bench_intake``, var dir /tmp/praja-bench-intake) holding the demo district
+(``praja demo --no-serve``) and at least ``PRAJA_BENCH_HISTORY`` (100,000) earlier reports with their first
+timeline entries (written with COPY and one INSERT ... SELECT the first time, then reused by later runs;
+``PRAJA_BENCH_FRESH=1`` builds it again). The server is the one ``praja serve`` starts, under
+``praja.settings_production`` (a secret key, the seal key, the gateway token; TLS redirect off because the
+load generator speaks plain HTTP to 127.0.0.1 as a TLS proxy in front of it would; the public and gateway
+rate limits lifted so that the load generator's one address is not refused). The load generator
+(bench/loadgen.py, asyncio keep-alive clients, in this process) and the server share the machine's cores.
 
-Per database and client count: accepted_per_s, p50_ms, p99_ms (of 201 answers), accepted, rows_found (how
-many of the acknowledged receipts are in the database with their first timeline entry), raw_ceiling_per_s,
-share_of_ceiling; the same under "intake_only" with the after-intake hooks emptied; on PostgreSQL also
-commits and rows inserted per accepted report (pg_stat_database). The after-intake work is done off the request
-by a worker thread in each server process (praja/reports/afterwork.py); after each burst the bench waits until
-no report is pending and answers that drain: pending_after_burst, drain_s, drain_per_s.
+Channels (each at 16 and 64 clients, ``PRAJA_BENCH_SECONDS`` measured after ``PRAJA_BENCH_WARMUP``):
 
-Run: ``praja bench intake`` (writes bench/results/intake.json). Needs a local PostgreSQL at
-PRAJA_BENCH_PG (default postgres://postgres@127.0.0.1:5432); ``PRAJA_BENCH_DATABASES=sqlite`` skips it.
+- ``api_public``: ``POST /api/v1/reports`` without a token (an idempotency key per report);
+- ``api_partner``: the same with a partner token from ``praja reports token``;
+- ``officer_sync``: ``POST /laporan/petugas/kirim/`` (the officers' offline queue sending one report), signed in
+  as the demo Polsek officer (a session and a CSRF token, as the phone's browser sends them);
+- ``officer_form``: ``POST /laporan/petugas/`` (the form without JavaScript: answered by a redirect);
+- ``sms`` and ``whatsapp``: the gateway webhooks (generic JSON, a bearer token), ``LAPOR <kategori> <desa>
+  TPS <n> <uraian>`` from a different number each;
+- ``public_form``: ``POST /lapor/`` (the public form, anonymous, a CSRF cookie; answered by a redirect);
+- ``import``: ``praja reports import`` of a ``PRAJA_BENCH_IMPORT_ROWS``-row CSV (one client: rows/s).
+
+Per channel and client count: accepted_per_s, p50_ms, p99_ms (of acknowledged answers), acknowledged,
+found (acknowledged reports stored whole: the report with its client key and its first timeline entry),
+lost, commits and inserted rows per report (pg_stat_database), the after-intake drain, and the 1-minute load
+average at the end (this machine is shared: other people's work is in it). Raw ceiling: single-row INSERT +
+COMMIT from 16 and from 64 threads on the same database in the same run.
+
+Run: ``praja bench intake`` (writes bench/results/intake.json). ``PRAJA_BENCH_CHANNELS=api_public,sms`` picks
+channels; ``PRAJA_BENCH_CLIENTS=64`` client counts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import json
 import os
 import platform
-import shutil
-import sqlite3
+import random
 import subprocess
 import sys
 import threading
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from cryptography.fernet import Fernet
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import loadgen as lg  # noqa: E402 - bench/loadgen.py, beside this file
 
-from praja.reports import loadgen as lg
-
-SECONDS = float(os.environ.get("PRAJA_BENCH_SECONDS", "10"))
+SECONDS = float(os.environ.get("PRAJA_BENCH_SECONDS", "8"))
 WARMUP = float(os.environ.get("PRAJA_BENCH_WARMUP", "2"))
 CLIENTS = [int(c) for c in os.environ.get("PRAJA_BENCH_CLIENTS", "16,64").split(",")]
 WORKERS = int(os.environ.get("PRAJA_BENCH_WORKERS", "2"))
-THREADS = int(os.environ.get("PRAJA_BENCH_THREADS", "4"))
-DATABASES = os.environ.get("PRAJA_BENCH_DATABASES", "sqlite,postgresql").split(",")
+HISTORY = int(os.environ.get("PRAJA_BENCH_HISTORY", "100000"))
+IMPORT_ROWS = int(os.environ.get("PRAJA_BENCH_IMPORT_ROWS", "5000"))
 PG = os.environ.get("PRAJA_BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = "praja_bench_intake"
+DB_NAME = os.environ.get("PRAJA_BENCH_DB", "praja_bench_intake")
 VAR = Path(os.environ.get("PRAJA_BENCH_VAR", "/tmp/praja-bench-intake"))
-CEILING_CLIENTS = 16
-# "1": the whole path as served (the after-intake work, routing, duplicates and forwarding, done by each server
-# process's worker thread after the answer: praja/reports/afterwork.py; its drain rate measured after each
-# burst); "0": intake alone (the hooks emptied in each worker by a bench-only gunicorn config); "w": the
-# "worker" mode, the web processes only store and answer and a separate `praja reports process-pending
-# --follow` process at nice 10 does the after-intake work (its drain measured the same way).
-HOOKS = os.environ.get("PRAJA_BENCH_HOOKS", "1,0,w").split(",")
-
-
-# --- databases -----------------------------------------------------------------------------------------
+CHANNELS = os.environ.get(
+    "PRAJA_BENCH_CHANNELS",
+    "api_public,api_partner,officer_sync,officer_form,sms,whatsapp,public_form,import",
+).split(",")
+CEILING_CLIENTS = (16, 64)
+GATEWAY_TOKEN = "bench-gateway-token"
+OFFICER = "polsek.donomulyo"
+HISTORY_PREFIX = "HIST-"
 
 
 def _pg(dbname: str = "postgres") -> Any:
@@ -63,82 +78,289 @@ def _pg(dbname: str = "postgres") -> Any:
     return psycopg.connect(f"{PG}/{dbname}", autocommit=True)
 
 
-def prepare(db: str) -> tuple[dict[str, str], Path]:
-    """A fresh, migrated database and var dir; the environment a server on it needs."""
-    var = VAR / db
-    shutil.rmtree(var, ignore_errors=True)
-    var.mkdir(parents=True)
-    url = ""
-    if db == "postgresql":
-        with _pg() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+def _secret(name: str, make: Callable[[], str]) -> str:
+    """A value kept in the var dir so that later runs reuse it (the seal key must match the stored reports)."""
+    path = VAR / name
+    if not path.exists():
+        path.write_text(make())
+    return path.read_text().strip()
+
+
+def server_env() -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    VAR.mkdir(parents=True, exist_ok=True)
+    return lg.server_env(
+        VAR, f"{PG}/{DB_NAME}",
+        DJANGO_SETTINGS_MODULE="praja.settings_production",
+        PRAJA_SECRET_KEY=_secret("secret_key", lambda: uuid.uuid4().hex * 2),
+        PRAJA_REPORTS_SEAL_KEY=_secret("seal_key", lambda: Fernet.generate_key().decode()),
+        PRAJA_SSL_REDIRECT="0",
+        PRAJA_ALLOWED_HOSTS="127.0.0.1,localhost",
+        PRAJA_REPORTS_PUBLIC_RATE="0",
+        PRAJA_REPORTS_GATEWAY_RATE="0",
+        PRAJA_REPORTS_PHONE_RATE="0",
+        PRAJA_REPORTS_WEBHOOK_TOKEN=GATEWAY_TOKEN,
+        PRAJA_LOG_LEVEL="ERROR",
+    )
+
+
+def praja(env: dict[str, str], *args: str, timeout: float = 1800) -> str:
+    done = subprocess.run([sys.executable, "-m", "praja.cli", *args], env=env, cwd=lg.ROOT, check=True,
+                          timeout=timeout, capture_output=True, text=True)
+    return done.stdout
+
+
+# --- the database: the demo district and 100,000 earlier reports ----------------------------------------
+
+
+def prepare(env: dict[str, str]) -> dict[str, Any]:
+    """Create (or reuse) the database; answers what was done and how long it took."""
+    t0 = time.perf_counter()
+    fresh = os.environ.get("PRAJA_BENCH_FRESH") == "1"
+    with _pg() as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone()
+        if exists and fresh:
+            conn.execute(f"DROP DATABASE {DB_NAME} WITH (FORCE)")
+            exists = None
+        if not exists:
             conn.execute(f"CREATE DATABASE {DB_NAME}")
-        url = f"{PG}/{DB_NAME}"
-    env = lg.server_env(var, url, PRAJA_REPORTS_SEAL_KEY=Fernet.generate_key().decode())
-    lg.manage(env, "migrate", "--verbosity", "0")
-    return env, var / "praja.sqlite3"
+    praja(env, "manage", "migrate", "--verbosity", "0")
+    print("bench intake: building the demo district if it is not there", flush=True)
+    praja(env, "demo", "--no-serve")
+    t_demo = time.perf_counter()
+    added = build_history()
+    with _pg(DB_NAME) as conn:
+        conn.execute("ANALYZE")
+        reports = conn.execute("SELECT count(*) FROM reports_report").fetchone()[0]
+    return {"reused": bool(exists), "history_added": added, "reports_before_run": int(reports),
+            "demo_s": round(t_demo - t0, 1), "history_s": round(time.perf_counter() - t_demo, 1)}
 
 
-def _ceiling_worker(db: str, path: Path, stop: float, counts: list[int], i: int) -> None:
+def build_history() -> int:
+    """COPY the earlier reports that are missing (received over the 30 days before now, at the demo's TPS,
+    all already handled by the after-intake work), then their first timeline entries in one INSERT ... SELECT.
+    Every NOT NULL column the models add later gets an empty value, so this keeps working as they grow."""
+    with _pg(DB_NAME) as conn:
+        have = conn.execute("SELECT count(*) FROM reports_report WHERE receipt LIKE %s",
+                            (HISTORY_PREFIX + "%",)).fetchone()[0]
+        missing = HISTORY - int(have)
+        if missing <= 0:
+            return 0
+        print(f"bench intake: writing {missing} earlier reports (COPY)", flush=True)
+        columns = conn.execute(
+            "SELECT column_name, is_nullable, data_type FROM information_schema.columns "
+            "WHERE table_name = 'reports_report' AND column_name <> 'id' ORDER BY ordinal_position").fetchall()
+        tps = [r[0] for r in conn.execute("SELECT code FROM territory_tps ORDER BY code").fetchall()]
+        rng = random.Random(int(have) + 17)
+        cats = ["politik_uang", "keamanan", "logistik", "hak_pilih", "netralitas", "listrik_internet",
+                "kekerasan", "hoaks", "sara", "lokasi_tps"]
+        statuses = ["baru", "terverifikasi", "ditolak", "ditugaskan", "ditutup"]
+        now = time.time()
+        names = [c for c, _n, _d in columns]
+        with conn.cursor() as cur, cur.copy(f"COPY reports_report ({', '.join(names)}) FROM STDIN") as copy:
+            for i in range(int(have), int(have) + missing):
+                code = tps[rng.randrange(len(tps))] if tps else None
+                at = time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime(now - rng.uniform(3600, 30 * 86400)))
+                words = " ".join(rng.choices(lg.WORDS, k=rng.randint(10, 40)))
+                known: dict[str, Any] = {
+                    "receipt": f"{HISTORY_PREFIX}{i:09d}", "client_key": None, "channel": "api",
+                    "category": rng.choice(cats), "severity": rng.randint(1, 4), "title": words[:60],
+                    "description": words, "received_at": at, "occurred_at": at,
+                    "region_id": code.split("/")[0] if code else None, "tps_id": code, "anonymous": True,
+                    "status": rng.choice(statuses), "after_done_at": at, "generated": False,
+                }
+                row = []
+                for name, nullable, dtype in columns:
+                    if name in known:
+                        row.append(known[name])
+                    elif nullable == "YES":
+                        row.append(None)
+                    elif dtype == "boolean":
+                        row.append(False)
+                    elif dtype in ("integer", "smallint", "bigint", "double precision", "numeric"):
+                        row.append(0)
+                    elif dtype == "jsonb":
+                        row.append("{}")
+                    else:
+                        row.append("")
+                copy.write_row(row)
+        conn.execute(
+            "INSERT INTO reports_timelineentry (report_id, at, kind, actor_label, channel, from_status, to_status, "
+            "text, data, visible_to_sender) SELECT r.id, r.received_at, 'dibuat', 'pelapor', r.channel, '', 'baru', "
+            "'', '{}'::jsonb, true FROM reports_report r WHERE r.receipt LIKE %s AND NOT EXISTS "
+            "(SELECT 1 FROM reports_timelineentry t WHERE t.report_id = r.id)", (HISTORY_PREFIX + "%",))
+        return missing
+
+
+# --- what the clients need: a partner token, an officer's session, places -------------------------------
+
+SETUP_SCRIPT = """
+import json, secrets
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from praja.accounts.models import Agency
+from praja.territory.models import TPS, Region
+user = get_user_model().objects.get(username=%(officer)r)
+backend = next(b for b in settings.AUTHENTICATION_BACKENDS if b.endswith("ModelBackend"))
+sessions = []
+for _ in range(8):
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = backend; s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create(); sessions.append(s.session_key)
+partner = Agency.objects.filter(kind="media").order_by("pk").first() or Agency.objects.order_by("pk").first()
+officer_region = user.person.assignments.filter(active=True).values_list("region_id", flat=True).first() or ""
+desa = list(Region.objects.filter(level=4, code__startswith="35.07.").values_list("code", "name", "parent_id"))
+tps = list(TPS.objects.filter(code__startswith="35.07.").values_list("code", flat=True))
+print(json.dumps({"user": user.pk, "sessions": sessions, "partner": [partner.pk, partner.slug],
+                  "officer_region": officer_region, "desa": desa, "tps": tps,
+                  "session_cookie": settings.SESSION_COOKIE_NAME, "csrf_cookie": settings.CSRF_COOKIE_NAME}))
+"""
+
+
+def setup_clients(env: dict[str, str]) -> dict[str, Any]:
+    out = praja(env, "manage", "shell", "-c", SETUP_SCRIPT % {"officer": OFFICER})
+    info: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    token = praja(env, "reports", "token", "--agency", info["partner"][1], "--name", "bench intake").strip()
+    info["token"] = token.splitlines()[-1].strip()
+    return info
+
+
+def _names(info: dict[str, Any]) -> list[tuple[str, str]]:
+    """Desa whose name is unique in the district (an SMS naming them is placed), with their codes."""
+    count: dict[str, int] = {}
+    for _c, name, _k in info["desa"]:
+        count[name.lower()] = count.get(name.lower(), 0) + 1
+    return [(code, name) for code, name, _k in info["desa"] if count[name.lower()] == 1]
+
+
+def factories(info: dict[str, Any], run: str) -> dict[str, tuple[Callable[[], tuple[bytes, str]], int]]:
+    """Per channel: a function making one varied request (raw HTTP) and its acknowledging key, and the status
+    that acknowledges it."""
+    rng = random.Random(run)
+    host = "127.0.0.1"
+    seq = iter(range(10**9))
+    cats = ["politik_uang", "keamanan", "logistik", "hak_pilih", "netralitas", "listrik_internet"]
+    sms_words = ["politikuang", "keamanan", "logistik", "hakpilih", "rusuh", "hoaks"]
+    tps_all = info["tps"]
+    tps_officer = [t for t in tps_all if t.startswith(info["officer_region"] + ".")] or tps_all
+    places = _names(info)
+    csrf = "b" * 32
+    cookie_csrf = f"{info['csrf_cookie']}={csrf}"
+    partner_id = info["partner"][0]
+
+    def words() -> str:
+        return " ".join(rng.choices(lg.WORDS, k=rng.randint(12, 50)))
+
+    def key() -> str:
+        return f"{run}-{next(seq)}"
+
+    def report_json(k: str) -> dict[str, Any]:
+        return {"category": rng.choice(cats), "description": words().capitalize() + ".",
+                "severity": rng.randint(1, 4), "tps": rng.choice(tps_all), "client_key": k}
+
+    def api_public() -> tuple[bytes, str]:
+        k = key()
+        body = json.dumps(report_json(k)).encode()
+        return lg.http_request(host, "POST", "/api/v1/reports", body, {"Content-Type": "application/json"}), \
+            f"api:{k}"
+
+    def api_partner() -> tuple[bytes, str]:
+        k = key()
+        body = json.dumps(report_json(k)).encode()
+        return lg.http_request(host, "POST", "/api/v1/reports", body, {
+            "Content-Type": "application/json", "Authorization": f"Bearer {info['token']}"}), f"api:p{partner_id}:{k}"
+
+    def officer_cookie() -> str:
+        return f"{info['session_cookie']}={rng.choice(info['sessions'])}; {cookie_csrf}"
+
+    def officer_sync() -> tuple[bytes, str]:
+        k = key()
+        body = json.dumps({"client_key": k, "category": rng.choice(cats), "description": words(),
+                           "severity": rng.randint(1, 4), "tps": rng.choice(tps_officer),
+                           "latitude": -8.3, "longitude": 112.41}).encode()
+        return lg.http_request(host, "POST", "/laporan/petugas/kirim/", body, {
+            "Content-Type": "application/json", "Cookie": officer_cookie(), "X-CSRFToken": csrf,
+        }), f"petugas:{info['user']}:{k}"
+
+    def officer_form() -> tuple[bytes, str]:
+        k = key()
+        body = urlencode({"csrfmiddlewaretoken": csrf, "client_key": k, "category": rng.choice(cats),
+                          "description": words(), "severity": str(rng.randint(1, 4)),
+                          "tps": rng.choice(tps_officer)}).encode()
+        return lg.http_request(host, "POST", "/laporan/petugas/", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": officer_cookie()}), \
+            f"petugas:{info['user']}:{k}"
+
+    def gateway(route: str) -> Callable[[], tuple[bytes, str]]:
+        def make() -> tuple[bytes, str]:
+            k = key()
+            code, name = rng.choice(places)
+            text = f"LAPOR {rng.choice(sms_words)} {name} TPS {rng.randint(1, 3)} {words()}"
+            body = json.dumps({"from": f"+628{rng.randint(10**9, 10**10 - 1)}", "text": text, "id": k}).encode()
+            return lg.http_request(host, "POST", f"/lapor/webhook/{route}/", body, {
+                "Content-Type": "application/json", "Authorization": f"Bearer {GATEWAY_TOKEN}"}), f"gw:{k}"
+        return make
+
+    def public_form() -> tuple[bytes, str]:
+        k = "web:" + key()
+        code, _name = rng.choice(places)
+        desa = next(d for d in info["desa"] if d[0] == code)
+        body = urlencode({"csrfmiddlewaretoken": csrf, "client_key": k, "category": rng.choice(cats),
+                          "description": words(), "severity": str(rng.randint(1, 4)), "identity": "anonim",
+                          "kabupaten": "35.07", "kecamatan": desa[2], "desa": code}).encode()
+        return lg.http_request(host, "POST", "/lapor/", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_csrf}), k
+
+    return {
+        "api_public": (api_public, 201), "api_partner": (api_partner, 201), "officer_sync": (officer_sync, 201),
+        "officer_form": (officer_form, 302), "sms": (gateway("sms"), 200), "whatsapp": (gateway("whatsapp"), 200),
+        "public_form": (public_form, 302),
+    }
+
+
+# --- measuring ------------------------------------------------------------------------------------------
+
+
+def _ceiling_worker(stop: float, counts: list[int], i: int) -> None:
     n = 0
-    if db == "postgresql":
-        with _pg(DB_NAME) as conn:
-            while time.perf_counter() < stop:
-                conn.execute("INSERT INTO praja_bench_raw (body) VALUES (%s)", (f"row {i}-{n}",))
-                n += 1
-    else:
-        conn = sqlite3.connect(path, timeout=20, isolation_level=None)
-        conn.execute("PRAGMA synchronous=NORMAL")
+    with _pg(DB_NAME) as conn:
         while time.perf_counter() < stop:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO praja_bench_raw (body) VALUES (?)", (f"row {i}-{n}",))
-            conn.execute("COMMIT")
+            conn.execute("INSERT INTO praja_bench_raw (body) VALUES (%s)", (f"row {i}-{n}",))
             n += 1
-        conn.close()
     counts[i] = n
 
 
-def raw_ceiling(db: str, path: Path, seconds: float) -> float:
-    """Single-row INSERT + COMMIT from 16 threads (one connection each): what the database alone allows."""
-    if db == "postgresql":
-        with _pg(DB_NAME) as conn:
-            conn.execute("CREATE TABLE praja_bench_raw (id bigserial PRIMARY KEY, body text, "
-                         "at timestamptz DEFAULT now())")
-    else:
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE praja_bench_raw (id integer PRIMARY KEY, body text, "
-                     "at text DEFAULT CURRENT_TIMESTAMP)")
-        conn.close()
-    counts = [0] * CEILING_CLIENTS
+def raw_ceiling(clients: int, seconds: float) -> float:
+    """Single-row INSERT + COMMIT from ``clients`` threads (one connection each): what the database allows."""
+    with _pg(DB_NAME) as conn:
+        conn.execute("DROP TABLE IF EXISTS praja_bench_raw")
+        conn.execute("CREATE TABLE praja_bench_raw (id bigserial PRIMARY KEY, body text, at timestamptz DEFAULT now())")
+    counts = [0] * clients
     stop = time.perf_counter() + seconds
-    threads = [threading.Thread(target=_ceiling_worker, args=(db, path, stop, counts, i))
-               for i in range(CEILING_CLIENTS)]
+    threads = [threading.Thread(target=_ceiling_worker, args=(stop, counts, i)) for i in range(clients)]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return sum(counts) / (time.perf_counter() - t0)
+    rate = sum(counts) / (time.perf_counter() - t0)
+    with _pg(DB_NAME) as conn:
+        conn.execute("DROP TABLE praja_bench_raw")
+    return rate
 
 
-def rows_found(db: str, path: Path, receipts: list[str]) -> int:
-    """Acknowledged receipts stored whole: the report row and its first timeline entry."""
-    if not receipts:
+def found(keys: list[str]) -> int:
+    """Acknowledged reports stored whole: the report with that client key and its first timeline entry."""
+    if not keys:
         return 0
-    sql_tail = ("EXISTS (SELECT 1 FROM reports_timelineentry t WHERE t.report_id = r.id AND t.kind = 'dibuat')")
-    if db == "postgresql":
-        with _pg(DB_NAME) as conn:
-            row = conn.execute(f"SELECT count(*) FROM reports_report r WHERE r.receipt = ANY(%s) AND {sql_tail}",
-                               (receipts,)).fetchone()
-            return int(row[0]) if row else 0
-    conn = sqlite3.connect(path, timeout=20)
-    conn.execute("CREATE TEMP TABLE acked (receipt text PRIMARY KEY)")
-    conn.executemany("INSERT OR IGNORE INTO acked VALUES (?)", [(r,) for r in receipts])
-    row = conn.execute(f"SELECT count(*) FROM reports_report r JOIN acked a ON a.receipt = r.receipt "
-                       f"WHERE {sql_tail}").fetchone()
-    conn.close()
-    return int(row[0])
+    with _pg(DB_NAME) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM reports_report r WHERE r.client_key = ANY(%s) AND EXISTS "
+            "(SELECT 1 FROM reports_timelineentry t WHERE t.report_id = r.id AND t.kind = 'dibuat')", (keys,),
+        ).fetchone()
+        return int(row[0]) if row else 0
 
 
 def pg_counters() -> tuple[int, int]:
@@ -148,130 +370,141 @@ def pg_counters() -> tuple[int, int]:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
-def pending_count(db: str, path: Path) -> int:
-    """Reports whose after-intake work (routing, duplicates, forwarding) is not done yet."""
-    sql = "SELECT count(*) FROM reports_report WHERE after_done_at IS NULL"
-    if db == "postgresql":
-        with _pg(DB_NAME) as conn:
-            row = conn.execute(sql).fetchone()
-            return int(row[0]) if row else 0
-    conn = sqlite3.connect(path, timeout=20)
-    row = conn.execute(sql).fetchone()
-    conn.close()
-    return int(row[0]) if row else 0
+def pending() -> int:
+    with _pg(DB_NAME) as conn:
+        row = conn.execute("SELECT count(*) FROM reports_report WHERE after_done_at IS NULL").fetchone()
+        return int(row[0]) if row else 0
 
 
-def drain(db: str, path: Path, timeout: float = 300.0) -> dict[str, Any]:
-    """After a burst: how long the servers' after-intake worker threads take to finish what is pending
-    (nothing else is sent meanwhile), and so their rate in reports per second."""
+def drain(timeout: float = 180.0) -> dict[str, Any]:
+    """After a burst: how long the server's after-intake worker threads take to finish what is pending."""
     t0 = time.perf_counter()
-    first = pending_count(db, path)
-    left = first
+    first = left = pending()
     while left and time.perf_counter() - t0 < timeout:
-        time.sleep(0.1)
-        left = pending_count(db, path)
+        time.sleep(0.25)
+        left = pending()
     took = time.perf_counter() - t0
-    return {"pending_after_burst": first, "drain_s": round(took, 2), "still_pending": left,
+    return {"pending_after_burst": first, "drain_s": round(took, 1), "still_pending": left,
             "drain_per_s": round((first - left) / took, 1) if first and took > 0 else None}
 
 
-def pg_version() -> str:
-    with _pg() as conn:
-        row = conn.execute("SHOW server_version").fetchone()
-        return str(row[0]) if row else "?"
+def start_serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``praja serve`` as a district runs it (its own process group, so it can be stopped whole)."""
+    port = lg.free_port()
+    out = open(log, "ab")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "praja.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(WORKERS)], env=env, cwd=lg.ROOT, stdout=out, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    lg.wait_answering(proc, port, log)
+    return proc, port
 
 
-# --- the run -------------------------------------------------------------------------------------------
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    import signal
 
-
-def run_database(db: str) -> dict[str, Any]:
-    env, path = prepare(db)
-    ceiling = raw_ceiling(db, path, SECONDS)
-    out: dict[str, Any] = {"raw_ceiling_per_s": round(ceiling, 1)}
-    for how in HOOKS:
-        if how == "w":
-            out["separate_worker"] = run_cases(db, env, path, ceiling, True, separate_worker=True)
-        elif how == "1":
-            out.update(run_cases(db, env, path, ceiling, True))
-        else:
-            out["intake_only"] = run_cases(db, env, path, ceiling, False)
-    return out
-
-
-def run_cases(db: str, env: dict[str, str], path: Path, ceiling: float, hooks: bool,
-              separate_worker: bool = False) -> dict[str, Any]:
-    follower = None
-    if separate_worker:
-        env = {**env, "PRAJA_REPORTS_AFTER_INTAKE": "worker"}
-        follower = subprocess.Popen(
-            ["nice", "-n", "10", sys.executable, "-m", "praja.cli", "reports", "process-pending", "--follow"],
-            env=env, cwd=lg.ROOT, stdout=subprocess.DEVNULL, stderr=open(VAR / db / "follower.log", "wb"),
-        )
-    server = lg.start_server(env, VAR / db / "server.log", workers=WORKERS, threads=THREADS, hooks=hooks)
-    out: dict[str, Any] = {}
     try:
-        lg.warm(server.port)
-        for n, clients in enumerate(CLIENTS):
-            bodies = lg.report_bodies(4000, seed=1000 * n + clients)
-            before = pg_counters() if db == "postgresql" else (0, 0)
-            t0 = time.perf_counter()
-            result = asyncio.run(lg.load("127.0.0.1", server.port, "/api/v1/reports", bodies,
-                                         clients=clients, seconds=SECONDS, warmup=WARMUP))
-            wall = time.perf_counter() - t0
-            after = pg_counters() if db == "postgresql" else (0, 0)
-            sent = sum(result.status_counts.values())
-            found = rows_found(db, path, result.receipts)
-            case: dict[str, Any] = {
-                "accepted_per_s": round(result.per_s, 1),
-                "p50_ms": round(result.percentile(50), 1),
-                "p99_ms": round(result.percentile(99), 1),
-                "accepted": result.accepted,
-                "acknowledged_incl_warmup": len(result.receipts),
-                "rows_found": found,
-                "raw_ceiling_per_s": round(ceiling, 1),
-                "share_of_ceiling": round(result.per_s / ceiling, 3) if ceiling else None,
-                "answers": {str(k): v for k, v in sorted(result.status_counts.items())},
-                "connection_errors": dict(result.errors),
-                "seconds_measured": round(result.seconds, 2),
-                "wall_s": round(wall, 2),
-            }
-            if db == "postgresql" and len(result.receipts):
-                # the whole load's commits and inserted rows (warm-up included) per acknowledged report
-                case["commits_per_report"] = round((after[0] - before[0]) / len(result.receipts), 2)
-                case["rows_inserted_per_report"] = round((after[1] - before[1]) / len(result.receipts), 2)
-            if sent and found < len(result.receipts):
-                case["missing"] = len(result.receipts) - found
-            if hooks:
-                case["after_intake"] = drain(db, path)
-            case["load_average_1m"] = round(os.getloadavg()[0], 2)
-            out[str(clients)] = case
-            label = f"{db} {clients} clients" + (" (separate worker)" if separate_worker else
-                                                 "" if hooks else " (intake only)")
-            print(f"{label}: {case['accepted_per_s']}/s p50 {case['p50_ms']} ms "
-                  f"p99 {case['p99_ms']} ms, {found}/{len(result.receipts)} found, ceiling {ceiling:.0f}/s"
-                  + (f", after-intake {case['after_intake']}" if hooks else "")
-                  + f", load {case['load_average_1m']}", flush=True)
-    finally:
-        server.stop()
-        if follower is not None:
-            follower.terminate()
-            follower.wait(timeout=30)
-    return out
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=20)
+
+
+def measure(make: Callable[[], tuple[bytes, str]], ok: int, port: int, clients: int) -> dict[str, Any]:
+    before = pg_counters()
+    t0 = time.perf_counter()
+    result = asyncio.run(lg.load_requests("127.0.0.1", port, make, ok=ok, clients=clients, seconds=SECONDS,
+                                          warmup=WARMUP))
+    wall = time.perf_counter() - t0
+    after = pg_counters()
+    acked = len(result.receipts)
+    whole = found(result.receipts)
+    case: dict[str, Any] = {
+        "accepted_per_s": round(result.per_s, 1),
+        "p50_ms": round(result.percentile(50), 1),
+        "p99_ms": round(result.percentile(99), 1),
+        "accepted": result.accepted,
+        "acknowledged_incl_warmup": acked,
+        "found": whole,
+        "lost": acked - whole,
+        "answers": {str(k): v for k, v in sorted(result.status_counts.items())},
+        "connection_errors": dict(result.errors),
+        "seconds_measured": round(result.seconds, 2),
+        "wall_s": round(wall, 2),
+        "commits_per_report": round((after[0] - before[0]) / acked, 2) if acked else None,
+        "rows_inserted_per_report": round((after[1] - before[1]) / acked, 2) if acked else None,
+        "load_average_1m_end": round(os.getloadavg()[0], 2),
+    }
+    case["after_intake"] = drain()
+    return case
+
+
+def bench_import(env: dict[str, str], info: dict[str, Any], run: str) -> dict[str, Any]:
+    """``praja reports import`` of one CSV (one client; the command's own start-up included)."""
+    rng = random.Random(run)
+    path = VAR / f"import-{run}.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["kategori", "uraian", "tingkat", "kode_tps"])
+        for _ in range(IMPORT_ROWS):
+            w.writerow([rng.choice(["politik_uang", "keamanan", "logistik"]),
+                        " ".join(rng.choices(lg.WORDS, k=20)), rng.randint(1, 4), rng.choice(info["tps"])])
+    t0 = time.perf_counter()
+    praja(env, "reports", "import", str(path))
+    took = time.perf_counter() - t0
+    with _pg(DB_NAME) as conn:
+        stored = conn.execute("SELECT count(*) FROM reports_report WHERE client_key LIKE %s",
+                              ("impor:%",)).fetchone()[0]
+    path.unlink()
+    return {"rows": IMPORT_ROWS, "seconds": round(took, 2), "rows_per_s": round(IMPORT_ROWS / took, 1),
+            "imported_rows_in_database": int(stored), "load_average_1m_end": round(os.getloadavg()[0], 2)}
 
 
 def run() -> dict[str, Any]:
     t0 = time.perf_counter()
+    env = server_env()
     result: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
-        "server": {"gunicorn": f"gthread, {WORKERS} workers x {THREADS} threads", "bind": "127.0.0.1",
-                   "load_generator": "praja/reports/loadgen.py (asyncio, keep-alive), same machine"},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
+                    "shared": "the 2 cores are shared with other people's work while this runs: see the load "
+                              "averages"},
+        "server": {"command": f"praja serve --host 127.0.0.1 --workers {WORKERS}",
+                   "settings": "praja.settings_production", "load_generator": "bench/loadgen.py, same machine"},
         "seconds_per_case": SECONDS, "warmup_s": WARMUP,
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
     }
-    for db in DATABASES:
-        if db == "postgresql":
-            result["server"]["postgresql"] = pg_version()
-        result[db] = run_database(db)
+    with _pg() as conn:
+        result["server"]["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+    result["database"] = prepare(env)
+    info = setup_clients(env)
+    result["raw_ceiling_per_s"] = {str(n): round(raw_ceiling(n, SECONDS), 1) for n in CEILING_CLIENTS}
+    print(f"raw ceiling {result['raw_ceiling_per_s']}", flush=True)
+    run_id = uuid.uuid4().hex[:8]
+    makers = factories(info, run_id)
+    channels: dict[str, Any] = {}
+    proc, port = start_serve(env, VAR / "server.log")
+    try:
+        for name in CHANNELS:
+            if name == "import" or name not in makers:
+                continue
+            make, ok = makers[name]
+            channels[name] = {}
+            for clients in CLIENTS:
+                case = measure(make, ok, port, clients)
+                channels[name][str(clients)] = case
+                print(f"{name} {clients} clients: {case['accepted_per_s']}/s p50 {case['p50_ms']} ms "
+                      f"p99 {case['p99_ms']} ms, lost {case['lost']} of {case['acknowledged_incl_warmup']}, "
+                      f"answers {case['answers']}, load {case['load_average_1m_end']}", flush=True)
+    finally:
+        stop(proc)
+    if "import" in CHANNELS:
+        channels["import"] = bench_import(env, info, run_id)
+        print(f"import: {channels['import']}", flush=True)
+    result["channels"] = channels
     result["total_s"] = round(time.perf_counter() - t0, 1)
-    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return result

@@ -12,7 +12,9 @@ class ReportsConfig(AppConfig):
         # reports are forwarded to the hoax monitoring (forwarding.py, when present).
         from django.core.signals import request_started
 
-        from praja.reports import afterwork, handling, intake
+        from praja.reports import afterwork, handling, intake, known
+
+        known.connect()  # forget remembered places and agencies when they change
 
         # The after-intake worker thread of a server process starts (and sweeps for reports whose work a
         # killed server never did) with the process's first request; praja/reports/afterwork.py.

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praja.accounts import audit
 from praja.accounts.models import Agency
 from praja.reports import legal, routing
 from praja.reports.models import LegalPath, Report, Severity, Status, TimelineEntry
@@ -72,16 +73,52 @@ def allowed(report: Report, to_status: str) -> bool:
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().get(pk=report.pk)
+    """The report's row, locked until the step's transaction ends; what it held is remembered, so that the
+    step writes only the columns it changed (``_finish``)."""
+    r = Report.objects.select_for_update().get(pk=report.pk)
+    r._praja_loaded = {f.attname: getattr(r, f.attname) for f in Report._meta.concrete_fields}  # type: ignore[attr-defined]
+    return r
 
 
 def _entry(report: Report, actor: By, kind: str, *, text: str = "", data: dict[str, Any] | None = None,
            from_status: str = "", to_status: str = "", visible_to_sender: bool = False) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    """Append one timeline entry. Inside a step (a report from ``_locked``) the entry is inserted without model
+    signals and audited with the step's other changes by ``_finish``: one audit entry per step."""
+    entry = TimelineEntry(
         report=report, kind=kind, actor=actor.user if getattr(actor.user, "pk", None) else None,
         actor_label=actor.label, channel=actor.channel, from_status=from_status, to_status=to_status,
         text=text, data=data or {}, visible_to_sender=visible_to_sender,
     )
+    if not hasattr(report, "_praja_loaded"):
+        entry.save()  # outside a step: audited by the model signals
+        return entry
+    TimelineEntry.objects.bulk_create([entry])
+    report.__dict__.setdefault("_praja_entries", []).append(entry)
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None), list, dict)) else str(value)
+
+
+def _finish(r: Report) -> None:
+    """End a step: UPDATE only the columns it changed (one statement, no re-read of the row), and write ONE
+    audit entry for the step (the changed columns, before and after, and the timeline entries it appended).
+    Replaces ``r.save()`` in the steps, which re-read the row for the audit signal, wrote every column and
+    audited the report and each timeline entry separately."""
+    loaded: dict[str, Any] = r.__dict__.pop("_praja_loaded", {})
+    entries: list[TimelineEntry] = r.__dict__.pop("_praja_entries", [])
+    changed = {name: getattr(r, name) for name, old in loaded.items() if getattr(r, name) != old}
+    if changed:
+        Report.objects.filter(pk=r.pk).update(**changed)
+    if audit.current_actor() is None or not (changed or entries):
+        return
+    record: dict[str, Any] = {name: [_plain(loaded[name]), _plain(value)] for name, value in changed.items()}
+    if entries:
+        record["timeline"] = [
+            {"id": e.pk, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "text": e.text,
+             "data": e.data, "actor_label": e.actor_label, "channel": e.channel} for e in entries]
+    audit.record("update", "reports.report", str(r.pk), r.region_code, record)
 
 
 def _move(report: Report, to_status: str, actor: By, kind: str, *, text: str = "",
@@ -118,7 +155,7 @@ def verify(report: Report, actor: By, *, severity: int | None = None, note: str 
         _move(r, Status.VERIFIED, actor, K.STATUS, text=note.strip(), data=data)
         r.verified_at = timezone.now()
         r.status_reason = ""
-        r.save()
+        _finish(r)
         transaction.on_commit(lambda: risk_record(r.pk))
     return r
 
@@ -131,7 +168,7 @@ def reject(report: Report, actor: By, reason: str) -> Report:
         _move(r, Status.REJECTED, actor, K.STATUS, text=reason)
         r.status_reason = reason
         r.due_at = None
-        r.save()
+        _finish(r)
         if was_verified:
             transaction.on_commit(lambda: risk_withdraw(r.receipt))
     return r
@@ -145,8 +182,8 @@ def take(report: Report, actor: By) -> Report:
             raise HandlingError(_("Laporan yang sudah ditutup atau ditolak tidak dapat diambil."))
         previous = r.handler_id
         r.handler = actor.user
-        r.save()
         _entry(r, actor, K.TAKEN, data={"from_handler": previous, "to_handler": getattr(actor.user, "pk", None)})
+        _finish(r)
     return r
 
 
@@ -163,7 +200,7 @@ def assign(report: Report, actor: By, agency: Agency, *, note: str = "") -> Repo
         r.assigned_agency = agency
         if previous != agency.pk:
             r.handler = None
-        r.save()
+        _finish(r)
     return r
 
 
@@ -205,7 +242,7 @@ def refer(
         })
         r.legal_path, r.referred_to, r.referred_at = path, recipient, now
         r.stage, r.stage_started_at, r.due_at = stage, now, due
-        r.save()
+        _finish(r)
     return r
 
 
@@ -223,7 +260,7 @@ def advance(report: Report, actor: By, stage: str, *, note: str = "", now: datet
             "from_stage": r.stage, "stage": stage, "due_at": due.isoformat(),
             "previous_due_at": r.due_at.isoformat() if r.due_at else None})
         r.stage, r.stage_started_at, r.due_at = stage, now, due
-        r.save()
+        _finish(r)
     return r
 
 
@@ -258,7 +295,7 @@ def record_outcome(report: Report, actor: By, **fields: Any) -> Report:
             raise HandlingError(_("Isi hasil atau langkah yang diambil."))
         _move(r, Status.OUTCOME, actor, K.OUTCOME, text=r.outcome, data={"changes": changes})
         r.due_at = None
-        r.save()
+        _finish(r)
     return r
 
 
@@ -269,7 +306,7 @@ def close(report: Report, actor: By, reason: str) -> Report:
         _move(r, Status.CLOSED, actor, K.STATUS, text=reason)
         r.status_reason = reason
         r.due_at = None
-        r.save()
+        _finish(r)
     return r
 
 
@@ -286,21 +323,27 @@ def reopen(report: Report, actor: By, reason: str) -> Report:
             raise HandlingError(_("Hanya laporan yang ditolak atau ditutup yang dapat dibuka kembali."))
         _move(r, to, actor, K.REOPENED, text=reason)
         r.status_reason = ""
-        r.save()
+        _finish(r)
     return r
 
 
 def note(report: Report, actor: By, text: str) -> TimelineEntry:
     text = _need(text, _("Catatan"))
     with transaction.atomic():
-        return _entry(_locked(report), actor, K.NOTE, text=text)
+        r = _locked(report)
+        entry = _entry(r, actor, K.NOTE, text=text)
+        _finish(r)
+        return entry
 
 
 def ask_sender(report: Report, actor: By, question: str) -> TimelineEntry:
     """A question the sender sees on the follow page (receipt + PIN) and can answer there."""
     question = _need(question, _("Pertanyaan"))
     with transaction.atomic():
-        return _entry(_locked(report), actor, K.QUESTION, text=question, visible_to_sender=True)
+        r = _locked(report)
+        entry = _entry(r, actor, K.QUESTION, text=question, visible_to_sender=True)
+        _finish(r)
+        return entry
 
 
 def log_protected_view(report: Report, actor: By, what: str) -> TimelineEntry:

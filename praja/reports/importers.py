@@ -3,8 +3,9 @@
 Read with the TPS importer's machinery (praja.territory.importers: CSV dialects, XLSX, ``Problem``) and
 checked like every other import: every row goes through the one intake validation
 (``praja.reports.intake.validate``), and when any row is bad the whole file is rejected with each bad
-row and field named; nothing is written. A clean file is stored in one transaction, each row through
-``intake.submit`` (channel ``impor``), with a client key made of the file's hash and the row number, so
+row and field named; nothing is written. A clean file is stored in one transaction through
+``intake.submit_many`` (channel ``impor``; the reports and their first timeline entries 200 to a statement,
+one audit entry for the file), with a client key made of the file's hash and the row number, so
 importing the same file again stores nothing twice.
 
 Columns (header row first; case-insensitive, spaces and dashes read as "_"):
@@ -27,7 +28,8 @@ from typing import Any
 
 from django.db import transaction
 
-from praja.reports import intake
+from praja.accounts import audit
+from praja.reports import intake, known
 from praja.reports.models import Channel
 from praja.territory.importers import (
     MAX_ROWS,
@@ -155,6 +157,9 @@ def import_reports(
         return result
     result.rows = len(rows)
     digest = hashlib.sha256(data).hexdigest()[:20]
+    # every TPS and region the file names, looked up in one query each (not one per row)
+    known.prime_tps(str(v.get("tps", "")).strip() for _n, v in rows)
+    known.prime_regions(str(v.get("region", "")).strip() for _n, v in rows)
     valid: list[tuple[int, intake.Intake]] = []
     for i, (number, values) in enumerate(rows):
         try:
@@ -175,15 +180,37 @@ def import_reports(
     if result.problems:
         return result
     label = f"impor {name}"[:160]
+    # One transaction for the file (all rows or none), the rows written intake.BATCH_ROWS per statement, and one
+    # audit entry for the whole file (its SHA-256, counts and the ids stored), as every bulk import does.
     with transaction.atomic():
-        for i, (number, item) in enumerate(valid):
-            answer = intake.submit(item, channel=Channel.IMPORT, client_key=f"impor:{digest}:{number}", user=user,
-                                   actor_label=label)
+        answers: list[intake.Receipt] = []
+        for start in range(0, len(valid), intake.BATCH_ROWS):
+            chunk = valid[start : start + intake.BATCH_ROWS]
+            answers += intake.submit_many([(item, f"impor:{digest}:{number}") for number, item in chunk],
+                                          channel=Channel.IMPORT, user=user, actor_label=label)
+            if progress:
+                progress("simpan", len(answers), len(valid))
+        for (number, _item), answer in zip(valid, answers, strict=True):
             result.receipts.append((number, answer.receipt, answer.pin))
             if answer.created:
                 result.created += 1
             else:
                 result.repeated += 1
-            if progress:
-                progress("simpan", i + 1, len(valid))
+        if audit.current_actor() is not None and result.created:
+            audit.record("import", "reports.report", "", "", {
+                "file": name, "sha256": hashlib.sha256(data).hexdigest(), "rows": result.rows,
+                "created": result.created, "repeated": result.repeated,
+                "ids": _ranges(sorted(a.report.pk for a in answers if a.created)),
+            })
     return result
+
+
+def _ranges(ids: list[int]) -> list[list[int]]:
+    """[1, 2, 3, 7, 8] -> [[1, 3], [7, 8]]: the ids an import stored, short however long the file."""
+    out: list[list[int]] = []
+    for i in ids:
+        if out and out[-1][1] == i - 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return out

@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from praja.accounts import audit
-from praja.reports import sealing
+from praja.reports import known, sealing
 from praja.reports.models import Category, Channel, Report, Severity, SubjectKind, TimelineEntry
 
 # Receipt alphabet: no 0/O, 1/I/L, so it can be read over the phone and typed from an SMS.
@@ -148,7 +148,7 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, re
     partner agency's), else the one regency the public channels serve (places.default_regency): without a
     region only a national scope would ever see it.
     """
-    from praja.territory.models import TPS, Region
+    from praja.territory.models import Region
 
     now = now or timezone.now()
     errors: dict[str, str] = {}
@@ -207,17 +207,18 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, re
 
     tps_code = _text(raw, "tps")
     region_code = _text(raw, "region")
+    # Places and agencies are reference data: answered from this process's memory (praja/reports/known.py).
     if tps_code:
-        if not TPS.objects.filter(pk=tps_code).exists():
+        if not known.tps_exists(tps_code):
             errors["tps"] = _("TPS tidak dikenal: %(v)s") % {"v": tps_code[:40]}
     if region_code:
-        if not Region.objects.filter(pk=region_code).exists():
+        if not known.region_exists(region_code):
             errors["region"] = _("wilayah tidak dikenal: %(v)s") % {"v": region_code[:40]}
     if not tps_code and not region_code:
         from praja.reports import places
 
         fallback = places.regency_of(regency or "") if regency else ""
-        if fallback and not Region.objects.filter(pk=fallback, level=Region.Level.KABUPATEN).exists():
+        if fallback and not known.region_exists(fallback, Region.Level.KABUPATEN):
             fallback = ""
         region_code = fallback or places.default_regency()
     latitude = _float(raw, "latitude", errors, -90.0, 90.0)
@@ -231,14 +232,12 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, re
     subject_unit_id = None
     unit_raw = raw.get("subject_unit")
     if unit_raw not in (None, ""):
-        from praja.accounts.models import Agency
-
         try:
             subject_unit_id = int(unit_raw)
         except (TypeError, ValueError):
             errors["subject_unit"] = _("instansi terlapor tidak dikenal")
         else:
-            if not Agency.objects.filter(pk=subject_unit_id).exists():
+            if not known.agency_exists(subject_unit_id):
                 errors["subject_unit"] = _("instansi terlapor tidak dikenal")
 
     anonymous_raw = raw.get("anonymous", True)
@@ -296,13 +295,48 @@ def _columns(obj: Any, connection: Any, skip: tuple[str, ...] = ()) -> tuple[lis
     return names, [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
 
 
-def _store_direct(report: Report, entry: TimelineEntry) -> None:
-    """Insert the report and its first timeline entry in one transaction, without model signals.
+class Refused(Exception):
+    """The write's guard did not hold (a partner token withdrawn since it was read): nothing was stored."""
 
-    PostgreSQL: ONE statement (a data-modifying CTE: both INSERTs, atomic, one round trip and one commit).
-    Other databases: the two INSERTs in one transaction. Columns come from the models, so a field added
-    later is written like ``save()`` would write it. Used when no audit actor is set (an anonymous sender):
-    nothing would be audited anyway, and this is the path that must carry voting-day load.
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition the database checks in the same statement that stores the report (``sql`` with ``%s``
+    placeholders for ``params``): when it is false nothing is stored and ``submit`` raises ``Refused``."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+
+
+_HIDDEN_IN_AUDIT = {"pin_hash": "[rahasia]", "reporter_sealed": "[disegel]", "phone_hash": "[hash]"}
+
+
+def _audit_changes(report: Report, entry: TimelineEntry) -> dict[str, Any]:
+    """What the audit entry of a stored report says: every column of the report as written (the PIN hash and
+    the sealed identity only named, never copied) and its first timeline entry."""
+    out: dict[str, Any] = {}
+    for f in Report._meta.concrete_fields:
+        value = getattr(report, f.attname)
+        if f.attname in _HIDDEN_IN_AUDIT:
+            value = _HIDDEN_IN_AUDIT[f.attname] if value else ""
+        elif not isinstance(value, (str, int, float, bool, type(None))):
+            value = str(value)
+        out[f.attname] = value
+    out["timeline"] = {"id": entry.pk, "kind": entry.kind, "actor_label": entry.actor_label,
+                       "channel": entry.channel, "to_status": entry.to_status}
+    return out
+
+
+def _write(report: Report, entry: TimelineEntry, guard: Guard | None = None) -> None:
+    """Store the report and its first timeline entry (and, when someone is acting, its audit entry) at once.
+
+    The one write of every channel. PostgreSQL: ONE statement for the two rows (a data-modifying CTE: both
+    INSERTs, atomic, one round trip), sent in autocommit when nobody is acting (an anonymous sender: nothing
+    to audit, one round trip and one commit in all); with an actor (a partner, an officer, an import) the same
+    statement and ``audit.record`` in one transaction, so the report, its timeline and its audit entry commit
+    together or not at all. Other databases: the two INSERTs in one transaction. Columns come from the models,
+    so a field added later is written as ``save()`` would write it; no model signals are sent (the audit entry
+    is written here, once per report, not once per row). A ``guard`` is checked by the same INSERT.
     """
     from django.db import connection
 
@@ -312,34 +346,49 @@ def _store_direct(report: Report, entry: TimelineEntry) -> None:
     ttable = connection.ops.quote_name(TimelineEntry._meta.db_table)
     fk = connection.ops.quote_name(TimelineEntry._meta.get_field("report").column)
     pk = connection.ops.quote_name(str(Report._meta.pk.column))
-    insert_report = f"INSERT INTO {rtable} ({', '.join(rcols)}) VALUES ({', '.join(['%s'] * len(rvals))})"
-    if connection.vendor == "postgresql":
-        sql = (
-            f"WITH r AS ({insert_report} RETURNING {pk}) "
-            f"INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) SELECT r.{pk}, {', '.join(['%s'] * len(tvals))} "
-            f"FROM r RETURNING {fk}"
-        )
-        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*rvals, *tvals])
-                report.pk = cursor.fetchone()[0]
-            _after_commit(report.pk)
+    tpk = connection.ops.quote_name(str(TimelineEntry._meta.pk.column))
+    marks = ", ".join(["%s"] * len(rvals))
+    if guard is None:
+        insert_report, rparams = f"INSERT INTO {rtable} ({', '.join(rcols)}) VALUES ({marks})", list(rvals)
     else:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.features.can_return_columns_from_insert:
-                cursor.execute(f"{insert_report} RETURNING {pk}", rvals)
-                report.pk = cursor.fetchone()[0]
-            else:  # pragma: no cover - every supported database returns columns
-                cursor.execute(insert_report, rvals)
-                report.pk = cursor.lastrowid
-            cursor.execute(
-                f"INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) VALUES ({', '.join(['%s'] * (len(tvals) + 1))})",
-                [report.pk, *tvals],
-            )
-            _after_commit(report.pk)
-    report._state.adding = False
-    report._state.db = connection.alias
-    entry.report = report
+        insert_report = f"INSERT INTO {rtable} ({', '.join(rcols)}) SELECT {marks} WHERE {guard.sql}"
+        rparams = [*rvals, *guard.params]
+    actor = audit.current_actor()
+    postgres = connection.vendor == "postgresql"
+    # A transaction only where one is needed: an audit entry beside the rows, two statements (not PostgreSQL),
+    # or a caller's transaction (a savepoint, so a refused INSERT does not spoil it).
+    atomic = actor is not None or not postgres or connection.in_atomic_block
+    with transaction.atomic() if atomic else contextlib.nullcontext():
+        with connection.cursor() as cursor:
+            if postgres:
+                cursor.execute(
+                    f"WITH r AS ({insert_report} RETURNING {pk}) "
+                    f"INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) SELECT r.{pk}, "
+                    f"{', '.join(['%s'] * len(tvals))} FROM r RETURNING {fk}, {tpk}",
+                    [*rparams, *tvals],
+                )
+                row = cursor.fetchone()
+            else:
+                cursor.execute(f"{insert_report} RETURNING {pk}", rparams)
+                first = cursor.fetchone()
+                row = None
+                if first is not None:
+                    cursor.execute(
+                        f"INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) "
+                        f"VALUES ({', '.join(['%s'] * (len(tvals) + 1))}) RETURNING {tpk}",
+                        [first[0], *tvals],
+                    )
+                    row = (first[0], cursor.fetchone()[0])
+        if row is None:
+            raise Refused
+        report.pk, entry.pk = row[0], row[1]
+        report._state.adding = entry._state.adding = False
+        report._state.db = entry._state.db = connection.alias
+        entry.report = report
+        if actor is not None:
+            audit.record("create", "reports.report", str(report.pk), report.region_code,
+                         _audit_changes(report, entry))
+        _after_commit(report.pk)
 
 
 def submit(
@@ -350,14 +399,15 @@ def submit(
     user: Any = None,
     partner_id: int | None = None,
     actor_label: str = "",
+    guard: Guard | None = None,
 ) -> Receipt:
-    """Store one validated report (and its first timeline entry) in one transaction; answer its receipt.
+    """Store one validated report (and its first timeline entry, and its audit entry when someone is acting)
+    and answer its receipt. Every channel comes here; the write is ``_write``'s (one statement on PostgreSQL,
+    beside the audit entry when there is one). When it returns, the report is committed (or in the caller's
+    transaction, for a file import): a receipt answered after it is never for a report that can be lost.
 
     The same ``client_key`` again answers the stored report's receipt with an empty PIN (the sender got
-    the PIN with the first answer), and stores nothing new.
-
-    Without an audit actor (an anonymous sender) the two rows go in through ``_store_direct``: on PostgreSQL
-    one statement; no model save signals are sent for them (after_intake_hooks run on commit either way).
+    the PIN with the first answer), and stores nothing new. A ``guard`` that does not hold raises ``Refused``.
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
@@ -372,41 +422,138 @@ def submit(
     now = timezone.now()
     created_by = user if getattr(user, "is_authenticated", False) else None
     for attempt in range(5):
-        receipt = new_receipt()
-        report = Report(
-            receipt=receipt, pin_hash=pin_hash(receipt, pin), client_key=key, channel=channel,
-            category=intake.category, severity=intake.severity, title=intake.title, description=intake.description,
-            occurred_at=intake.occurred_at, received_at=now, region_id=intake.region_code or None,
-            tps_id=intake.tps_code or None, latitude=intake.latitude, longitude=intake.longitude,
-            place_text=intake.place_text, subject_kind=intake.subject_kind, subject_unit_id=intake.subject_unit_id,
-            subject_text=intake.subject_text, anonymous=intake.anonymous, reporter_sealed=sealed,
-            phone_hash=sealing.keyed_hash(intake.phone, "phone") if intake.phone else "",
-            partner_id=partner_id, created_by=created_by,
-        )
-        if report.tps_id and not report.region_id:
-            report.region_id = report.tps_id.split("/")[0]
-        entry = TimelineEntry(
-            at=now, kind=TimelineEntry.Kind.CREATED, actor=created_by,
-            actor_label=actor_label or _("pelapor"), channel=channel, to_status=report.status,
-            visible_to_sender=True,
-        )
+        report, entry = build(intake, channel=channel, client_key=key, pin=pin, sealed=sealed, now=now,
+                              created_by=created_by, partner_id=partner_id, actor_label=actor_label)
         try:
-            if audit.current_actor() is None:
-                _store_direct(report, entry)  # nobody to audit: the two INSERTs without the ORM's save machinery
-            else:
-                with transaction.atomic():  # a signed-in person, a partner, the CLI: model saves, audited
-                    report.save(force_insert=True)
-                    entry.report = report
-                    entry.save(force_insert=True)
-                    _after_commit(report.pk)
+            _write(report, entry, guard)
         except IntegrityError:
             # Optimistic: no SELECT before the INSERT; the unique client_key answers a repeat.
             if key is not None:
                 existing = Report.objects.filter(client_key=key).only("pk", "receipt").first()
                 if existing is not None:  # sent again (or twice at once): the first report's receipt
                     return Receipt(existing, existing.receipt, "", False)
+            known.forget()  # a place or agency remembered as existing may be gone: ask again next time
             if attempt == 4:
                 raise
             continue  # a receipt collision (about 1 in 10^17): draw again
-        return Receipt(report, receipt, pin, True)
+        return Receipt(report, report.receipt, pin, True)
     raise RuntimeError("unreachable")
+
+
+def build(intake: Intake, *, channel: str, client_key: str | None, pin: str, sealed: str, now: datetime.datetime,
+          created_by: Any = None, partner_id: int | None = None, actor_label: str = "",
+          ) -> tuple[Report, TimelineEntry]:
+    """The unsaved report (with a fresh receipt and the PIN's keyed hash) and its first timeline entry."""
+    receipt = new_receipt()
+    report = Report(
+        receipt=receipt, pin_hash=pin_hash(receipt, pin), client_key=client_key, channel=channel,
+        category=intake.category, severity=intake.severity, title=intake.title, description=intake.description,
+        occurred_at=intake.occurred_at, received_at=now, region_id=intake.region_code or None,
+        tps_id=intake.tps_code or None, latitude=intake.latitude, longitude=intake.longitude,
+        place_text=intake.place_text, subject_kind=intake.subject_kind, subject_unit_id=intake.subject_unit_id,
+        subject_text=intake.subject_text, anonymous=intake.anonymous, reporter_sealed=sealed,
+        phone_hash=sealing.keyed_hash(intake.phone, "phone") if intake.phone else "",
+        partner_id=partner_id, created_by=created_by,
+    )
+    if report.tps_id and not report.region_id:
+        report.region_id = report.tps_id.split("/")[0]
+    entry = TimelineEntry(
+        at=now, kind=TimelineEntry.Kind.CREATED, actor=created_by,
+        actor_label=actor_label or _("pelapor"), channel=channel, to_status=report.status,
+        visible_to_sender=True,
+    )
+    return report, entry
+
+
+BATCH_ROWS = 200  # reports per INSERT of a file import (SQLite allows 32,766 parameters a statement)
+
+
+def submit_many(
+    items: list[tuple[Intake, str]], *, channel: str, user: Any = None, actor_label: str = "",
+) -> list[Receipt]:
+    """Store many validated reports, each with its client key (a file import): ``BATCH_ROWS`` reports and
+    their first timeline entries per statement instead of one statement each, in the caller's transaction
+    (``importers.import_reports`` holds one for the whole file and writes one audit entry for it). A key
+    stored before answers its first receipt with an empty PIN, as ``submit`` does. Receipts in input order.
+    """
+    from django.db import connection
+
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    now = timezone.now()
+    created_by = user if getattr(user, "is_authenticated", False) else None
+    answers: list[Receipt] = []
+    for start in range(0, len(items), BATCH_ROWS):
+        chunk = items[start : start + BATCH_ROWS]
+        for attempt in range(5):
+            built: list[tuple[Report, TimelineEntry, str]] = []
+            for item, key in chunk:
+                pin = new_pin()
+                sealed = ""
+                if item.reporter or item.phone:
+                    sealed = sealing.seal({**item.reporter, **({"phone": item.phone} if item.phone else {})})
+                report, entry = build(item, channel=channel, client_key=key, pin=pin, sealed=sealed, now=now,
+                                      created_by=created_by, actor_label=actor_label)
+                built.append((report, entry, pin))
+            try:
+                with transaction.atomic():
+                    stored = _write_many(connection, [(r, e) for r, e, _p in built])
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+                continue  # a receipt collision (about 1 in 10^17 a row): draw the chunk's receipts again
+            break
+        repeated = [key for _i, key in chunk if key not in stored]  # stored by an earlier import of the file
+        earlier = {k: (pk, receipt) for k, pk, receipt in
+                   Report.objects.filter(client_key__in=repeated).values_list("client_key", "pk", "receipt")}
+        for (report, _entry, pin), (_item, key) in zip(built, chunk, strict=True):
+            if key in stored:
+                report.pk = stored[key]
+                report._state.adding = False
+                report._state.db = connection.alias
+                answers.append(Receipt(report, report.receipt, pin, True))
+                _after_commit(report.pk)
+            else:
+                pk, receipt = earlier[key]
+                answers.append(Receipt(Report(pk=pk, receipt=receipt), receipt, "", False))
+    return answers
+
+
+def _write_many(connection: Any, rows: list[tuple[Report, TimelineEntry]]) -> dict[str, int]:
+    """INSERT the reports (a key stored before is skipped: ON CONFLICT DO NOTHING) and the first timeline entry
+    of each one inserted; answers {client key: new report id}. PostgreSQL: one statement; SQLite: two."""
+    template = rows[0][1]
+    tcols, tvals = _columns(template, connection, skip=("report_id",))
+    names: list[str] = []
+    params: list[Any] = []
+    for report, entry in rows:
+        if (entry.at, entry.actor_id, entry.actor_label, entry.channel) != (
+                template.at, template.actor_id, template.actor_label, template.channel):
+            raise ValueError("submit_many: one timeline entry template per batch")
+        names, values = _columns(report, connection)
+        params.extend(values)
+    q = connection.ops.quote_name
+    rtable, ttable = q(Report._meta.db_table), q(TimelineEntry._meta.db_table)
+    fk, pk, key = q(TimelineEntry._meta.get_field("report").column), q(str(Report._meta.pk.column)), q("client_key")
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    insert = (f"INSERT INTO {rtable} ({', '.join(names)}) VALUES {', '.join([one] * len(rows))} "
+              f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}")
+    marks = ", ".join(["%s"] * len(tvals))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH r AS ({insert}), t AS (INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) "
+                f"SELECT r.{pk}, {marks} FROM r) SELECT {pk}, {key} FROM r",
+                [*params, *tvals],
+            )
+            stored = {k: int(i) for i, k in cursor.fetchall()}
+        else:
+            cursor.execute(insert, params)
+            stored = {k: int(i) for i, k in cursor.fetchall()}
+            if stored:
+                one_t = "(" + ", ".join(["%s"] * (len(tvals) + 1)) + ")"
+                cursor.execute(
+                    f"INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) VALUES {', '.join([one_t] * len(stored))}",
+                    [v for i in stored.values() for v in (i, *tvals)],
+                )
+    return stored

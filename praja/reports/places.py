@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 
@@ -17,7 +18,14 @@ from praja.territory.models import TPS, Region
 
 
 def served_regencies() -> list[tuple[str, str]]:
+    """The regencies the public forms serve (remembered per process: praja/reports/known.py)."""
+    from praja.reports import known
+
     configured = getattr(settings, "PRAJA_REPORTS", {}).get("PUBLIC_REGENCIES") or []
+    return list(known.value(f"served:{configured!r}", lambda: _served_regencies(configured)))
+
+
+def _served_regencies(configured: Any) -> list[tuple[str, str]]:
     if isinstance(configured, str):
         configured = [c.strip() for c in configured.split(",") if c.strip()]
     qs = Region.objects.filter(level=Region.Level.KABUPATEN)
@@ -64,14 +72,22 @@ def regency_of(code: str) -> str:
 def children(code: str, level: int) -> list[tuple[str, str]]:
     if not code:
         return []
-    return list(Region.objects.filter(parent_id=code, level=level).order_by("name").values_list("code", "name"))
+    from praja.reports import known
+
+    return list(known.value(f"children:{code}:{level}", lambda: list(
+        Region.objects.filter(parent_id=code, level=level).order_by("name").values_list("code", "name"))))
 
 
 def tps_of(desa: str) -> list[tuple[str, str]]:
     if not desa:
         return []
-    rows = TPS.objects.filter(desa_id=desa).order_by("number").values_list("code", "number")
-    return [(c, f"TPS {n:03d}") for c, n in rows]
+    from praja.reports import known
+
+    def load() -> list[tuple[str, str]]:
+        rows = TPS.objects.filter(desa_id=desa).order_by("number").values_list("code", "number")
+        return [(c, f"TPS {n:03d}") for c, n in rows]
+
+    return list(known.value(f"tps-of:{desa}", load))
 
 
 @dataclass
@@ -145,13 +161,15 @@ class Found:
 def find_place(words: list[str]) -> Found:
     """The place at the start of ``words``: a TPS code, "TPS 3 <desa>", "<desa> TPS 3" or a desa/kecamatan name
     of up to three words in the served regencies. A name found in several regions is kept as text only."""
+    from praja.reports import known
+
     if not words:
         return Found()
     first = words[0]
     m = _TPS_CODE.match(first)
     if m:
         code = f"{m.group(1)}/{int(m.group(2)):03d}"
-        if TPS.objects.filter(pk=code).exists():
+        if known.tps_exists(code):
             return Found(tps=code, region=m.group(1), rest=words[1:])
         return Found(place_text=first, rest=words[1:])
     number: int | None = None
@@ -187,27 +205,34 @@ def find_place(words: list[str]) -> Found:
         region = matches[0]
         if number is not None and len(region) == 13:
             code = f"{region}/{number:03d}"
-            if TPS.objects.filter(pk=code).exists():
+            if known.tps_exists(code):
                 return Found(tps=code, region=region, place_text=place, rest=words[j:])
         return Found(region=region, place_text=place, rest=words[j:])
     return Found(rest=words)
 
 
 def _regions_named(key: str, regencies: list[str]) -> list[str]:
-    """Desa (else kecamatan) codes whose name is ``key`` (letters and digits only, lower case)."""
+    """Desa (else kecamatan) codes whose name is ``key`` (letters and digits only, lower case): from the index of
+    the served regencies' names, built once per process and TTL (praja/reports/known.py)."""
+    if not regencies:
+        return []
+    from praja.reports import known
+
+    index: dict[str, dict[int, list[str]]] = known.value(f"names:{','.join(regencies)}",
+                                                         lambda: _name_index(regencies))
+    found = index.get(key, {})
+    return list(found.get(Region.Level.DESA, []) or found.get(Region.Level.KECAMATAN, []))
+
+
+def _name_index(regencies: list[str]) -> dict[str, dict[int, list[str]]]:
     from functools import reduce
     from operator import or_
 
     from django.db.models import Q
 
-    if not regencies:
-        return []
     within = reduce(or_, (Q(code__startswith=r + ".") for r in regencies))
-    out: list[str] = []
-    for level in (Region.Level.DESA, Region.Level.KECAMATAN):
-        # The name filter in SQL is loose (case-insensitive containment of the first letters); exact after.
-        qs = Region.objects.filter(within, level=level, name__icontains=key[:3]).values_list("code", "name")
-        out = [c for c, n in qs if _norm(n) == key]
-        if out:
-            return out
-    return out
+    index: dict[str, dict[int, list[str]]] = {}
+    rows = Region.objects.filter(within, level__in=[Region.Level.DESA, Region.Level.KECAMATAN])
+    for code, name, level in rows.values_list("code", "name", "level").iterator(chunk_size=5000):
+        index.setdefault(_norm(name), {}).setdefault(int(level), []).append(code)
+    return index

@@ -22,7 +22,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from praja.reports import attachments, intake, places
+from praja.reports import attachments, intake, known, places
 from praja.reports.models import Category, Channel, Severity, SubjectKind
 from praja.territory.models import TPS, Region
 
@@ -40,8 +40,8 @@ def _may_submit(request: HttpRequest) -> None:
 
 def _actor_label(request: HttpRequest) -> str:
     person = getattr(request.user, "person", None)
-    if person is not None:
-        return f"{person.full_name} ({person.agency.name})"[:160]
+    if person is not None:  # the agency's name from memory (praja/reports/known.py): no SELECT per report
+        return f"{person.full_name} ({known.agency_name(person.agency_id)})"[:160]
     return request.user.get_username()
 
 

@@ -9,9 +9,11 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def after_intake_inline(settings: Any, request: Any) -> None:
-    from praja.reports import places
+    from praja.reports import api, known, places
 
     places.forget_default_regency()  # each test loads its own regions
+    known.forget()
+    api.forget_tokens()
     if request.node.get_closest_marker("after_intake_thread"):
         return
     settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "AFTER_INTAKE": "inline"}

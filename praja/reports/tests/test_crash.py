@@ -6,13 +6,16 @@ SIGKILL at once, mid-request; the server starts again and the clients go on. Bou
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from praja.reports import loadgen
 from praja.reports.models import Report, TimelineEntry
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+import loadgen  # noqa: E402 - bench/loadgen.py, the benchmarks' load generator
 
 
 def _database_url() -> str:

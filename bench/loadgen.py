@@ -1,5 +1,8 @@
 """A cheap HTTP/1.1 load generator and a server starter for the intake benchmark and the crash test.
 
+A benchmark helper (bench/intake.py, bench/crash.py and praja/reports/tests/test_crash.py import it with
+bench/ on sys.path); nothing in the ``praja`` package imports it.
+
 Pure Python (asyncio, raw sockets, keep-alive), so it runs wherever Praja runs and costs little CPU beside
 the server on the same 2-core machine. No Django import: the bench and the crash test run it beside a
 gunicorn that serves Praja from its own database.
@@ -22,12 +25,12 @@ import time
 import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -110,6 +113,21 @@ async def _client(
     host: str, port: int, path: str, bodies: Iterator[bytes], stop_at: float, result: LoadResult, token: str,
     measure_from: float,
 ) -> None:
+    """One keep-alive client of ``POST path`` with JSON ``bodies``: a 201's receipt is the acknowledgement."""
+
+    def make() -> tuple[bytes, str]:
+        return _request(host, path, next(bodies), token), ""
+
+    await _run_client(host, port, make, 201, stop_at, result, measure_from)
+
+
+async def _run_client(
+    host: str, port: int, make: Callable[[], tuple[bytes, str]], ok: int, stop_at: float, result: LoadResult,
+    measure_from: float,
+) -> None:
+    """Send ``make()``'s requests one after the other on a keep-alive connection (reconnecting when the server
+    closes it) until ``stop_at``. An answer with status ``ok`` acknowledges the request: its key (``make``'s
+    second value) is kept, or, without one, the receipt of the JSON answer."""
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
     loop = asyncio.get_running_loop()
@@ -122,7 +140,7 @@ async def _client(
                 await asyncio.sleep(0.05)
                 continue
         assert reader is not None
-        request = _request(host, path, next(bodies), token)
+        request, key = make()
         t0 = time.perf_counter()
         try:
             writer.write(request)
@@ -136,9 +154,9 @@ async def _client(
         ms = (time.perf_counter() - t0) * 1000
         if loop.time() >= measure_from:
             result.status_counts[status] += 1
-        if status == 201:
-            # every acknowledged receipt is kept (the crash test checks them all); timings only after warm-up
-            result.receipts.append(json.loads(body)["receipt"])
+        if status == ok:
+            # every acknowledged request is kept (the crash test checks them all); timings only after warm-up
+            result.receipts.append(key or json.loads(body)["receipt"])
             if loop.time() >= measure_from:
                 result.accepted += 1
                 result.latencies_ms.append(ms)
@@ -166,6 +184,32 @@ async def load(
     ))
     result.seconds = max(1e-9, loop.time() - measure_from)
     return result
+
+
+async def load_requests(
+    host: str, port: int, make: Callable[[], tuple[bytes, str]], *, ok: int, clients: int, seconds: float,
+    warmup: float = 0.0,
+) -> LoadResult:
+    """Like ``load``, for any request: ``make()`` answers the raw HTTP request and the key that says it was
+    acknowledged (its client key); an answer with status ``ok`` acknowledges it."""
+    result = LoadResult(clients=clients)
+    loop = asyncio.get_running_loop()
+    measure_from = loop.time() + warmup
+    stop_at = measure_from + seconds
+    await asyncio.gather(*(
+        _run_client(host, port, make, ok, stop_at, result, measure_from) for _ in range(clients)
+    ))
+    result.seconds = max(1e-9, loop.time() - measure_from)
+    return result
+
+
+def http_request(host: str, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None,
+                 ) -> bytes:
+    """A raw HTTP/1.1 keep-alive request."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body)}\r\n"
+    for name, value in (headers or {}).items():
+        head += f"{name}: {value}\r\n"
+    return head.encode() + b"\r\n" + body
 
 
 # --- the server -------------------------------------------------------------------------------------
@@ -260,18 +304,32 @@ def start_server(env: dict[str, str], log: Path, *, workers: int = 2, threads: i
         env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
     server = Server(proc, port, log)
-    deadline = time.monotonic() + ready_timeout
+    try:
+        wait_answering(proc, port, log, ready_timeout)
+    except RuntimeError:
+        server.kill9()
+        raise
+    return server
+
+
+def wait_answering(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: float = 60) -> None:
+    """Wait until the server on ``port`` answers HTTP at all (any status: the settings decide which pages
+    are open); raise when its process ends first or it stays silent for ``timeout`` seconds."""
+    import urllib.error
+
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn ended with {proc.returncode}; see {log}")
+            raise RuntimeError(f"the server ended with {proc.returncode}; see {log}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2) as r:
-                if r.status == 200:
-                    return server
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/lapor/", timeout=2) as r:
+                r.read()
+                return
+        except urllib.error.HTTPError:
+            return
         except OSError:
             time.sleep(0.1)
-    server.kill9()
-    raise RuntimeError(f"gunicorn did not answer within {ready_timeout} s; see {log}")
+    raise RuntimeError(f"the server did not answer within {timeout} s; see {log}")
 
 
 def warm(port: int, n: int = 40) -> None:
