@@ -417,17 +417,18 @@ def fetch_feed(conf: dict[str, str], *, now: datetime.datetime | None = None, fo
     return FeedResult(conf["name"], "ok", created=stored.created, duplicates=stored.duplicates)
 
 
-def fetch_factcheck_feeds(*, now: datetime.datetime | None = None, force: bool = False) -> list[FeedResult]:
+def fetch_factcheck_feeds(*, now: datetime.datetime | None = None, force: bool = False,
+                          sync: bool = False) -> list[FeedResult]:
     """Fetch every configured fact-checker's feed that is due; when any brought new fact-checks, the recent items
     are matched again (a new debunk can turn an old post into a known hoax)."""
     with audit.acting_as(audit.current_actor() or audit.system_actor("infowatch fetch-factchecks")):
         results = [fetch_feed(conf, now=now, force=force) for conf in configured_feeds()]
     if any(r.created for r in results):
-        rematch_recent()
+        rematch_recent(sync=sync)
     return results
 
 
-def rematch_recent() -> None:
+def rematch_recent(*, sync: bool = False) -> None:
     """After new fact-checks: match the items of the narrative window again (as the after-input job)."""
     from praja.infowatch import services
     from praja.infowatch.models import Item
@@ -435,4 +436,4 @@ def rematch_recent() -> None:
     days = int(_setting("NARRATIVE_DAYS", 7))
     since = timezone.now() - datetime.timedelta(days=days)
     services.after_input(Item.objects.filter(received_at__gte=since).values_list("pk", flat=True),
-                         reason="factchecks")
+                         reason="factchecks", sync=sync)

@@ -76,7 +76,8 @@ def _fail(src: Source, now: datetime.datetime, status: str, error: str) -> Fetch
     return FetchResult(src.name, "error", error=error)
 
 
-def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bool = False) -> FetchResult:
+def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bool = False,
+                 sync: bool = False) -> FetchResult:
     import feedparser
 
     now = now or timezone.now()
@@ -140,10 +141,11 @@ def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bo
     src.last_new_items = new
     src.next_fetch_at = now + datetime.timedelta(seconds=float(_setting("FETCH_INTERVAL_S", 900)))
     src.save()
-    services.after_input(new_ids, reason=f"feed {src.pk}")
+    services.after_input(new_ids, reason=f"feed {src.pk}", sync=sync)
     return FetchResult(src.name, "ok", new=new, repeated=repeated)
 
 
-def fetch_due(*, now: datetime.datetime | None = None, force: bool = False) -> list[FetchResult]:
+def fetch_due(*, now: datetime.datetime | None = None, force: bool = False, sync: bool = False) -> list[FetchResult]:
     now = now or timezone.now()
-    return [fetch_source(s, now=now, force=force) for s in Source.objects.filter(active=True).order_by("pk")]
+    return [fetch_source(s, now=now, force=force, sync=sync)
+            for s in Source.objects.filter(active=True).order_by("pk")]

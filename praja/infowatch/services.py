@@ -433,6 +433,7 @@ def record_narrative_verdict(nar: Narrative, kind: str, *, factcheck: FactCheck 
                                    decided_by=user, narrative=nar)
         nar.verdict = v
         nar.save(update_fields=["verdict"])
+        _mark_reviewed([lead.pk])
         apply_narrative_decisions([nar])
     return v
 
@@ -676,7 +677,7 @@ def update_narratives(now: datetime.datetime | None = None) -> list[NarrativeAle
     return alerts
 
 
-def after_input(item_ids: Iterable[int], *, reason: str = "") -> None:
+def after_input(item_ids: Iterable[int], *, reason: str = "", sync: bool = False) -> None:
     """What follows every import and every fetch, without a hand on the lever: the new items are analysed, the
     narratives regrouped (new members receive the narrative's verdict) and the queue re-scored, as the job
     ``infowatch.after_input`` (praja/jobs.py) once the new items are committed."""
@@ -684,6 +685,11 @@ def after_input(item_ids: Iterable[int], *, reason: str = "") -> None:
 
     ids = sorted(set(item_ids))
     if not ids:
+        return
+    if sync:  # the command line: the process must not end before the work is done
+        from praja.infowatch.tasks import after_input as run
+
+        run(ids, reason)
         return
 
     def go() -> None:
