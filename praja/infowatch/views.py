@@ -458,7 +458,7 @@ def _factcheck_columns() -> list[dict[str, Any]]:
 def factcheck_import(request: HttpRequest) -> HttpResponse:
     """CSV/XLSX of fact-checks, columns found by name or mapped by hand, checked whole: one bad row rejects the
     file with every problem listed and nothing stored."""
-    form = FactCheckImportForm(request.POST or None)
+    form = FactCheckImportForm(request.POST if request.method == "POST" else None)
     result = None
     upload_error = ""
     if request.method == "POST":
