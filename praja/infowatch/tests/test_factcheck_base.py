@@ -28,9 +28,9 @@ def _upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 def test_an_analyst_imports_factchecks_from_a_csv_with_columns_of_other_names(humas: Any, fake_core: None) -> None:
-    data = ("Nomor;Narasi;Kapan;Hasil\n"
-            "TBH-1;Kotak suara ditukar di gudang PPK;25-11-2024;salah\n"
-            "TBH-2;Surat suara sudah dicoblos;26-11-2024;hoaks\n").encode()
+    data = (b"Nomor;Narasi;Kapan;Hasil\n"
+            b"TBH-1;Kotak suara ditukar di gudang PPK;25-11-2024;salah\n"
+            b"TBH-2;Surat suara sudah dicoblos;26-11-2024;hoaks\n")
     r = humas.post("/info/cek-fakta/impor/", {"berkas": _upload("cek.csv", data), "kolom_id": "Nomor",
                                               "kolom_klaim": "Narasi", "kolom_tanggal": "Kapan",
                                               "kolom_putusan": "Hasil", "pemeriksa": "Mafindo"})
