@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from praja.accounts import audit
 from praja.infowatch import services
@@ -92,12 +93,13 @@ def test_a_verdict_on_the_narrative_reaches_all_five_and_a_sixth_imported_later(
     r = humas.post(f"/info/narasi/{nar.pk}/", {"kind": "hoax", "factcheck": "DEMO-CF-001", "note": ""})
     assert r.status_code == 302
     assert set(Item.objects.values_list("status", flat=True)) == {Item.Status.REVIEWED}
-    assert all(it.latest_verdict() and it.latest_verdict().kind == "hoax" for it in Item.objects.all())
+    assert [getattr(it.latest_verdict(), "kind", None) for it in Item.objects.all()] == ["hoax"] * 5
     _import(humas, [SIXTH], "varian-6.jsonl", start=9)
     sixth = Item.objects.get(text=SIXTH[0])
     assert sixth.narrative_id == nar.pk
     v = sixth.latest_verdict()
-    assert v is not None and v.kind == "hoax" and v.factcheck.external_id == "DEMO-CF-001" and v.narrative_id == nar.pk
+    assert v is not None and v.factcheck is not None
+    assert (v.kind, v.factcheck.external_id, v.narrative_id) == ("hoax", "DEMO-CF-001", nar.pk)
     assert sixth.status == Item.Status.REVIEWED
     assert Verdict.objects.filter(narrative=nar).count() == 6
 
@@ -109,7 +111,7 @@ def test_a_verdict_given_on_one_post_reaches_its_narrative_unless_the_analyst_un
     humas.post(f"/info/butir/{one.pk}/putusan/", {"kind": "misleading", "factcheck": ""})  # unticked: this post only
     assert [it.latest_verdict() for it in rest] == [None] * 4
     humas.post(f"/info/butir/{one.pk}/putusan/", {"kind": "hoax", "factcheck": "", "whole_narrative": "on"})
-    assert all(it.latest_verdict().kind == "hoax" for it in Item.objects.all())
+    assert [getattr(it.latest_verdict(), "kind", None) for it in Item.objects.all()] == ["hoax"] * 5
 
 
 def test_a_promo_pulsa_scam_goes_to_its_own_lane_and_never_above_the_ballot_box_hoax(
@@ -136,7 +138,7 @@ def test_unrelated_election_posts_stay_out_of_the_hoax_narrative(real_matcher: N
 def test_a_clarification_of_the_narrative_answers_the_reports_of_every_member(
         real_matcher: None, humas: Any, kapolres: Any, people: Any) -> None:
     with audit.acting_as(SYSTEM):
-        forwarded = services.ingest_forwarded(VARIANTS[3][0], "", services.timezone.now(), "LAP-1")
+        forwarded = services.ingest_forwarded(VARIANTS[3][0], "", timezone.now(), "LAP-1")
     _import(humas, VARIANTS[:3], "varian.jsonl")
     with audit.acting_as(SYSTEM):
         services.update_narratives()
