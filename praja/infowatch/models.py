@@ -88,6 +88,8 @@ class Item(models.Model):
     language = models.CharField(max_length=12, blank=True)  # "id", "other", ""
     flags = models.JSONField(default=list, blank=True)  # markup, empty, long, language, encoding, ...
     labels = models.JSONField(default=dict, blank=True)  # label -> score 0..1
+    # label -> {"raw", "low", "high", "batch_prior", "train_prior"}: scores adjusted to the batch's label share
+    label_ranges = models.JSONField(default=dict, blank=True)
     places = models.JSONField(default=list, blank=True)  # region codes (kecamatan/desa) named
     signature = models.BigIntegerField(null=True, blank=True, db_index=True)
     copies = models.PositiveIntegerField(_("salinan"), default=1)  # this item + its near-duplicates

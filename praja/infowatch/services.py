@@ -316,16 +316,50 @@ def score_risk(items: Sequence[Item], vuln: dict[str, tuple[float, str]] | None 
     vuln = vuln if vuln is not None else kecamatan_vulnerability(kecs)
     nar_ids = {it.narrative_id for it in items if it.narrative_id}
     nars = {n.pk: n for n in Narrative.objects.filter(pk__in=nar_ids)} if nar_ids else {}
+    spreaders = known_spreaders({it.author for it in items if it.author})
     for it in items:
         weights = [vuln[k][0] for k in {kecamatan_of(p) for p in it.places} if k in vuln]
         it.vulnerability = max(weights, default=1.0)
         nar = nars.get(it.narrative_id) if it.narrative_id else None
+        it.likelihood = evidence_likelihood(it, nar, spreaders)
         reach = max(it.reach, nar.reach) if nar is not None else it.reach
         growth = nar.growth if nar is not None else 0.0
         it.risk = round(it.likelihood * relevance_factor(it.relevance) * reach_factor(reach) * it.vulnerability
                         * growth_factor(growth), 4)
         if it.pk:
-            Item.objects.filter(pk=it.pk).update(vulnerability=it.vulnerability, risk=it.risk)
+            Item.objects.filter(pk=it.pk).update(vulnerability=it.vulnerability, risk=it.risk,
+                                                 likelihood=it.likelihood)
+
+
+SPREADER_LIKELIHOOD = 0.6  # an account with an earlier post judged hoax or misleading
+
+
+def known_spreaders(authors: Iterable[str]) -> dict[str, int]:
+    """{author: number of their items whose verdict is hoax or misleading} for the given authors (empty names
+    are never counted): a known hoax-spreading account is evidence, not style."""
+    names = sorted({a for a in authors if a and a.strip()})
+    if not names:
+        return {}
+    rows = (Verdict.objects.filter(item__author__in=names, kind__in=[Verdict.Kind.HOAX, Verdict.Kind.MISLEADING])
+            .values_list("item__author", "item_id").distinct())
+    out: dict[str, set[int]] = {}
+    for author, item_id in rows:
+        out.setdefault(author, set()).add(item_id)
+    return {a: len(ids) for a, ids in out.items()}
+
+
+def evidence_likelihood(it: Item, nar: Narrative | None, spreaders: dict[str, int]) -> float:
+    """The likelihood resting on evidence: the item's own (labels that count and its fact-check match), raised to
+    its narrative's fact-check match (a copy of a debunked claim is that claim) and to SPREADER_LIKELIHOOD when
+    its account spread a judged hoax before (in another item)."""
+    best = it.likelihood
+    if nar is not None and nar.factcheck_id:
+        best = max(best, nar.factcheck_score)
+    others = spreaders.get(it.author, 0) - (1 if it.pk and it.verdicts.filter(
+        kind__in=[Verdict.Kind.HOAX, Verdict.Kind.MISLEADING]).exists() else 0) if it.author in spreaders else 0
+    if others > 0:
+        best = max(best, SPREADER_LIKELIHOOD)
+    return round(best, 4)
 
 
 def analysis_text(item: Item) -> str:
@@ -352,6 +386,7 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
             matches = m.match_many(texts, top) if hasattr(m, "match_many") else [m.match(t, top) for t in texts]
         else:
             matches = [[] for _ in texts]
+    ranges = prior_shift(labels) if labels is not None else [{} for _ in items]
     ext_ids = {e for ms in matches for e, _s in ms}
     fc = dict(FactCheck.objects.filter(external_id__in=ext_ids).values_list("external_id", "pk")) if ext_ids else {}
     now = timezone.now()
@@ -359,6 +394,7 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
         for i, it in enumerate(items):
             text = texts[i]
             it.labels = labels[i] if labels is not None else {}
+            it.label_ranges = ranges[i]
             flags = set(it.flags)
             if labels is None:
                 flags.add("no_model")
@@ -385,8 +421,55 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
             # one update, not save(): analysis is the system's, not a person's edit (no audit entry per item)
             Item.objects.filter(pk=it.pk).update(labels=it.labels, flags=it.flags, places=it.places,
                                                  region_id=it.region_id, likelihood=it.likelihood,
-                                                 lane=it.lane, relevance=it.relevance, analysed_at=now)
+                                                 lane=it.lane, relevance=it.relevance, analysed_at=now,
+                                                 label_ranges=it.label_ranges)
         score_risk(items)
+
+
+def label_priors() -> dict[str, float]:
+    """The label shares the shipped classifier's calibrated scores carry (data/label_priors.json)."""
+    import json
+    from pathlib import Path
+
+    cached = core._cache.get("label_priors")  # noqa: SLF001
+    if cached is None:
+        path = Path(__file__).resolve().parent / "data" / "label_priors.json"
+        try:
+            cached = {k: float(v) for k, v in json.loads(path.read_text())["priors"].items()}
+        except (OSError, ValueError, KeyError):
+            cached = {}
+        core._cache["label_priors"] = cached  # noqa: SLF001
+    return dict(cached)
+
+
+def prior_shift(labels: list[dict[str, float]]) -> list[dict[str, dict[str, float]]]:
+    """Adjust, in place, the scores of each label with a known training share to the share of this batch,
+    estimated by EM on the unlabelled scores (text/priorshift.py, Saerens et al. 2002); returns per item and
+    label the raw score, the adjusted range (bootstrap 5-95 % of the share) and both shares. Batches smaller
+    than PRAJA_INFOWATCH_PRIOR_SHIFT_MIN_BATCH (30) and PRAJA_INFOWATCH_PRIOR_SHIFT = False leave scores as
+    they are."""
+    out: list[dict[str, dict[str, float]]] = [{} for _ in labels]
+    if not _setting("PRIOR_SHIFT", True) or not labels:
+        return out
+    try:
+        import numpy as np
+
+        from praja.infowatch.text import priorshift
+    except ImportError:
+        return out
+    min_batch = int(_setting("PRIOR_SHIFT_MIN_BATCH", 30))
+    for label, train in label_priors().items():
+        idx = [i for i, d in enumerate(labels) if label in d]
+        if len(idx) < min_batch:
+            continue
+        raw = np.array([labels[i][label] for i in idx], dtype=float)
+        sh = priorshift.shift(raw, train, min_batch=min_batch)
+        for k, i in enumerate(idx):
+            labels[i][label] = round(float(sh.adjusted[k]), 4)
+            lo, hi = sorted((float(sh.adjusted_low[k]), float(sh.adjusted_high[k])))
+            out[i][label] = {"raw": round(float(raw[k]), 4), "low": round(lo, 4), "high": round(hi, 4),
+                             "batch_prior": round(sh.batch_prior, 4), "train_prior": train}
+    return out
 
 
 def rescore_all() -> int:

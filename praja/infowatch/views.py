@@ -180,7 +180,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for key, score in sorted((it.labels or {}).items(), key=lambda kv: -kv[1]):
         counted = key in counts
         why = core.explain(text, key, 5) if score >= 0.3 and counted else []
-        labels.append({"key": key, "name": label_name(key), "score": score, "why": why, "counted": counted})
+        labels.append({"key": key, "name": label_name(key), "score": score, "why": why, "counted": counted,
+                       "range": (it.label_ranges or {}).get(key)})
     thr = core.current_threshold()
     matches = list(it.matches.select_related("factcheck"))
     from praja.infowatch.text.match import shared_terms  # the text core loads scikit-learn: only when needed
@@ -230,6 +231,11 @@ def _evidence(it: Item, own_best: ItemMatch | None, nar: Narrative | None) -> li
     elif nar is not None and nar.factcheck_id and nar.factcheck is not None:
         out.append(_("narasinya cocok dengan cek fakta %(id)s (skor %(s)s)") % {
             "id": nar.factcheck.external_id, "s": number_format(nar.factcheck_score, 2)})
+    spread = services.known_spreaders([it.author]).get(it.author, 0) if it.author else 0
+    own = 1 if it.verdicts.filter(kind__in=["hoax", "misleading"]).exists() else 0
+    if spread - own > 0:
+        out.append(_("akun %(a)s pernah menyebarkan %(n)s butir yang diputus hoaks/menyesatkan") % {
+            "a": it.author, "n": number_format(spread - own, 0, force_grouping=True)})
     if nar is not None and nar.volume > 1:
         out.append(_("bagian dari narasi dengan %(n)s butir, pertumbuhan %(g)s×") % {
             "n": number_format(nar.volume, 0, force_grouping=True), "g": number_format(nar.growth, 1)})

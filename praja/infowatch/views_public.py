@@ -102,7 +102,7 @@ def json_feed(request: HttpRequest) -> JsonResponse:
         items.append({
             "id": f"praja-klarifikasi-{c.pk}",
             "url": base + reverse("infowatch:public_detail", args=[c.pk]),
-            "title": feed_title(c),
+            "title": c.title,  # the verdict is in _praja; no label to double
             "content_text": c.body,
             "date_published": c.published_at.isoformat() if c.published_at else None,
             "authors": [{"name": c.publisher_name or _publisher()}],

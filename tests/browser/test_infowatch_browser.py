@@ -194,6 +194,7 @@ def test_five_variants_become_one_narrative_whose_verdict_and_clarification_reac
     rss = page.request.get(live_server.url + "/info/resmi/rss.xml")
     assert rss.ok and "[HOAKS] Tidak ada penukaran kotak suara di gudang PPK" in rss.text()
     feed = page.request.get(live_server.url + "/info/resmi/feed.json").json()
-    assert feed["items"][0]["title"] == "[HOAKS] Tidak ada penukaran kotak suara di gudang PPK"
+    assert feed["items"][0]["title"] == "Tidak ada penukaran kotak suara di gudang PPK"
+    assert feed["items"][0]["_praja"]["verdict"] == "hoax"
     assert errors == []
     core.reset()

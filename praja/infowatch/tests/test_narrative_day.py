@@ -42,7 +42,7 @@ SCAM = ("PROMO PULSA GRATIS 100rb untuk semua pemilih Pilkada Donomulyo! Klik li
 
 def _jsonl(rows: list[tuple[str, int]], start: int = 0) -> bytes:
     return "\n".join(json.dumps({"text": t, "author": f"@akun{start + i}", "reach": r,
-                                 "time": f"2024-11-26T{8 + i:02d}:00:00+07:00"})
+                                 "time": f"2024-11-26T{8 + i % 12:02d}:{i % 60:02d}:00+07:00"})
                      for i, (t, r) in enumerate(rows)).encode()
 
 
@@ -150,3 +150,37 @@ def test_a_clarification_of_the_narrative_answers_the_reports_of_every_member(
     services.approve(c, people["kapolres"].user)
     services.publish(c, people["kapolres"].user)
     assert [x.pk for x in services.clarifications_for_receipt("LAP-1")] == [c.pk]
+
+
+def test_an_account_that_spread_a_judged_hoax_is_evidence_on_its_next_post(real_matcher: None, humas: Any) -> None:
+    _import(humas, VARIANTS, "varian.jsonl")
+    nar = Narrative.objects.get()
+    humas.post(f"/info/narasi/{nar.pk}/", {"kind": "hoax", "factcheck": "DEMO-CF-001"})
+    _import(humas, [("Harga cabai di pasar Donomulyo naik lagi hari ini", 10)], "lain.jsonl", start=0)
+    post = Item.objects.get(text__startswith="Harga cabai")
+    assert post.author == "@akun0" and post.narrative_id is None
+    assert post.likelihood >= services.SPREADER_LIKELIHOOD
+    evidence = humas.get(f"/info/butir/{post.pk}/").context["evidence"]
+    assert any("@akun0" in e for e in evidence)
+    # a member of the narrative carries the narrative's fact-check as evidence even below its own match
+    weakest = min(nar.items.all(), key=lambda it: it.likelihood)
+    assert weakest.likelihood >= nar.factcheck_score
+
+
+def test_a_large_batch_has_its_hate_speech_scores_adjusted_to_its_own_share(real_matcher: None, humas: Any) -> None:
+    import random
+
+    words = ("pasar sawah hujan panen jalan jembatan sekolah guru murid sapi kambing padi jagung tebu kopi teh "
+             "gunung sungai pantai kereta bus motor sepeda lampu listrik air sumur masjid gereja pura balai posko "
+             "dokter bidan puskesmas obat vaksin bayi anak ibu bapak nenek kakek").split()
+    rng = random.Random(7)
+    rows = [(" ".join(rng.sample(words, 9)).capitalize() + f" {i}", 1) for i in range(40)]
+    rows += [("Usir mereka, aku benci kelompok itu", 1)]
+    _import(humas, rows, "besar.jsonl")
+    assert Item.objects.count() > 30
+    calm = Item.objects.exclude(text__startswith="Usir").first()
+    assert calm is not None and "hate_speech" in calm.label_ranges
+    r = calm.label_ranges["hate_speech"]
+    assert r["batch_prior"] < r["train_prior"] and calm.labels["hate_speech"] <= r["raw"]
+    page = humas.get(f"/info/butir/{calm.pk}/").content.decode()
+    assert "data-range" in page
