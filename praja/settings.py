@@ -10,6 +10,7 @@ Everything that differs between a laptop demo and a district server comes from t
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -328,3 +329,16 @@ PRAJA_SITUATION = {
     # The public page's SMS/WhatsApp number for reports (empty: the line is not shown).
     "PUBLIC_SMS_NUMBER": os.environ.get("PRAJA_PUBLIC_SMS_NUMBER", ""),
 }
+
+# Infowatch (hoax monitoring): the fact-checkers' feeds `praja infowatch fetch` reads on its schedule, as JSON in
+# PRAJA_INFOWATCH_FACTCHECK_FEEDS ([{"name", "url", "publisher", "verdict"}], "[]" for none); the defaults are
+# the publishers' public addresses as known when written (check them: publishers move feeds). Every feed fetch
+# goes to public addresses only; PRAJA_INFOWATCH_FETCH_ALLOW_HOSTS (comma-separated host or host:port) exempts
+# inside hosts such as a mirror (docs/infowatch.md).
+PRAJA_INFOWATCH_FACTCHECK_FEEDS = json.loads(os.environ.get("PRAJA_INFOWATCH_FACTCHECK_FEEDS", "null") or "null") or [
+    {"name": "TurnBackHoax (Mafindo)", "url": "https://turnbackhoax.id/feed/", "publisher": "Mafindo", "verdict": ""},
+    {"name": "Cek Fakta (cekfakta.com)", "url": "https://cekfakta.com/feed", "publisher": "CekFakta", "verdict": ""},
+    {"name": "Komdigi: laporan isu hoaks", "url": "https://www.komdigi.go.id/berita/berita-hoaks/rss",
+     "publisher": "Komdigi", "verdict": "hoaks"},
+]
+PRAJA_INFOWATCH_FETCH_ALLOW_HOSTS = os.environ.get("PRAJA_INFOWATCH_FETCH_ALLOW_HOSTS", "")

@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import urllib.error
-import urllib.request
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from praja.infowatch import services
+from praja.infowatch import netguard, services
 from praja.infowatch.models import Channel, Source
 
 
 def _setting(name: str, default: Any) -> Any:
     return getattr(settings, "PRAJA_INFOWATCH_" + name, default)
+
+
+log = logging.getLogger("praja.infowatch.fetch")
+
+
+def allow_hosts() -> set[str]:
+    """Hosts exempt from the public-address check (PRAJA_INFOWATCH_FETCH_ALLOW_HOSTS)."""
+    return netguard.allowed_hosts(_setting("FETCH_ALLOW_HOSTS", ""))
 
 
 USER_AGENT = "Praja/1.0 (election security hoax monitoring; +https://github.com/praja)"
@@ -69,7 +76,8 @@ def _fail(src: Source, now: datetime.datetime, status: str, error: str) -> Fetch
     return FetchResult(src.name, "error", error=error)
 
 
-def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bool = False) -> FetchResult:
+def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bool = False,
+                 sync: bool = False) -> FetchResult:
     import feedparser
 
     now = now or timezone.now()
@@ -80,36 +88,33 @@ def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bo
         headers["If-None-Match"] = src.etag
     if src.last_modified:
         headers["If-Modified-Since"] = src.last_modified
-    req = urllib.request.Request(src.url, headers=headers)
     limit = int(_setting("FETCH_MAX_BYTES", 5_000_000))
     try:
-        with urllib.request.urlopen(req, timeout=float(_setting("FETCH_TIMEOUT_S", 10))) as resp:  # noqa: S310
-            data = resp.read(limit + 1)
-            etag = resp.headers.get("ETag", "") or ""
-            modified = resp.headers.get("Last-Modified", "") or ""
-    except urllib.error.HTTPError as e:
-        if e.code == 304:
-            src.failures = 0
-            src.last_status = "304"
-            src.last_error = ""
-            src.last_fetched_at = now
-            src.last_new_items = 0
-            src.next_fetch_at = now + datetime.timedelta(seconds=float(_setting("FETCH_INTERVAL_S", 900)))
-            src.save(update_fields=["failures", "last_status", "last_error", "last_fetched_at", "next_fetch_at",
-                                    "last_new_items"])
-            return FetchResult(src.name, "not modified")
-        return _fail(src, now, f"http {e.code}", f"HTTP {e.code} {e.reason}")
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", e)
-        return _fail(src, now, "network", f"{type(e).__name__}: {reason}")
-    if len(data) > limit:
-        return _fail(src, now, "too large", f"feed larger than {limit} bytes")
+        resp = netguard.fetch(src.url, headers=headers, timeout=float(_setting("FETCH_TIMEOUT_S", 10)),
+                              max_bytes=limit, allow=allow_hosts())
+    except netguard.NotModified:
+        src.failures = 0
+        src.last_status = "304"
+        src.last_error = ""
+        src.last_fetched_at = now
+        src.last_new_items = 0
+        src.next_fetch_at = now + datetime.timedelta(seconds=float(_setting("FETCH_INTERVAL_S", 900)))
+        src.save(update_fields=["failures", "last_status", "last_error", "last_fetched_at", "next_fetch_at",
+                                "last_new_items"])
+        return FetchResult(src.name, "not modified")
+    except netguard.FetchRefused as e:
+        log.warning("feed source %s not fetched: %s", src.pk, e.reason)
+        return _fail(src, now, "error", netguard.REFUSED)
+    data = resp.body
+    etag = resp.headers.get("etag", "") or ""
+    modified = resp.headers.get("last-modified", "") or ""
     parsed = feedparser.parse(data)
     entries = list(parsed.get("entries") or [])
     if parsed.get("bozo") and not entries:
-        return _fail(src, now, "malformed", f"malformed feed: {parsed.get('bozo_exception')!s}"[:300])
+        return _fail(src, now, "malformed", "umpan tidak dapat dibaca (bukan RSS/Atom) / not an RSS or Atom feed")
     flags = ["malformed_feed"] if parsed.get("bozo") else []
     new = repeated = 0
+    new_ids: list[int] = []
     for entry in entries:
         guid = str(entry.get("id") or entry.get("link") or entry.get("title") or "")[:250]
         if not guid:
@@ -120,9 +125,11 @@ def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bo
             channel=Channel.FEED, text=summary, title=str(entry.get("title") or ""),
             author=str(entry.get("author") or ""), url=link if link.startswith(("http://", "https://")) else "",
             published_at=_entry_time(entry), source=src, key=f"feed:{src.pk}:{guid}", flags=flags,
+            analyse_now=False,
         )
         if r.created:
             new += 1
+            new_ids.append(r.item.pk)
         else:
             repeated += 1
     src.etag = etag[:300]
@@ -134,9 +141,11 @@ def fetch_source(src: Source, *, now: datetime.datetime | None = None, force: bo
     src.last_new_items = new
     src.next_fetch_at = now + datetime.timedelta(seconds=float(_setting("FETCH_INTERVAL_S", 900)))
     src.save()
+    services.after_input(new_ids, reason=f"feed {src.pk}", sync=sync)
     return FetchResult(src.name, "ok", new=new, repeated=repeated)
 
 
-def fetch_due(*, now: datetime.datetime | None = None, force: bool = False) -> list[FetchResult]:
+def fetch_due(*, now: datetime.datetime | None = None, force: bool = False, sync: bool = False) -> list[FetchResult]:
     now = now or timezone.now()
-    return [fetch_source(s, now=now, force=force) for s in Source.objects.filter(active=True).order_by("pk")]
+    return [fetch_source(s, now=now, force=force, sync=sync)
+            for s in Source.objects.filter(active=True).order_by("pk")]

@@ -19,10 +19,21 @@ class SourceForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Source
         fields = ["name", "url", "region", "active"]
 
-    def __init__(self, *args: Any, regions: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: Any = None, national: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        if not national:  # only a national scope may keep a source without a region (a national source)
+            self.fields["region"].required = True
+            self.fields["region"].empty_label = None  # type: ignore[attr-defined]
+
+    def clean_url(self) -> str:
+        from praja.infowatch import feeds, netguard
+
+        url = str(self.cleaned_data.get("url") or "").strip()
+        if url and not netguard.looks_public(url, feeds.allow_hosts()):
+            raise forms.ValidationError(netguard.REFUSED)
+        return url
 
 
 class ManualItemForm(forms.Form):
@@ -45,6 +56,42 @@ class ImportForm(forms.Form):
 
 class VerdictForm(forms.Form):
     kind = forms.ChoiceField(label=_("Putusan"), choices=Verdict.Kind.choices)
+    factcheck = forms.CharField(label=_("ID cek fakta (opsional)"), max_length=100, required=False)
+    note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    whole_narrative = forms.BooleanField(label=_("Terapkan ke seluruh narasi (juga butir yang bergabung kemudian)"),
+                                         required=False, initial=True)
+
+    def clean_factcheck(self) -> FactCheck | None:
+        ext = (self.cleaned_data.get("factcheck") or "").strip()
+        if not ext:
+            return None
+        fc = FactCheck.objects.filter(external_id=ext).first()
+        if fc is None:
+            raise forms.ValidationError(_("Cek fakta dengan ID itu tidak ada."))
+        return fc
+
+
+class FactCheckImportForm(forms.Form):
+    """The column mapping of a fact-check file: each left blank is found by its usual names."""
+
+    kolom_klaim = forms.CharField(label=_("Kolom klaim"), max_length=100, required=False)
+    kolom_judul = forms.CharField(label=_("Kolom judul"), max_length=100, required=False)
+    kolom_id = forms.CharField(label=_("Kolom ID"), max_length=100, required=False)
+    kolom_tanggal = forms.CharField(label=_("Kolom tanggal"), max_length=100, required=False)
+    kolom_putusan = forms.CharField(label=_("Kolom putusan"), max_length=100, required=False)
+    kolom_tautan = forms.CharField(label=_("Kolom tautan"), max_length=100, required=False)
+    pemeriksa = forms.CharField(label=_("Pemeriksa fakta (bila tidak ada kolomnya)"), max_length=120,
+                                required=False)
+
+    def mapping(self) -> dict[str, str]:
+        d = self.cleaned_data
+        return {"claim": d.get("kolom_klaim") or "", "title": d.get("kolom_judul") or "", "id": d.get("kolom_id") or "",
+                "date": d.get("kolom_tanggal") or "", "verdict": d.get("kolom_putusan") or "",
+                "url": d.get("kolom_tautan") or ""}
+
+
+class NarrativeVerdictForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Putusan untuk seluruh narasi"), choices=Verdict.Kind.choices)
     factcheck = forms.CharField(label=_("ID cek fakta (opsional)"), max_length=100, required=False)
     note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

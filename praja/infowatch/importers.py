@@ -236,6 +236,7 @@ def import_posts(file_name: str, data: bytes, *, region_id: str | None = None, u
     index = services.SignatureIndex.recent()
     digest = hashlib.sha256(data).hexdigest()
     new_items = []
+    grouped_ids: set[int] = set()
     with transaction.atomic():
         for n, r in enumerate(rows, start=1):
             got = services.ingest(
@@ -248,13 +249,15 @@ def import_posts(file_name: str, data: bytes, *, region_id: str | None = None, u
                 new_items.append(got.item)
             else:
                 result.grouped += 1
+                grouped_ids.add(got.item.pk)
             if n % 200 == 0 or n == len(rows):
                 say("simpan", n, len(rows))
         audit.record("import", "infowatch.item", file_name[:100], region_id or "",
                      {"sha256": digest, "rows": len(rows), "created": result.created, "grouped": result.grouped},
                      actor=audit.current_actor() or audit.system_actor("infowatch import-posts"))
     if analyse:
-        analyse_in_batches(new_items, progress=say)
+        # analysis, narratives and the queue's order follow as a job (praja/jobs.py), not inside the upload
+        services.after_input([it.pk for it in new_items] + sorted(grouped_ids), reason="import")
     return result
 
 

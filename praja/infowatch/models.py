@@ -61,6 +61,11 @@ class Channel(models.TextChoices):
     MANUAL = "manual", _("Masukan manual")
 
 
+class Lane(models.TextChoices):
+    MAIN = "main", _("Pemilu dan lainnya")
+    SCAM = "scam", _("Penipuan dan spam")
+
+
 class Item(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("Baru")
@@ -83,6 +88,8 @@ class Item(models.Model):
     language = models.CharField(max_length=12, blank=True)  # "id", "other", ""
     flags = models.JSONField(default=list, blank=True)  # markup, empty, long, language, encoding, ...
     labels = models.JSONField(default=dict, blank=True)  # label -> score 0..1
+    # label -> {"raw", "low", "high", "batch_prior", "train_prior"}: scores adjusted to the batch's label share
+    label_ranges = models.JSONField(default=dict, blank=True)
     places = models.JSONField(default=list, blank=True)  # region codes (kecamatan/desa) named
     signature = models.BigIntegerField(null=True, blank=True, db_index=True)
     copies = models.PositiveIntegerField(_("salinan"), default=1)  # this item + its near-duplicates
@@ -92,6 +99,8 @@ class Item(models.Model):
     vulnerability = models.FloatField(default=1.0)
     risk = models.FloatField(default=0.0, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    lane = models.CharField(_("jalur"), max_length=10, choices=Lane.choices, default=Lane.MAIN, db_index=True)
+    relevance = models.FloatField(default=0.0)  # election relevance (the election label's score), 0..1
     narrative = models.ForeignKey(
         "Narrative", on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
     )
@@ -148,6 +157,8 @@ class FactCheck(models.Model):
     published_on = models.DateField(_("tanggal"), null=True, blank=True)
     url = models.URLField(_("tautan"), max_length=1000, blank=True)
     publisher = models.CharField(_("pemeriksa fakta"), max_length=120, blank=True)
+    origin = models.CharField(_("sumber data"), max_length=160, blank=True)  # "umpan: ...", "impor: file", "demo"
+    claim_key = models.CharField(max_length=40, blank=True, db_index=True)  # de-duplication across sources
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -161,6 +172,28 @@ class FactCheck(models.Model):
     @property
     def match_text(self) -> str:
         return " ".join(p for p in (self.title, self.claim) if p)
+
+
+class FactCheckFeed(models.Model):
+    """The fetching state of one fact-checker's feed named in PRAJA_INFOWATCH_FACTCHECK_FEEDS (the list itself
+    lives in the settings; this row only remembers ETag, failures and the backoff)."""
+
+    url = models.URLField(max_length=500, unique=True)
+    name = models.CharField(max_length=160)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=40, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_new = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    next_fetch_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ItemMatch(models.Model):
@@ -193,6 +226,9 @@ class Verdict(models.Model):
     factcheck = models.ForeignKey(
         FactCheck, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("cek fakta")
     )
+    narrative = models.ForeignKey(  # set when the verdict was given on (or reached the item through) a narrative
+        "Narrative", on_delete=models.SET_NULL, null=True, blank=True, related_name="verdicts"
+    )
     note = models.TextField(_("catatan"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -216,8 +252,13 @@ class Clarification(models.Model):
         APPROVED = "approved", _("Disetujui")
         PUBLISHED = "published", _("Terbit")
         WITHDRAWN = "withdrawn", _("Ditarik")
+        RETURNED = "returned", _("Dikembalikan")
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="clarifications")
+    narrative = models.ForeignKey(  # the clarification answers the whole narrative of its item
+        "Narrative", on_delete=models.SET_NULL, null=True, blank=True, related_name="clarifications"
+    )
+    return_note = models.TextField(_("catatan pengembalian"), blank=True)
     verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     title = models.CharField(_("judul"), max_length=200)
     body = models.TextField(_("isi klarifikasi"))
@@ -261,6 +302,15 @@ class Narrative(models.Model):
     series = models.JSONField(default=list)  # [{start, volume, reach}] per window, oldest first
     places = models.JSONField(default=list)  # kecamatan codes
     rawan_places = models.JSONField(default=list)  # of those, the rawan / sangat rawan ones
+    lane = models.CharField(max_length=10, choices=Lane.choices, default=Lane.MAIN)
+    relevance = models.FloatField(default=0.0)  # the highest election relevance of its members
+    factcheck = models.ForeignKey(  # the best fact-check any member matches at or above the threshold
+        FactCheck, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    factcheck_score = models.FloatField(default=0.0)
+    verdict = models.ForeignKey(  # the decision on the narrative: reaches every member, and those that join
+        Verdict, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

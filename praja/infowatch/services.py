@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -37,6 +38,7 @@ from praja.infowatch.models import (
     ForwardedReport,
     Item,
     ItemMatch,
+    Lane,
     Narrative,
     NarrativeAlert,
     Source,
@@ -195,11 +197,13 @@ def ingest_forwarded(text: str, url: str, received_at: datetime.datetime, report
 
 def clarifications_for_receipt(receipt: str) -> list[Clarification]:
     """The published clarifications of the item a public report (by its receipt) brought, newest first."""
-    return list(
-        Clarification.objects.filter(
-            status=Clarification.Status.PUBLISHED, item__forwarded__receipt=receipt
-        ).order_by("-published_at")
-    )
+    fr = ForwardedReport.objects.filter(receipt=receipt).select_related("item").first()
+    if fr is None:
+        return []
+    mine = Q(item_id=fr.item_id)
+    if fr.item.narrative_id:
+        mine |= Q(narrative_id=fr.item.narrative_id)
+    return list(Clarification.objects.filter(mine, status=Clarification.Status.PUBLISHED).order_by("-published_at"))
 
 
 # --- analysis --------------------------------------------------------------------------------------------
@@ -286,15 +290,76 @@ def likelihood(labels: dict[str, float], best_match: float, threshold: float) ->
     return round(best, 4)
 
 
+def text_lane(text: str) -> str:
+    try:
+        from praja.infowatch.text import lanes
+
+        return lanes.lane(text)
+    except ImportError:
+        return Lane.MAIN
+
+
+def relevance_factor(relevance: float) -> float:
+    """0.5 for a text with nothing of the election in it, 1.0 for one fully about it."""
+    return 0.5 + 0.5 * min(1.0, max(0.0, relevance))
+
+
+def growth_factor(growth: float) -> float:
+    """1 for a narrative that does not grow; 1 + log10(1 + growth) for one that does (growth 1: x1.3, 9: x2)."""
+    return 1.0 + math.log10(1.0 + max(0.0, growth))
+
+
 def score_risk(items: Sequence[Item], vuln: dict[str, tuple[float, str]] | None = None) -> None:
+    """risk = likelihood x relevance factor x reach factor x vulnerability x growth factor, where reach and
+    growth are the item's narrative's when it has one (a claim spread over many small posts is one big claim)."""
     kecs = {kecamatan_of(p) for it in items for p in it.places} - {""}
     vuln = vuln if vuln is not None else kecamatan_vulnerability(kecs)
+    nar_ids = {it.narrative_id for it in items if it.narrative_id}
+    nars = {n.pk: n for n in Narrative.objects.filter(pk__in=nar_ids)} if nar_ids else {}
+    spreaders = known_spreaders({it.author for it in items if it.author})
     for it in items:
         weights = [vuln[k][0] for k in {kecamatan_of(p) for p in it.places} if k in vuln]
         it.vulnerability = max(weights, default=1.0)
-        it.risk = round(it.likelihood * reach_factor(it.reach) * it.vulnerability, 4)
+        nar = nars.get(it.narrative_id) if it.narrative_id else None
+        it.likelihood = evidence_likelihood(it, nar, spreaders)
+        reach = max(it.reach, nar.reach) if nar is not None else it.reach
+        growth = nar.growth if nar is not None else 0.0
+        it.risk = round(it.likelihood * relevance_factor(it.relevance) * reach_factor(reach) * it.vulnerability
+                        * growth_factor(growth), 4)
         if it.pk:
-            Item.objects.filter(pk=it.pk).update(vulnerability=it.vulnerability, risk=it.risk)
+            Item.objects.filter(pk=it.pk).update(vulnerability=it.vulnerability, risk=it.risk,
+                                                 likelihood=it.likelihood)
+
+
+SPREADER_LIKELIHOOD = 0.6  # an account with an earlier post judged hoax or misleading
+
+
+def known_spreaders(authors: Iterable[str]) -> dict[str, int]:
+    """{author: number of their items whose verdict is hoax or misleading} for the given authors (empty names
+    are never counted): a known hoax-spreading account is evidence, not style."""
+    names = sorted({a for a in authors if a and a.strip()})
+    if not names:
+        return {}
+    rows = (Verdict.objects.filter(item__author__in=names, kind__in=[Verdict.Kind.HOAX, Verdict.Kind.MISLEADING])
+            .values_list("item__author", "item_id").distinct())
+    out: dict[str, set[int]] = {}
+    for author, item_id in rows:
+        out.setdefault(author, set()).add(item_id)
+    return {a: len(ids) for a, ids in out.items()}
+
+
+def evidence_likelihood(it: Item, nar: Narrative | None, spreaders: dict[str, int]) -> float:
+    """The likelihood resting on evidence: the item's own (labels that count and its fact-check match), raised to
+    its narrative's fact-check match (a copy of a debunked claim is that claim) and to SPREADER_LIKELIHOOD when
+    its account spread a judged hoax before (in another item)."""
+    best = it.likelihood
+    if nar is not None and nar.factcheck_id:
+        best = max(best, nar.factcheck_score)
+    others = spreaders.get(it.author, 0) - (1 if it.pk and it.verdicts.filter(
+        kind__in=[Verdict.Kind.HOAX, Verdict.Kind.MISLEADING]).exists() else 0) if it.author in spreaders else 0
+    if others > 0:
+        best = max(best, SPREADER_LIKELIHOOD)
+    return round(best, 4)
 
 
 def analysis_text(item: Item) -> str:
@@ -321,6 +386,7 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
             matches = m.match_many(texts, top) if hasattr(m, "match_many") else [m.match(t, top) for t in texts]
         else:
             matches = [[] for _ in texts]
+    ranges = prior_shift(labels) if labels is not None else [{} for _ in items]
     ext_ids = {e for ms in matches for e, _s in ms}
     fc = dict(FactCheck.objects.filter(external_id__in=ext_ids).values_list("external_id", "pk")) if ext_ids else {}
     now = timezone.now()
@@ -328,6 +394,7 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
         for i, it in enumerate(items):
             text = texts[i]
             it.labels = labels[i] if labels is not None else {}
+            it.label_ranges = ranges[i]
             flags = set(it.flags)
             if labels is None:
                 flags.add("no_model")
@@ -348,12 +415,61 @@ def analyse(items: Sequence[Item], *, top: int | None = None, results: list[dict
             ItemMatch.objects.bulk_create(rows)
             best = max((r.score for r in rows), default=0.0)
             it.likelihood = likelihood(counted_labels(it.labels, text), best, thr)
+            it.lane = text_lane(text)
+            it.relevance = round(float(it.labels.get("election", 0.0)), 4)
             it.analysed_at = now
             # one update, not save(): analysis is the system's, not a person's edit (no audit entry per item)
             Item.objects.filter(pk=it.pk).update(labels=it.labels, flags=it.flags, places=it.places,
                                                  region_id=it.region_id, likelihood=it.likelihood,
-                                                 analysed_at=now)
+                                                 lane=it.lane, relevance=it.relevance, analysed_at=now,
+                                                 label_ranges=it.label_ranges)
         score_risk(items)
+
+
+def label_priors() -> dict[str, float]:
+    """The label shares the shipped classifier's calibrated scores carry (data/label_priors.json)."""
+    import json
+    from pathlib import Path
+
+    cached = core._cache.get("label_priors")  # noqa: SLF001
+    if cached is None:
+        path = Path(__file__).resolve().parent / "data" / "label_priors.json"
+        try:
+            cached = {k: float(v) for k, v in json.loads(path.read_text())["priors"].items()}
+        except (OSError, ValueError, KeyError):
+            cached = {}
+        core._cache["label_priors"] = cached  # noqa: SLF001
+    return dict(cached)
+
+
+def prior_shift(labels: list[dict[str, float]]) -> list[dict[str, dict[str, float]]]:
+    """Adjust, in place, the scores of each label with a known training share to the share of this batch,
+    estimated by EM on the unlabelled scores (text/priorshift.py, Saerens et al. 2002); returns per item and
+    label the raw score, the adjusted range (bootstrap 5-95 % of the share) and both shares. Batches smaller
+    than PRAJA_INFOWATCH_PRIOR_SHIFT_MIN_BATCH (30) and PRAJA_INFOWATCH_PRIOR_SHIFT = False leave scores as
+    they are."""
+    out: list[dict[str, dict[str, float]]] = [{} for _ in labels]
+    if not _setting("PRIOR_SHIFT", True) or not labels:
+        return out
+    try:
+        import numpy as np
+
+        from praja.infowatch.text import priorshift
+    except ImportError:
+        return out
+    min_batch = int(_setting("PRIOR_SHIFT_MIN_BATCH", 30))
+    for label, train in label_priors().items():
+        idx = [i for i, d in enumerate(labels) if label in d]
+        if len(idx) < min_batch:
+            continue
+        raw = np.array([labels[i][label] for i in idx], dtype=float)
+        sh = priorshift.shift(raw, train, min_batch=min_batch)
+        for k, i in enumerate(idx):
+            labels[i][label] = round(float(sh.adjusted[k]), 4)
+            lo, hi = sorted((float(sh.adjusted_low[k]), float(sh.adjusted_high[k])))
+            out[i][label] = {"raw": round(float(raw[k]), 4), "low": round(lo, 4), "high": round(hi, 4),
+                             "batch_prior": round(sh.batch_prior, 4), "train_prior": train}
+    return out
 
 
 def rescore_all() -> int:
@@ -367,21 +483,70 @@ def rescore_all() -> int:
 
 
 def record_verdict(item: Item, kind: str, *, factcheck: FactCheck | None = None, note: str = "",
-                   user: Any = None) -> Verdict:
+                   user: Any = None, whole_narrative: bool = False) -> Verdict:
+    """The analyst's verdict on `item`; with `whole_narrative` (and the item in a narrative) the verdict is the
+    narrative's: it reaches every member now and every item that joins the narrative later."""
     if kind not in Verdict.Kind.values:
         raise WorkflowError(f"unknown verdict {kind}")
+    if whole_narrative and item.narrative_id:
+        nar = Narrative.objects.get(pk=item.narrative_id)
+        return record_narrative_verdict(nar, kind, factcheck=factcheck, note=note, user=user, lead=item)
     v = Verdict.objects.create(item=item, kind=kind, factcheck=factcheck, note=note, decided_by=user)
-    if item.status == Item.Status.NEW:
-        item.status = Item.Status.REVIEWED
-        item.save(update_fields=["status"])
+    _mark_reviewed([item.pk])
     return v
+
+
+def _mark_reviewed(item_ids: Iterable[int]) -> None:
+    Item.objects.filter(pk__in=list(item_ids), status=Item.Status.NEW).update(status=Item.Status.REVIEWED)
+
+
+def record_narrative_verdict(nar: Narrative, kind: str, *, factcheck: FactCheck | None = None, note: str = "",
+                             user: Any = None, lead: Item | None = None) -> Verdict:
+    """A verdict on a whole narrative: stored on its lead item (or `lead`), copied to every member, kept on the
+    narrative so members that join later receive it too (`apply_narrative_decisions`)."""
+    if kind not in Verdict.Kind.values:
+        raise WorkflowError(f"unknown verdict {kind}")
+    members = list(nar.items.order_by("pk"))
+    if lead is None:
+        lead = max(members, key=lambda it: (it.reach, -it.pk)) if members else None
+    if lead is None:
+        raise WorkflowError("narasi tanpa butir / a narrative without items")
+    with transaction.atomic():
+        v = Verdict.objects.create(item=lead, kind=kind, factcheck=factcheck or nar.factcheck, note=note,
+                                   decided_by=user, narrative=nar)
+        nar.verdict = v
+        nar.save(update_fields=["verdict"])
+        _mark_reviewed([lead.pk])
+        apply_narrative_decisions([nar])
+    return v
+
+
+def apply_narrative_decisions(narratives: Iterable[Narrative]) -> int:
+    """Give each member of each narrative that carries a verdict that verdict (once; the copy says it came
+    through the narrative) and mark it reviewed. Returns the number of verdicts copied."""
+    made = 0
+    for nar in narratives:
+        if nar.verdict_id is None:
+            continue
+        v = Verdict.objects.get(pk=nar.verdict_id)
+        have = set(Verdict.objects.filter(narrative=nar, decided_at__gte=v.decided_at).values_list("item_id",
+                                                                                                   flat=True))
+        missing = [pk for pk in nar.items.values_list("pk", flat=True) if pk not in have]
+        Verdict.objects.bulk_create([
+            Verdict(item_id=pk, kind=v.kind, factcheck_id=v.factcheck_id, narrative=nar, note=v.note,
+                    decided_by_id=v.decided_by_id, decided_at=v.decided_at) for pk in missing
+        ])
+        _mark_reviewed(missing)
+        made += len(missing)
+    return made
 
 
 def draft_clarification(item: Item | None, title: str, body: str, *, user: Any = None,
                         verdict: Verdict | None = None) -> Clarification:
     if item is not None and verdict is None:
         verdict = item.latest_verdict()
-    return Clarification.objects.create(item=item, verdict=verdict, title=title, body=body, drafted_by=user)
+    return Clarification.objects.create(item=item, verdict=verdict, title=title, body=body, drafted_by=user,
+                                        narrative_id=item.narrative_id if item is not None else None)
 
 
 def may_self_approve() -> bool:
@@ -402,6 +567,29 @@ def approve(c: Clarification, user: Any) -> Clarification:
     return c
 
 
+def return_draft(c: Clarification, user: Any, note: str) -> Clarification:
+    """The approver sends the draft back to its drafter with a note (four eyes: never one's own draft)."""
+    if c.status != Clarification.Status.DRAFT:
+        raise WorkflowError("hanya draf yang dapat dikembalikan / only a draft can be returned")
+    if not may_self_approve() and user is not None and c.drafted_by_id == user.pk:
+        raise WorkflowError("penyusun tidak dapat mengembalikan drafnya sendiri / the drafter cannot return "
+                            "their own draft")
+    if not note.strip():
+        raise WorkflowError("tulis alasan pengembalian / say why the draft is returned")
+    c.status = Clarification.Status.RETURNED
+    c.return_note = note.strip()[:2000]
+    c.save(update_fields=["status", "return_note"])
+    return c
+
+
+def resubmit(c: Clarification) -> Clarification:
+    """The drafter saved a returned draft again: it waits for approval once more."""
+    if c.status == Clarification.Status.RETURNED:
+        c.status = Clarification.Status.DRAFT
+        c.save(update_fields=["status"])
+    return c
+
+
 def publish(c: Clarification, user: Any = None) -> Clarification:
     if c.status != Clarification.Status.APPROVED:
         raise WorkflowError("hanya klarifikasi yang disetujui yang dapat diterbitkan / only an approved "
@@ -410,7 +598,8 @@ def publish(c: Clarification, user: Any = None) -> Clarification:
     c.published_at = timezone.now()
     c.publisher_name = str(_setting("PUBLISHER", "Humas Polres"))
     c.save(update_fields=["status", "published_at", "publisher_name"])
-    receipts = list(ForwardedReport.objects.filter(item_id=c.item_id).values_list("receipt", flat=True)) \
+    items = Q(item_id=c.item_id) | (Q(item__narrative_id=c.narrative_id) if c.narrative_id else Q(pk__in=[]))
+    receipts = list(ForwardedReport.objects.filter(items).values_list("receipt", flat=True)) \
         if c.item_id else []
     transaction.on_commit(lambda: clarification_published.send(Clarification, clarification=c, receipts=receipts))
     return c
@@ -433,54 +622,94 @@ def window_hours() -> int:
     return int(_setting("NARRATIVE_WINDOW_HOURS", 24))
 
 
-def _group_items(items: list[Item]) -> list[tuple[str, list[Item]]]:
-    """Narratives as (key, items): the core's grouping when present; else items sharing their best
-    fact-check match, and near-duplicate groups."""
+def _group_items(items: list[Item]) -> list[list[Item]]:
+    """Items that state one claim, grouped: pairs above the claim matcher's same-claim threshold (the matcher
+    fitted on the items themselves, `narratives.claim_similarity_edges`), joined with items whose best
+    fact-check match is the same one above its threshold. Paraphrases and edited copies (numbers, names,
+    places changed) land in one group; near-duplicates are already one item with copies."""
+    if not items:
+        return []
+    texts = [analysis_text(it) for it in items]
+    edges: list[tuple[int, int, float]] = []
     try:
         from praja.infowatch.text import narratives as nar
 
-        rows = [nar.NarrativeItem(id=str(it.pk), text=analysis_text(it), time=it.when, reach=it.reach)
-                for it in items]
-        groups = nar.group(rows, window_hours())
-        by_pk = {str(it.pk): it for it in items}
-        out = []
-        for g in groups:
-            members = [by_pk[str(getattr(r, "id", r))] for r in g.items if str(getattr(r, "id", r)) in by_pk]
-            if members:
-                out.append((f"n{min(m.pk for m in members)}", members))
-        return out
+        threshold = float(_setting("NARRATIVE_SIMILARITY", nar.DEFAULT_CLAIM_SIMILARITY))
+        edges = nar.claim_similarity_edges(texts, background=[t for _e, t in core._claims_from_db()],  # noqa: SLF001
+                                           threshold=threshold)
+
+        def claim_groups(n: int, edges: Sequence[tuple[int, int, float]]) -> list[list[int]]:
+            return nar.claim_groups(n, edges, threshold)
     except ImportError:
-        pass
-    best: dict[int, str] = {}
-    for pk, ext in ItemMatch.objects.filter(item__in=items, rank=1).values_list("item_id", "factcheck__external_id"):
-        best[pk] = ext
-    by_key: dict[str, list[Item]] = {}
-    for it in items:
-        key = f"fc:{best[it.pk]}" if it.pk in best else f"i{it.pk}"
-        by_key.setdefault(key, []).append(it)
-    return [(k, v) for k, v in by_key.items() if len(v) > 1 or v[0].copies > 1]
+        claim_groups = _plain_groups
+    thr = core.current_threshold()
+    first_by_fc: dict[int, int] = {}
+    index = {it.pk: i for i, it in enumerate(items)}
+    for item_id, fc_id in ItemMatch.objects.filter(item__in=items, rank=1, score__gte=thr).values_list(
+            "item_id", "factcheck_id"):
+        i = index[item_id]
+        if fc_id in first_by_fc:
+            edges.append((first_by_fc[fc_id], i, 1.0))
+        else:
+            first_by_fc[fc_id] = i
+    return [[items[i] for i in g] for g in claim_groups(len(items), edges)]
+
+
+def _plain_groups(n: int, edges: Sequence[tuple[int, int, float]]) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a, b, _s in edges:
+        parent[max(find(a), find(b))] = min(find(a), find(b))
+    out: dict[int, list[int]] = {}
+    for i in range(n):
+        out.setdefault(find(i), []).append(i)
+    return list(out.values())
+
+
+def _narrative_for(members: list[Item], taken: set[int]) -> Narrative | None:
+    """The existing narrative this group continues: the one most of its members already belong to (not yet
+    given to another group in this pass), so a narrative keeps its identity, its verdict and its
+    clarification as it grows."""
+    counts: dict[int, int] = {}
+    for it in members:
+        if it.narrative_id and it.narrative_id not in taken:
+            counts[it.narrative_id] = counts.get(it.narrative_id, 0) + 1
+    if not counts:
+        return None
+    best = max(sorted(counts), key=lambda k: counts[k])
+    return Narrative.objects.filter(pk=best).first()
 
 
 def update_narratives(now: datetime.datetime | None = None) -> list[NarrativeAlert]:
-    """Group the recent items (PRAJA_INFOWATCH_NARRATIVE_DAYS) into narratives, store their volume and reach
-    per window, and raise an alert for each narrative touching a rawan or sangat rawan kecamatan whose last
-    window grew by PRAJA_INFOWATCH_ALERT_GROWTH (and has at least PRAJA_INFOWATCH_ALERT_MIN_VOLUME items)."""
+    """Group the recent items (PRAJA_INFOWATCH_NARRATIVE_DAYS) into narratives by claim similarity, store their
+    volume and reach per window, their best fact-check, lane and election relevance; carry each narrative's
+    verdict to members that joined; re-score the members' risk; and raise an alert for each narrative touching a
+    rawan or sangat rawan kecamatan whose last window grew by PRAJA_INFOWATCH_ALERT_GROWTH (and has at least
+    PRAJA_INFOWATCH_ALERT_MIN_VOLUME items)."""
     now = now or timezone.now()
     hours = window_hours()
     days = int(_setting("NARRATIVE_DAYS", 7))
     since = now - datetime.timedelta(days=days)
-    items = list(Item.objects.filter(received_at__gte=since).exclude(status=Item.Status.DISMISSED))
+    items = list(Item.objects.filter(received_at__gte=since, analysed_at__isnull=False)
+                 .exclude(status=Item.Status.DISMISSED).order_by("pk"))
     width = datetime.timedelta(hours=hours)
     n_windows = max(1, int(datetime.timedelta(days=days) / width))
     start0 = now - n_windows * width
     growth_min = float(_setting("ALERT_GROWTH", 2.0))
     min_volume = int(_setting("ALERT_MIN_VOLUME", 5))
-    groups = _group_items(items)
-    all_kec = {kecamatan_of(p) for _k, its in groups for it in its for p in it.places} - {""}
+    groups = [g for g in _group_items(items) if len(g) > 1 or g[0].copies > 1 or g[0].narrative_id]
+    all_kec = {kecamatan_of(p) for its in groups for it in its for p in it.places} - {""}
     vuln = kecamatan_vulnerability(all_kec)
+    thr = core.current_threshold()
     alerts = []
-    seen = []
-    for key, members in groups:
+    taken: set[int] = set()
+    touched: list[Narrative] = []
+    for members in groups:
         series: list[dict[str, Any]] = [
             {"start": (start0 + i * width).isoformat(), "volume": 0, "reach": 0} for i in range(n_windows)
         ]
@@ -493,15 +722,31 @@ def update_narratives(now: datetime.datetime | None = None) -> list[NarrativeAle
         growth = float(last) / prev if prev else float(last)
         places = sorted({kecamatan_of(p) for it in members for p in it.places} - {""})
         rawan = [k for k in places if k in vuln and vuln[k][1] in ("rawan", "sangat_rawan")]
-        lead = max(members, key=lambda it: (it.copies, it.reach))
-        nar, _ = Narrative.objects.update_or_create(key=key, defaults={
+        lead = max(members, key=lambda it: (it.copies, it.reach, -it.pk))
+        best = (ItemMatch.objects.filter(item__in=members, score__gte=thr).order_by("-score", "rank", "pk")
+                .first())
+        lanes = [it.lane for it in members]
+        values = {
             "title": (lead.title or analysis_text(lead))[:300] or f"#{lead.pk}",
             "first_seen": min(it.when for it in members), "last_seen": max(it.when for it in members),
             "volume": sum(it.copies for it in members), "reach": sum(it.reach for it in members),
             "growth": round(growth, 3), "series": series, "places": places, "rawan_places": rawan,
-        })
-        seen.append(nar.pk)
+            "lane": Lane.SCAM if lanes.count(Lane.SCAM) * 2 > len(lanes) else Lane.MAIN,
+            "relevance": max((it.relevance for it in members), default=0.0),
+            "factcheck_id": best.factcheck_id if best else None, "factcheck_score": best.score if best else 0.0,
+        }
+        nar = _narrative_for(members, taken)
+        if nar is None:
+            nar = Narrative.objects.create(key=f"n{min(m.pk for m in members)}-{now.timestamp():.0f}", **values)
+        else:
+            for k, v in values.items():
+                setattr(nar, k, v)
+            nar.save()
+        taken.add(nar.pk)
+        touched.append(nar)
         Item.objects.filter(pk__in=[it.pk for it in members]).update(narrative=nar)
+        for it in members:
+            it.narrative_id = nar.pk
         if rawan and last >= min_volume and growth >= growth_min:
             window_start = start0 + (n_windows - 1) * width
             alert, created = NarrativeAlert.objects.get_or_create(
@@ -510,7 +755,33 @@ def update_narratives(now: datetime.datetime | None = None) -> list[NarrativeAle
             )
             if created:
                 alerts.append(alert)
+    apply_narrative_decisions(touched)
+    score_risk([it for g in groups for it in g], vuln)
     return alerts
+
+
+def after_input(item_ids: Iterable[int], *, reason: str = "", sync: bool = False) -> None:
+    """What follows every import and every fetch, without a hand on the lever: the new items are analysed, the
+    narratives regrouped (new members receive the narrative's verdict) and the queue re-scored, as the job
+    ``infowatch.after_input`` (praja/jobs.py) once the new items are committed."""
+    from praja import jobs
+
+    ids = sorted(set(item_ids))
+    if not ids:
+        return
+    if sync:  # the command line: the process must not end before the work is done
+        from praja.infowatch.tasks import after_input as run
+
+        run(ids, reason)
+        return
+
+    def go() -> None:
+        jobs.submit("infowatch.after_input", ids, reason)
+
+    if jobs.eager():
+        go()
+    else:
+        transaction.on_commit(go)
 
 
 def open_alerts() -> Any:

@@ -19,7 +19,10 @@ urlpatterns = [
     path("sumber/<int:pk>/", views.source_edit, name="source_edit"),
     path("sumber/<int:pk>/ambil/", views.source_fetch, name="source_fetch"),
     path("cek-fakta/", views.factchecks, name="factchecks"),
+    path("cek-fakta/impor/", views.factcheck_import, name="factcheck_import"),
+    path("cek-fakta/templat.csv", views.factcheck_template, name="factcheck_template"),
     path("narasi/", views.narratives, name="narratives"),
+    path("narasi/<int:pk>/", views.narrative_detail, name="narrative"),
     path("narasi/peringatan/<int:pk>/", views.alert_ack, name="alert_ack"),
     # Info Resmi: public, no sign-in
     path("resmi/", views_public.public_list, name="public"),

@@ -14,10 +14,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,14 +26,37 @@ from django.views.decorators.http import require_POST
 from praja.accounts import visibility
 from praja.accounts.access import capability_required, has_capability
 from praja.accounts.roles import INFOWATCH_ANALYSE, INFOWATCH_APPROVE
+from praja.infowatch import factchecks as fcmod
 from praja.infowatch import feeds, services
 from praja.infowatch import services_analysis as core
-from praja.infowatch.forms import ClarificationForm, ImportForm, ManualItemForm, SourceForm, VerdictForm
+from praja.infowatch.area import area_classes
+from praja.infowatch.forms import (
+    ClarificationForm,
+    FactCheckImportForm,
+    ImportForm,
+    ManualItemForm,
+    NarrativeVerdictForm,
+    SourceForm,
+    VerdictForm,
+)
 from praja.infowatch.importers import import_posts
-from praja.infowatch.models import Clarification, FactCheck, Item, ItemMatch, Narrative, NarrativeAlert, Source
+from praja.infowatch.models import (
+    Clarification,
+    FactCheck,
+    FactCheckFeed,
+    Item,
+    ItemMatch,
+    Lane,
+    Narrative,
+    NarrativeAlert,
+    Source,
+)
 from praja.infowatch.services_input import FLAG_LABELS
 from praja.territory.models import Region
 from praja.territory.scope import Scope
+from praja.uploads import csv_template, upload_problem
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 LABEL_NAMES = {
     "election": ("pemilu/pilkada", "election"),
@@ -112,7 +136,10 @@ STATUS_FILTERS = {"baru": Item.Status.NEW, "ditinjau": Item.Status.REVIEWED, "di
 @capability_required(INFOWATCH_ANALYSE)
 def index(request: HttpRequest) -> HttpResponse:
     """The analyst queue: items by risk (likelihood x reach x vulnerability), highest first."""
-    qs = visible_items(visibility.scope_of(request)).select_related("source")
+    qs = visible_items(visibility.scope_of(request)).select_related("source", "narrative")
+    lane = Lane.SCAM if request.GET.get("jalur") == Lane.SCAM else Lane.MAIN
+    lane_counts = {k: v for k, v in qs.filter(status=Item.Status.NEW).values_list("lane").annotate(n=Count("pk"))}
+    qs = qs.filter(lane=lane)
     status = request.GET.get("status", "baru")
     if status in STATUS_FILTERS:
         qs = qs.filter(status=STATUS_FILTERS[status])
@@ -135,7 +162,9 @@ def index(request: HttpRequest) -> HttpResponse:
         rows.append({"item": it, "top": [(label_name(k), v) for v, k in top], "match": best.get(it.pk),
                      "flags": [flag_name(f) for f in it.flags]})
     return render(request, "infowatch/index.html", {
-        "rows": rows, "page": page, "status": status, "q": q, "flag": flag,
+        "rows": rows, "page": page, "status": status, "q": q, "flag": flag, "lane": lane,
+        "scam_new": lane_counts.get(Lane.SCAM, 0), "main_new": lane_counts.get(Lane.MAIN, 0),
+        "query": f"status={status}&jalur={lane}&q={q}&tanda={flag}",
         "alerts": _visible_alerts(request), "flag_names": {k: flag_name(k) for k in FLAG_LABELS},
         "drafts": _clarifications(request).filter(status=Clarification.Status.DRAFT).count(),
         "can_approve": _can_approve(request),
@@ -151,7 +180,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for key, score in sorted((it.labels or {}).items(), key=lambda kv: -kv[1]):
         counted = key in counts
         why = core.explain(text, key, 5) if score >= 0.3 and counted else []
-        labels.append({"key": key, "name": label_name(key), "score": score, "why": why, "counted": counted})
+        labels.append({"key": key, "name": label_name(key), "score": score, "why": why, "counted": counted,
+                       "range": (it.label_ranges or {}).get(key)})
     thr = core.current_threshold()
     matches = list(it.matches.select_related("factcheck"))
     from praja.infowatch.text.match import shared_terms  # the text core loads scikit-learn: only when needed
@@ -160,21 +190,62 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         fc = match.factcheck
         match.shared = shared_terms(text, f"{fc.title}. {fc.claim}")  # type: ignore[attr-defined]
     kec = sorted({services.kecamatan_of(p) for p in it.places} - {""})
-    vuln = services.kecamatan_vulnerability(kec)
+    classes = area_classes(request, kec)  # the dashboard's class, one label everywhere
     names = dict(Region.objects.filter(code__in=list(it.places) + kec).values_list("code", "name"))
-    places = [{"code": p, "name": names.get(p, p),
-               "klass": vuln.get(services.kecamatan_of(p), (None, ""))[1]} for p in it.places]
-    verdict_form = VerdictForm(initial={"factcheck": matches[0].factcheck.external_id if matches and
-                                        matches[0].score >= thr else ""})
+    places = []
+    for p in it.places:
+        k = services.kecamatan_of(p)
+        klass, klabel = classes.get(k, ("", ""))
+        places.append({"code": p, "name": names.get(p, p), "kecamatan": names.get(k, k) if k != p else "",
+                       "klass": klass, "klass_label": klabel})
+    nar = it.narrative
+    nar_fc = nar.factcheck if nar is not None and nar.factcheck_id else None
+    own_best = matches[0] if matches and matches[0].score >= thr else None
+    prefill = own_best.factcheck.external_id if own_best else (nar_fc.external_id if nar_fc else "")
+    verdict_form = VerdictForm(initial={"factcheck": prefill, "whole_narrative": nar is not None})
+    if nar is None:
+        verdict_form.fields.pop("whole_narrative")
     clar_form = ClarificationForm()
+    clar = list(it.clarifications.all())
+    if nar is not None:
+        clar += [c for c in nar.clarifications.exclude(item=it)]
     return render(request, "infowatch/item.html", {
         "item": it, "labels": labels, "hoax_min_words": services.hoax_setting_words(),
-        "matches": matches, "threshold": thr, "places": places,
-        "flags": [flag_name(f) for f in it.flags], "verdicts": list(it.verdicts.select_related("factcheck")),
-        "clarifications": list(it.clarifications.all()), "verdict_form": verdict_form, "clar_form": clar_form,
+        "matches": matches, "threshold": thr, "places": places, "narrative": nar, "narrative_factcheck": nar_fc,
+        "members": nar.items.count() if nar is not None else 0, "evidence": _evidence(it, own_best, nar),
+        "flags": [flag_name(f) for f in it.flags],
+        "verdicts": list(it.verdicts.select_related("factcheck", "narrative")),
+        "clarifications": clar, "verdict_form": verdict_form, "clar_form": clar_form,
         "forwarded": it.forwarded.count(), "reach_factor": round(services.reach_factor(it.reach), 3),
         "can_approve": _can_approve(request),
     })
+
+
+def _evidence(it: Item, own_best: ItemMatch | None, nar: Narrative | None) -> list[str]:
+    """Why the item is flagged, evidence first: a fact-check match (its own, or its narrative's), the narrative's
+    growth, the labels that count."""
+    out = []
+    if own_best is not None:
+        out.append(_("cocok dengan cek fakta %(id)s (skor %(s)s)") % {
+            "id": own_best.factcheck.external_id, "s": number_format(own_best.score, 2)})
+    elif nar is not None and nar.factcheck_id and nar.factcheck is not None:
+        out.append(_("narasinya cocok dengan cek fakta %(id)s (skor %(s)s)") % {
+            "id": nar.factcheck.external_id, "s": number_format(nar.factcheck_score, 2)})
+    spread = services.known_spreaders([it.author]).get(it.author, 0) if it.author else 0
+    own = 1 if it.verdicts.filter(kind__in=["hoax", "misleading"]).exists() else 0
+    if spread - own > 0:
+        out.append(_("akun %(a)s pernah menyebarkan %(n)s butir yang diputus hoaks/menyesatkan") % {
+            "a": it.author, "n": number_format(spread - own, 0, force_grouping=True)})
+    if nar is not None and nar.volume > 1:
+        out.append(_("bagian dari narasi dengan %(n)s butir, pertumbuhan %(g)s×") % {
+            "n": number_format(nar.volume, 0, force_grouping=True), "g": number_format(nar.growth, 1)})
+    counted = services.counted_labels(it.labels or {}, services.analysis_text(it))
+    for key in services.HARMFUL_LABELS:
+        if counted.get(key, 0.0) >= 0.5:
+            out.append(_("label %(l)s %(s)s") % {"l": label_name(key), "s": number_format(counted[key], 2)})
+    if it.lane == Lane.SCAM:
+        out.append(_("ciri penipuan/spam: jalur terpisah"))
+    return out
 
 
 @require_POST
@@ -183,9 +254,10 @@ def verdict_add(request: HttpRequest, pk: int) -> HttpResponse:
     it = _item_or_404(request, pk)
     form = VerdictForm(request.POST)
     if form.is_valid():
+        whole = bool(form.cleaned_data.get("whole_narrative")) and it.narrative_id is not None
         services.record_verdict(it, form.cleaned_data["kind"], factcheck=form.cleaned_data["factcheck"],
-                                note=form.cleaned_data["note"], user=request.user)
-        messages.success(request, _("Putusan disimpan."))
+                                note=form.cleaned_data["note"], user=request.user, whole_narrative=whole)
+        messages.success(request, _("Putusan disimpan untuk seluruh narasi.") if whole else _("Putusan disimpan."))
     else:
         messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("infowatch:item", pk=it.pk)
@@ -226,18 +298,26 @@ def clarifications(request: HttpRequest) -> HttpResponse:
 
 @capability_required(INFOWATCH_ANALYSE)
 def clarification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drafter edits a draft (or a returned one, which goes back for approval when saved); an approver who
+    did not draft it sees it read-only with approve / return (four eyes)."""
     c = _clar_or_404(request, pk)
+    own = c.drafted_by_id == request.user.pk
+    approver_view = _can_approve(request) and (not own or services.may_self_approve())
     form = None
-    if c.status == Clarification.Status.DRAFT:
+    editable = c.status in (Clarification.Status.DRAFT, Clarification.Status.RETURNED)
+    if editable and not approver_view:
         form = ClarificationForm(request.POST or None, instance=c)
         if request.method == "POST" and form.is_valid():
             form.save()
-            messages.success(request, _("Draf disimpan."))
+            services.resubmit(c)
+            messages.success(request, _("Draf disimpan; menunggu persetujuan."))
             return redirect("infowatch:clarification", pk=c.pk)
-    own = c.drafted_by_id == request.user.pk
+    elif request.method == "POST":
+        raise PermissionDenied("read-only")
     return render(request, "infowatch/clarification.html", {
-        "c": c, "form": form, "can_approve": _can_approve(request),
+        "c": c, "form": form, "can_approve": _can_approve(request), "approver_view": approver_view,
         "own_draft": own and not services.may_self_approve(),
+        "members": c.narrative.items.count() if c.narrative_id and c.narrative else 0,
     })
 
 
@@ -252,6 +332,9 @@ def clarification_action(request: HttpRequest, pk: int, action: str) -> HttpResp
         elif action == "terbitkan":
             services.publish(c, request.user)
             messages.success(request, _("Klarifikasi terbit di Info Resmi dan umpan media."))
+        elif action == "kembalikan":
+            services.return_draft(c, request.user, request.POST.get("note", ""))
+            messages.success(request, _("Draf dikembalikan kepada penyusunnya."))
         elif action == "tarik":
             services.withdraw(c)
             messages.success(request, _("Klarifikasi ditarik dari Info Resmi."))
@@ -286,31 +369,48 @@ def import_view(request: HttpRequest) -> HttpResponse:
         f = form.cleaned_data["file"]
         result = import_posts(f.name, f.read(), user=request.user, region_id=_home_region(request))
         if result.ok:
-            messages.success(request, _("%(created)d butir baru, %(grouped)d digabung dengan yang mirip.")
-                             % {"created": result.created, "grouped": result.grouped})
+            messages.success(request, _("%(created)s butir baru, %(grouped)s digabung dengan yang sama persis; "
+                                        "analisis dan pengelompokan narasi berjalan otomatis.")
+                             % {"created": number_format(result.created, 0, force_grouping=True),
+                                "grouped": number_format(result.grouped, 0, force_grouping=True)})
     return render(request, "infowatch/import.html", {"form": form, "result": result})
+
+
+def visible_sources(scope: Scope) -> QuerySet[Source]:
+    """Sources inside the reader's regions; national sources (no region) only for a national scope."""
+    qs = Source.objects.select_related("region")
+    return qs if scope.national else qs.filter(scope.q("region__code"), region__isnull=False)
+
+
+def _source_or_404(request: HttpRequest, pk: int) -> Source:
+    src = visible_sources(visibility.scope_of(request)).filter(pk=pk).first()
+    if src is None:
+        raise Http404(str(pk))
+    return src
+
+
+def _source_form(request: HttpRequest, instance: Source | None = None) -> SourceForm:
+    scope = visibility.scope_of(request)
+    regions = visibility.regions(Region.objects.filter(level__lte=3), scope)
+    return SourceForm(request.POST or None, instance=instance, regions=regions, national=scope.national)
 
 
 @capability_required(INFOWATCH_ANALYSE)
 def sources(request: HttpRequest) -> HttpResponse:
-    regions = visibility.regions(Region.objects.filter(level__lte=3), visibility.scope_of(request))
-    form = SourceForm(request.POST or None, regions=regions)
+    form = _source_form(request)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Sumber ditambahkan."))
         return redirect("infowatch:sources")
     return render(request, "infowatch/sources.html", {
-        "sources": Source.objects.select_related("region").all(), "form": form, "now": timezone.now(),
+        "sources": visible_sources(visibility.scope_of(request)), "form": form, "now": timezone.now(),
     })
 
 
 @capability_required(INFOWATCH_ANALYSE)
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    src = Source.objects.filter(pk=pk).first()
-    if src is None:
-        raise Http404(str(pk))
-    regions = visibility.regions(Region.objects.filter(level__lte=3), visibility.scope_of(request))
-    form = SourceForm(request.POST or None, instance=src, regions=regions)
+    src = _source_or_404(request, pk)
+    form = _source_form(request, src)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Sumber disimpan."))
@@ -321,14 +421,13 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required(INFOWATCH_ANALYSE)
 def source_fetch(request: HttpRequest, pk: int) -> HttpResponse:
-    src = Source.objects.filter(pk=pk).first()
-    if src is None:
-        raise Http404(str(pk))
+    src = _source_or_404(request, pk)
     r = feeds.fetch_source(src, force=True)
     if r.status == "error":
         messages.error(request, _("Gagal mengambil %(name)s: %(error)s") % {"name": src.name, "error": r.error})
     else:
-        messages.success(request, _("%(name)s: %(new)d butir baru.") % {"name": src.name, "new": r.new})
+        messages.success(request, _("%(name)s: %(new)s butir baru.") % {
+            "name": src.name, "new": number_format(r.new, 0, force_grouping=True)})
     return redirect("infowatch:sources")
 
 
@@ -339,7 +438,55 @@ def factchecks(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(claim__icontains=q) | Q(external_id=q))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "infowatch/factchecks.html", {"page": page, "q": q, "total": FactCheck.objects.count()})
+    state = {f.url: f for f in FactCheckFeed.objects.all()}
+    return render(request, "infowatch/factchecks.html", {
+        "page": page, "q": q, "total": FactCheck.objects.count(),
+        "feeds": [(conf, state.get(conf["url"])) for conf in fcmod.configured_feeds()],
+    })
+
+
+def _factcheck_columns() -> list[dict[str, Any]]:
+    return [
+        {"name": "klaim", "required": True, "example": _("Kotak suara ditukar di gudang PPK"),
+         "meaning": _("Klaim yang dibantah (wajib klaim atau judul)")},
+        {"name": "judul", "required": False, "example": "[HOAKS] Kotak suara ditukar", "meaning": _("Judul cek fakta")},
+        {"name": "id", "required": False, "example": "TBH-2024-1103",
+         "meaning": _("ID cek fakta; kosong: dibuat dari isinya")},
+        {"name": "tanggal", "required": False, "example": "25-11-2024", "meaning": _("Tanggal terbit")},
+        {"name": "putusan", "required": False, "example": "hoaks",
+         "meaning": _("Putusan; kosong: dari label judul, selain itu hoaks")},
+        {"name": "pemeriksa_fakta", "required": False, "example": "Mafindo", "meaning": _("Pemeriksa fakta")},
+        {"name": "tautan", "required": False, "example": "https://turnbackhoax.id/...", "meaning": _("Tautan http(s)")},
+    ]
+
+
+@capability_required(INFOWATCH_ANALYSE)
+def factcheck_import(request: HttpRequest) -> HttpResponse:
+    """CSV/XLSX of fact-checks, columns found by name or mapped by hand, checked whole: one bad row rejects the
+    file with every problem listed and nothing stored."""
+    form = FactCheckImportForm(request.POST if request.method == "POST" else None)
+    result = None
+    upload_error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("berkas")
+        upload_error = upload_problem(upload, MAX_UPLOAD_BYTES)
+        if upload is not None and not upload_error and form.is_valid():
+            result = fcmod.import_file(upload.name or "berkas", upload.read(), mapping=form.mapping(),
+                                       publisher=form.cleaned_data.get("pemeriksa") or "")
+            if result.ok:
+                fcmod.rematch_recent()
+    status = 400 if upload_error or (result is not None and not result.ok) else 200
+    return render(request, "infowatch/factcheck_import.html", {
+        "form": form, "result": result, "upload_error": upload_error, "columns": _factcheck_columns(),
+        "max_mb": MAX_UPLOAD_BYTES // 2**20}, status=status)
+
+
+@capability_required(INFOWATCH_ANALYSE)
+def factcheck_template(request: HttpRequest) -> HttpResponse:
+    return csv_template("templat_cek_fakta.csv", ["id", "judul", "klaim", "tanggal", "putusan", "pemeriksa_fakta",
+                                                  "tautan"],
+                        ["TBH-2024-0001", "[HOAKS] Kotak suara ditukar di gudang PPK",
+                         "Kotak suara di gudang PPK ditukar pada malam hari", "25-11-2024", "hoaks", "Mafindo", ""])
 
 
 @capability_required(INFOWATCH_ANALYSE)
@@ -352,6 +499,32 @@ def narratives(request: HttpRequest) -> HttpResponse:
         peak = max((w["volume"] for w in n.series), default=0) or 1
         rows.append({"n": n, "bars": [(w, round(100 * w["volume"] / peak)) for w in n.series]})
     return render(request, "infowatch/narratives.html", {"rows": rows, "alerts": _visible_alerts(request)})
+
+
+def _visible_narrative(request: HttpRequest, pk: int) -> Narrative:
+    scope = visibility.scope_of(request)
+    n = Narrative.objects.filter(pk=pk).select_related("factcheck", "verdict").first()
+    if n is None or not (scope.national or any(scope.reaches(p) for p in n.places) or (
+            not n.places and visible_items(scope).filter(narrative=n).exists())):
+        raise Http404(str(pk))
+    return n
+
+
+@capability_required(INFOWATCH_ANALYSE)
+def narrative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    n = _visible_narrative(request, pk)
+    form = NarrativeVerdictForm(request.POST or None, initial={
+        "factcheck": n.factcheck.external_id if n.factcheck_id and n.factcheck else ""})
+    if request.method == "POST" and form.is_valid():
+        services.record_narrative_verdict(n, form.cleaned_data["kind"], factcheck=form.cleaned_data["factcheck"],
+                                          note=form.cleaned_data["note"], user=request.user)
+        messages.success(request, _("Putusan disimpan untuk seluruh narasi."))
+        return redirect("infowatch:narrative", pk=n.pk)
+    members = list(visible_items(visibility.scope_of(request)).filter(narrative=n).order_by("-reach", "pk"))
+    return render(request, "infowatch/narrative.html", {
+        "n": n, "members": members, "form": form, "clarifications": list(n.clarifications.all()),
+        "verdict": n.verdict,
+    })
 
 
 @require_POST

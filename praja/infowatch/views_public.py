@@ -3,6 +3,7 @@ clarification, and RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the media."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,21 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "infowatch/public_detail.html", {"c": c, "publisher": _publisher()})
 
 
+def feed_title(c: Clarification) -> str:
+    """"[HOAKS] title", without saying the verdict twice: a title that already opens with a verdict word
+    ("HOAKS: ...", "[Hoaks] ...", "Hoaks, ...") keeps its own and gets no label."""
+    if not c.verdict:
+        return c.title
+    label = c.verdict_label.upper()
+    from praja.infowatch.factchecks import verdict_of
+
+    head = c.title.strip()
+    if verdict_of(head) or head.upper().startswith((label, f"[{label}]", f"({label})")) or verdict_of(
+            re.sub(r"^\W*(\w+)\W", r"\1:", head)):
+        return head
+    return f"[{label}] {head}"
+
+
 class ClarificationsRss(Feed):  # type: ignore[type-arg]
     feed_type = Rss201rev2Feed
     description = "Klarifikasi resmi atas hoaks dan informasi menyesatkan seputar Pilkada / Official clarifications"
@@ -49,8 +65,7 @@ class ClarificationsRss(Feed):  # type: ignore[type-arg]
         return services.published()[:FEED_SIZE]
 
     def item_title(self, item: Clarification) -> str:
-        verdict = f"[{item.verdict_label.upper()}] " if item.verdict else ""
-        return verdict + item.title
+        return feed_title(item)
 
     def item_description(self, item: Clarification) -> str:
         return item.body  # escaped by the feed generator
@@ -87,7 +102,7 @@ def json_feed(request: HttpRequest) -> JsonResponse:
         items.append({
             "id": f"praja-klarifikasi-{c.pk}",
             "url": base + reverse("infowatch:public_detail", args=[c.pk]),
-            "title": c.title,
+            "title": c.title,  # the verdict is in _praja; no label to double
             "content_text": c.body,
             "date_published": c.published_at.isoformat() if c.published_at else None,
             "authors": [{"name": c.publisher_name or _publisher()}],

@@ -264,6 +264,10 @@ def ensure_demo_extras(regency: str) -> list[str]:
 
     if build_demo_reports(regency):  # reports: made-up reports along every step of handling (generated)
         added.append("reports")
+    from praja.infowatch.factchecks import load_demo_factchecks
+
+    if load_demo_factchecks():  # infowatch: fact-checks written for the demo (fictional), when missing
+        added.append("fact-checks")
     return added
 
 

@@ -59,6 +59,7 @@ def fake_core(monkeypatch: Any, settings: Any, world: World) -> Any:
     settings.PRAJA_INFOWATCH_EMBEDDER = "none"
     settings.PRAJA_INFOWATCH_REGENCIES = "35.07"
     settings.PRAJA_INFOWATCH_REGION = "35.07"  # where items with no named place belong
+    settings.PRAJA_JOBS_EAGER = True  # the after-import job runs at once, inside the test's transaction
     core.reset()
     monkeypatch.setattr(core, "classifier", lambda: FakeClassifier())
     monkeypatch.setattr(core, "build_matcher", lambda claims: FakeMatcher(claims))

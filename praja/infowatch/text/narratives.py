@@ -147,3 +147,103 @@ def _growth(series: list[int], baseline: int) -> float:
 
 def _replace_row(m: Any, i: int, row: Any) -> Any:
     return sparse.vstack([m[:i], row, m[i + 1:]]).tocsr()
+
+
+# --- narratives by claim similarity ------------------------------------------------------------------------
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+DEFAULT_CLAIM_SIMILARITY = 0.2
+
+
+def claim_similarity_edges(texts: Sequence[str], *, background: Sequence[str] = (), top: int = 20,
+                           threshold: float | None = None) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, similarity) of ``texts`` that may state the same claim, by the claim matcher's own scoring
+    (``match.ClaimMatcher``: folded, stemmed BM25 words with digits-for-letters undone and word prefixes),
+    fitted on the texts together with ``background`` (the fact-checks' claims: they give the words their
+    weight, so "kotak suara" said by every post of a claim still counts).
+
+    The matcher's score is asymmetric and scaled by the query's best possible BM25 (a text scores about 0.5
+    against itself), so each score is divided by the text's score against itself, and a pair's similarity is
+    the mean of its two directions: 1.0 for the same text, 0 for nothing in common. Every text is compared with
+    its ``top`` nearest; pairs at or above ``threshold`` / 2 are kept (the grouping decides with the mean)."""
+    from praja.infowatch.text.match import ClaimMatcher
+
+    n = len(texts)
+    if n < 2:
+        return []
+    thr = DEFAULT_CLAIM_SIMILARITY if threshold is None else float(threshold)
+    m = ClaimMatcher().fit([(str(i), t) for i, t in enumerate(texts)]
+                           + [(f"bg{k}", t) for k, t in enumerate(background)])
+    rel = np.zeros((0, n))
+    keep: dict[tuple[int, int], float] = {}
+    for start in range(0, n, 256):
+        block = m.scores(list(texts[start:start + 256]))[:, :n]
+        self_score = np.array([block[r, start + r] for r in range(block.shape[0])])
+        self_score[self_score <= 0] = 1.0
+        rel = block / self_score[:, None]
+        k = min(n, top + 1)
+        cand = np.argpartition(-rel, k - 1, axis=1)[:, :k]
+        for r in range(rel.shape[0]):
+            i = start + r
+            for j in cand[r]:
+                j = int(j)
+                if j != i and rel[r, j] > 0:
+                    keep[(i, j)] = float(rel[r, j])
+    edges = []
+    done: set[tuple[int, int]] = set()
+    for (i, j), s_ij in keep.items():
+        a, b = min(i, j), max(i, j)
+        if (a, b) in done:
+            continue
+        done.add((a, b))
+        s_ji = keep.get((j, i))
+        if s_ji is None:
+            row = m.scores([texts[j]])[0][:n]
+            s_ji = float(row[i] / (row[j] if row[j] > 0 else 1.0))
+        mean = (s_ij + s_ji) / 2
+        if mean >= thr / 2:
+            edges.append((a, b, round(mean, 4)))
+    return edges
+
+
+def claim_groups(n: int, edges: Sequence[tuple[int, int, float]], threshold: float | None = None) -> list[list[int]]:
+    """Groups (indices, each sorted; groups ordered by their first index) of ``n`` items, by average linkage:
+    the strongest pairs first, two groups merge when the mean similarity over all their pairs (a pair without an
+    edge counts 0) reaches ``threshold``. One weak chain cannot pull an unrelated post in, as single linkage
+    would. Edges of similarity 1.0 (the same fact-check above its threshold, near-duplicates) always merge."""
+    thr = DEFAULT_CLAIM_SIMILARITY if threshold is None else float(threshold)
+    sim: dict[tuple[int, int], float] = {}
+    for a, b, s in edges:
+        key = (min(int(a), int(b)), max(int(a), int(b)))
+        sim[key] = max(sim.get(key, 0.0), float(s))
+    owner = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for (a, b), s in sorted(sim.items(), key=lambda kv: (-kv[1], kv[0])):
+        ga, gb = owner[a], owner[b]
+        if ga == gb:
+            continue
+        if s < 1.0:
+            total = sum(sim.get((min(x, y), max(x, y)), 0.0) for x in members[ga] for y in members[gb])
+            if total / (len(members[ga]) * len(members[gb])) < thr:
+                continue
+        keep, drop = min(ga, gb), max(ga, gb)
+        for x in members[drop]:
+            owner[x] = keep
+        members[keep].extend(members.pop(drop))
+    return sorted((sorted(g) for g in members.values()), key=lambda g: g[0])

@@ -5,7 +5,8 @@
     praja infowatch classify FILE.csv --text-column X          one JSON object per row: each label's score
     praja infowatch match FILE.csv --text-column X [--top 5]   one JSON object per row: top fact-checks
     praja infowatch import-posts FILE.jsonl|FILE.csv [--region 35.07]
-    praja infowatch fetch [--force]                             fetch the RSS/Atom sources that are due
+    praja infowatch fetch [--force]                             fetch the fact-checkers' feeds and the sources
+                                                                that are due, analyse and regroup (schedule it)
     praja infowatch analyse [--all]                             analyse items not analysed yet (fan-out)
     praja infowatch narratives                                  group recent items, raise growth alerts
     praja infowatch train [--data DIR] [--out DIR]              build the classifier files (text core)
@@ -178,10 +179,20 @@ class Command(BaseCommand):
         self.stdout.write(f"{path.name}: {r.created} butir baru / new items, {r.grouped} digabung / grouped")
 
     def _fetch(self, opts: dict[str, Any]) -> None:
+        from praja.infowatch import services
+        from praja.infowatch.factchecks import fetch_factcheck_feeds
         from praja.infowatch.feeds import fetch_due
+        from praja.infowatch.models import Item
 
-        for r in fetch_due(force=opts["force"]):
-            self.stdout.write(f"{r.source}: {r.status} new={r.new} repeated={r.repeated} {r.error}".rstrip())
+        with audit.acting_as(audit.current_actor() or audit.system_actor("infowatch fetch")):
+            for f in fetch_factcheck_feeds(force=opts["force"], sync=True):
+                self.stdout.write(f"cek fakta / fact-checks {f.name}: {f.status} new={f.created} "
+                                  f"duplicates={f.duplicates} {f.error}".rstrip())
+            for r in fetch_due(force=opts["force"], sync=True):
+                self.stdout.write(f"{r.source}: {r.status} new={r.new} repeated={r.repeated} {r.error}".rstrip())
+            # the periodic sweep: anything left unanalysed (a job that died with its process) is done now
+            left = list(Item.objects.filter(analysed_at__isnull=True).values_list("pk", flat=True)[:5000])
+            services.after_input(left, reason="sweep", sync=True)
 
     def _analyse(self, opts: dict[str, Any]) -> None:
         from praja.infowatch import tasks
