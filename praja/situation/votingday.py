@@ -66,14 +66,19 @@ def local(day: datetime.date, hh: int, mm: int = 0) -> datetime.datetime:
 
 
 def ensure_plan(regency: str, at: datetime.datetime) -> Any:
-    """The newest finished plan of the regency, or (none yet) a simple one made for the day: one post per desa
-    with TPS, two officers per post, finished the evening before."""
+    """The newest plan of the regency finished by `at`, or (none) a simple one made for the day."""
+    from praja.deployment.models import Plan
+
+    plan = Plan.objects.filter(region_id=regency, status=Plan.Status.DONE, finished_at__lte=at).order_by(
+        "-finished_at", "-pk").first()
+    return plan if plan is not None else make_plan(regency, at)
+
+
+def make_plan(regency: str, at: datetime.datetime) -> Any:
+    """A simple plan for the day, finished at `at`: one post per desa with TPS, two officers per post."""
     from praja.deployment.models import Plan, Post
     from praja.territory.models import TPS
 
-    plan = Plan.objects.filter(region_id=regency, status=Plan.Status.DONE).order_by("-finished_at", "-pk").first()
-    if plan is not None:
-        return plan
     desas = list(TPS.objects.filter(code__startswith=regency + ".").order_by().values_list(
         "desa_id", "desa__centroid_lat", "desa__centroid_lng").distinct())
     desas.sort()
