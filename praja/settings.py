@@ -289,8 +289,9 @@ PRAJA_REPORTS_SEAL_KEY_FILE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_FILE", "")
 PRAJA_SITUATION = {
     # Weights of the index's parts (renormalised over the parts that have data).
     "KONDUSIF_WEIGHTS": {"kerawanan": 0.35, "laporan": 0.30, "hoaks": 0.15, "pos": 0.20},
-    # Weighted open reports per TPS at which the reports part is full (0.1: ten per 100 TPS).
-    "KONDUSIF_REPORTS_SATURATION_PER_TPS": 0.1,
+    # Weighted open reports per TPS at which the open load of the reports part is full (0.25: 25 per 100 TPS; one
+    # part alone now caps the index, so the point is set where a kecamatan is truly overloaded).
+    "KONDUSIF_REPORTS_SATURATION_PER_TPS": 0.25,
     # A severe open report (severity >= SEVERE_MIN) counts 1 + this.
     "KONDUSIF_SEVERE_FACTOR": 2.0,
     # Growing hoax narratives naming a kecamatan at which the hoax part is full.

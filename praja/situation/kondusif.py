@@ -56,7 +56,7 @@ class Config:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     triggers: Mapping[str, tuple[float | None, float | None]] = field(
         default_factory=lambda: dict(DEFAULT_TRIGGERS))
-    reports_saturation_per_tps: float = 0.1  # weighted open reports per TPS at which the open load is full
+    reports_saturation_per_tps: float = 0.25  # weighted open reports per TPS at which the open load is full
     severe_factor: float = 2.0  # a severe report counts 1 + this
     surge_window_hours: float = 1.0  # the recent window compared with the normal
     surge_min_reports: int = 5  # fewer reports than this in the window is never a surge

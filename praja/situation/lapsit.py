@@ -301,7 +301,8 @@ def render_xlsx(ctx: dict[str, Any]) -> bytes:
     dp = ctx["day_posts"]
     post_rows: list[list[Any]] = []
     for r in dp.short_list:
-        post_rows.append([r["code"], names.get(r["kecamatan_code"], r["kecamatan_code"]), _("Kurang personel"),
+        kec_name = r.get("kecamatan_name") or names.get(r["kecamatan_code"], "")
+        post_rows.append([r["code"], kec_name, _("Kurang personel"),
                           r["manned_people"], r["required"],
                           timezone.localtime(r["manned_at"]).replace(tzinfo=None) if r["manned_at"] else None])
     for g in dp.missing_by_polsek:

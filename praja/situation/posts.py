@@ -120,6 +120,10 @@ def day_posts(plan: Any, posts_qs: Any, day: datetime.date, at: datetime.datetim
             missing.setdefault(r["kecamatan_code"], []).append(r)
         if r["late"]:
             out.late += 1
+    if with_lists and out.short_list:
+        names = S.region_names({r["kecamatan_code"] for r in out.short_list})
+        for r in out.short_list:
+            r["kecamatan_name"] = names.get(r["kecamatan_code"], r["kecamatan_code"])
     if with_lists and out.past_deadline and missing:
         out.missing_by_polsek = whom_to_call(missing)
     return out

@@ -25,10 +25,11 @@ from django.utils import timezone
 # Reports per hour of the day (local), relative: quiet at night, the peak when the TPS open and at counting.
 HOUR_CURVE = [0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 2.0, 2.2, 1.8, 1.5, 1.3,
               1.6, 2.0, 1.8, 1.2, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.2, 0.1]
-CATEGORIES = [  # (category, share, usual severity range)
-    ("hak_pilih", 0.22, (1, 2)), ("logistik", 0.16, (1, 3)), ("keamanan", 0.14, (2, 4)),
-    ("politik_uang", 0.14, (2, 3)), ("lokasi_tps", 0.08, (1, 2)), ("listrik_internet", 0.06, (1, 2)),
-    ("hoaks", 0.10, (1, 3)), ("sara", 0.04, (2, 4)), ("kekerasan", 0.03, (3, 4)), ("netralitas", 0.03, (2, 3)),
+CATEGORIES = [  # (category, share, weights of severity 1..4)
+    ("hak_pilih", 0.22, (40, 50, 9, 1)), ("logistik", 0.16, (35, 50, 13, 2)), ("keamanan", 0.14, (10, 45, 35, 10)),
+    ("politik_uang", 0.14, (15, 55, 25, 5)), ("lokasi_tps", 0.08, (50, 45, 5, 0)),
+    ("listrik_internet", 0.06, (50, 45, 5, 0)), ("hoaks", 0.10, (30, 55, 13, 2)), ("sara", 0.04, (10, 45, 35, 10)),
+    ("kekerasan", 0.03, (0, 30, 50, 20)), ("netralitas", 0.03, (20, 60, 20, 0)),
 ]
 TITLES = {
     "hak_pilih": "Pemilih tidak terdaftar di DPT ditolak", "logistik": "Surat suara kurang di TPS",
@@ -136,9 +137,8 @@ def day_events(day: datetime.date, regency: str = "35.07", surge: str | None = N
                severity: int | None = None) -> Event:
         code, desa = rng.choice(pool)
         cat = cat or rng.choices(cats, shares)[0]
-        lo, hi = sev[cat]
         data: dict[str, Any] = {"tps": code, "region": desa, "category": cat,
-                                "severity": severity or rng.randint(lo, hi), "title": TITLES[cat]}
+                                "severity": severity or rng.choices([1, 2, 3, 4], sev[cat])[0], "title": TITLES[cat]}
         if cat == "netralitas":
             data["subject_kind"] = rng.choice(["kades", "asn", "polri"])
         return Event(at, "report", data)

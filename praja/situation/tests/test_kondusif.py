@@ -127,17 +127,17 @@ def test_the_documented_example_holds() -> None:
     """docs/kondusif-index.md, section Example."""
     dono = K.score(K.Inputs("35.07.01", tps=180, scored_tps=180, rawan_tps=45, open_reports=9, severe_open_reports=2,
                             growing_narratives=1, posts=50, uncovered_posts=3))
-    assert [p.deduction for p in dono.parts] == [8.75, 21.67, 5.0, 1.2]
-    assert (dono.weighted, dono.index, dono.klass, dono.driver) == (63.4, 51.4, K.WASPADA, "laporan")
+    assert [p.deduction for p in dono.parts] == [8.75, 8.67, 5.0, 1.2]
+    assert (dono.weighted, dono.index, dono.klass, dono.driver) == (76.4, 76.4, K.KONDUSIF, "")
     surge = K.score(K.Inputs("35.07.01", tps=180, scored_tps=180, rawan_tps=45, open_reports=9, severe_open_reports=2,
                              growing_narratives=1, posts=50, uncovered_posts=3, recent_reports=30,
                              severe_recent_reports=10, baseline_reports=84, baseline_hours=168))
     assert surge.part("laporan").detail["ratio"] == 55.56
     assert (surge.index, surge.klass, surge.driver) == (22.5, K.SIAGA, "laporan")
     kali = K.score(K.Inputs("35.07.02", tps=120, scored_tps=120, rawan_tps=6, open_reports=2, posts=33))
-    assert (kali.index, kali.klass) == (93.2, K.KONDUSIF)
+    assert (kali.index, kali.klass) == (96.2, K.KONDUSIF)
     no_plan_due = K.score(K.Inputs("35.07.01", tps=180, scored_tps=180, rawan_tps=45, open_reports=9,
                                    severe_open_reports=2, growing_narratives=1, posts_due=True))
     assert (no_plan_due.index, no_plan_due.klass, no_plan_due.driver) == (22.5, K.SIAGA, "pos")
     both = K.overall([dono, kali])
-    assert both is not None and (both.index, both.klass) == (68.1, K.WASPADA)
+    assert both is not None and (both.index, both.klass) == (84.3, K.KONDUSIF)
