@@ -307,14 +307,35 @@ PRAJA_REPORTS_SEAL_KEY_FILE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_FILE", "")
 PRAJA_SITUATION = {
     # Weights of the index's parts (renormalised over the parts that have data).
     "KONDUSIF_WEIGHTS": {"kerawanan": 0.35, "laporan": 0.30, "hoaks": 0.15, "pos": 0.20},
-    # Weighted open reports per TPS at which the reports part is full (0.1: ten per 100 TPS).
-    "KONDUSIF_REPORTS_SATURATION_PER_TPS": 0.1,
+    # Weighted open reports per TPS at which the open load of the reports part is full (0.25: 25 per 100 TPS; one
+    # part alone now caps the index, so the point is set where a kecamatan is truly overloaded).
+    "KONDUSIF_REPORTS_SATURATION_PER_TPS": 0.25,
     # A severe open report (severity >= SEVERE_MIN) counts 1 + this.
     "KONDUSIF_SEVERE_FACTOR": 2.0,
     # Growing hoax narratives naming a kecamatan at which the hoax part is full.
     "KONDUSIF_HOAX_SATURATION": 3,
     # Index below these: waspada, siaga (else kondusif).
     "KONDUSIF_THRESHOLDS": {"waspada": 70, "siaga": 45},
+    # Pressure (0..1) at which one part alone makes a kecamatan waspada / siaga (None: never on its own).
+    "KONDUSIF_PART_TRIGGERS": {"kerawanan": {"waspada": 0.8, "siaga": None}, "laporan": {"waspada": 0.5, "siaga": 0.8},
+                               "hoaks": {"waspada": 0.66, "siaga": None}, "pos": {"waspada": 0.2, "siaga": 0.5}},
+    # A surge: reports of the last window against the kecamatan's own normal (its reports per hour over the
+    # baseline days before), never below the floor per TPS; fewer than the minimum in the window is no surge;
+    # at the full ratio the reports part is full.
+    "KONDUSIF_SURGE_WINDOW_HOURS": 1,
+    "KONDUSIF_SURGE_MIN_REPORTS": 5,
+    "KONDUSIF_SURGE_FLOOR_PER_TPS_HOUR": 0.005,
+    "KONDUSIF_SURGE_FULL_RATIO": 10,
+    "KONDUSIF_BASELINE_DAYS": 7,
+    # Posts stand from this many days before voting day to this many after: a missing plan then counts as every
+    # post uncovered. On voting day posts report manned by this local time (the TPS open at 07:00).
+    "POSTS_DUE_DAYS_BEFORE": 3,
+    "POSTS_DUE_DAYS_AFTER": 1,
+    "POSTS_REPORT_BY": "06:30",
+    # Who signs the lapsit: {"35.07": {"name": ..., "rank": ..., "position": "Kapolres Malang"}} (by regency or
+    # any enclosing code, "*" for all); else the person holding one of these roles at the regency.
+    "LAPSIT_SIGNATORY": {},
+    "LAPSIT_SIGNATORY_ROLES": ["polres_leader"],
     # Report severity from which a report is severe (reports.Severity: 3 tinggi, 4 kritis).
     "SEVERE_MIN": 3,
     # A narrative is growing when its growth (last window / the one before) is at least this and it was seen

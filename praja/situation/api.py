@@ -57,3 +57,25 @@ def tps(request: HttpRequest) -> HttpResponse:
     generated (bit 1: voter count generated, bit 2: location generated). `desa` and `kecamatan` name
     the regions by code; `unlocated` counts TPS left out for lack of coordinates."""
     return mapdata.respond(request, mapdata.tps_payload(_scope(request)))
+
+
+class Layers(Schema):
+    at: str
+    tps_risk: list[list[Any]]
+    posts: list[list[Any]] | None
+    reports: list[list[Any]] | None
+
+
+@router.get("/layers", response=Layers, summary="Situation layers: TPS by risk class, posts on the day, open reports",
+            url_name="map_layers")
+def layers(request: HttpRequest) -> dict[str, Any]:
+    """At one moment (?saat=, default now): `tps_risk` rows [code, lat, lng, class]; `posts` rows
+    [code, lat, lng, state (terisi, kurang, belum), url] for readers with deployment.view (else null); `reports`
+    rows [tps or desa code, lat, lng, open, severe] of the open reports the reader may see, placed at their TPS
+    or desa (never the report's own point), for readers with reports.view (else null)."""
+    from praja.situation import mapdata as MD
+    from praja.situation import moment as M
+
+    scope = _scope(request)
+    at, _chosen = M.from_request(request)
+    return MD.layers(request, scope, at)

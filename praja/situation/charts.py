@@ -11,6 +11,22 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+
+def _n(value: float) -> str:
+    """A number as people here read it, through the one helper (4.042; 1,5)."""
+    from praja.situation.templatetags.praja_shell import dec, num
+
+    return num(value) if float(value).is_integer() else dec(value)
+
+
+def _v(value: float, unit: str) -> str:
+    """A value with its unit: 1,4 % (a space before %, as Indonesian writes it)."""
+    from praja.situation.templatetags.praja_shell import dec
+
+    text = dec(value) if not float(value).is_integer() or unit == "%" else _n(value)
+    return f"{text} {unit}".strip() if unit else text
+
+
 # Colour per kondusif class and per report category (fixed order so a category keeps its colour).
 CLASS_COLOURS = {"kondusif": "#5fa35f", "waspada": "#e8b23a", "siaga": "#c8413a", "": "#d4d4d4"}
 PALETTE = ["#1d5fbf", "#c8413a", "#e8b23a", "#5fa35f", "#7b4fb3", "#2a9d9d", "#d97a2b", "#8a96a6", "#b0457a",
@@ -50,7 +66,7 @@ def stacked_days(days: Sequence[datetime.date], series: Mapping[str, Sequence[in
     for frac in (0.5, 1.0):
         y = top_pad + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eee"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{top * frac:g}</text>')
+                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{_n(top * frac)}</text>')
     for i, d in enumerate(days):
         x = left + i * bw
         y = top_pad + plot_h
@@ -62,7 +78,7 @@ def stacked_days(days: Sequence[datetime.date], series: Mapping[str, Sequence[in
             y -= bh
             parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{max(bw - 4, 1):.1f}" height="{bh:.1f}" '
                          f'fill="{colour_for(k, all_keys or keys)}"><title>{escape(labels.get(k, k))} '
-                         f'{d.isoformat()}: {v}</title></rect>')
+                         f'{d:%d-%m-%Y}: {_n(v)}</title></rect>')
         if totals[i]:
             parts.append(f'<text x="{x + bw / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle" fill="#333" '
                          f'font-size="9">{totals[i]}</text>')
@@ -94,8 +110,8 @@ def hbars(rows: Sequence[tuple[str, float, str, str]], title: str, width: int = 
         w = plot_w * min(value, top) / top if top else 0
         parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" fill="#333">{escape(label[:26])}</text>'
                      f'<rect x="{label_w}" y="{y + 2}" width="{max(w, 0.5):.1f}" height="{row_h - 6}" fill="{colour}">'
-                     f'<title>{escape(label)}: {value:g}{unit} {escape(note)}</title></rect>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 12}" fill="#333">{value:g}{escape(unit)}'
+                     f'<title>{escape(label)}: {_v(value, unit)} {escape(note)}</title></rect>'
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + 12}" fill="#333">{escape(_v(value, unit))}'
                      f'{(" · " + escape(note)) if note else ""}</text>')
     return _svg(width, h, title, "".join(parts))
 
@@ -114,7 +130,7 @@ def columns(values: Sequence[int], labels: Sequence[str], title: str, colour: st
         x = left + i * bw
         bh = plot_h * v / top
         parts.append(f'<rect x="{x + 1.5:.1f}" y="{12 + plot_h - bh:.1f}" width="{max(bw - 3, 1):.1f}" '
-                     f'height="{bh:.1f}" fill="{colour}"><title>{escape(labels[i])}: {v}</title></rect>')
+                     f'height="{bh:.1f}" fill="{colour}"><title>{escape(labels[i])}: {_n(v)}</title></rect>')
         parts.append(f'<text x="{x + bw / 2:.1f}" y="{height - 8}" text-anchor="middle" fill="#555" '
                      f'font-size="9">{escape(labels[i])}</text>')
     return _svg(width, height, title, "".join(parts))

@@ -63,6 +63,7 @@ class Picture:
     sees_reports: bool = False
     sees_deployment: bool = False
     sees_narratives: bool = False  # narrative titles (infowatch.analyse or deployment.view); counts for all
+    class_counts: dict[str, int] = field(default_factory=dict)  # kecamatan per class
 
 
 def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime) -> Picture:
@@ -73,8 +74,10 @@ def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime
                   sees_reports=viewer.sees_reports, sees_deployment=viewer.sees_deployment,
                   sees_narratives=viewer.sees_narratives)
 
-    # Per kecamatan: the index.
-    kecs = S.kecamatan_in(area, region.code)
+    # Per kecamatan: the index, computed once from everything (praja/situation/index.py): the same for every
+    # viewer of the kecamatan at this moment. The drill-down counts below stay the viewer's own.
+    from praja.situation import index as IX
+
     kec_area = area if level <= 3 else Scope.of([S.kecamatan_of(region.code)]) if viewer.scope.covers(
         S.kecamatan_of(region.code)) else area
     vuln = S.vulnerability_by(kec_area, 3)
@@ -85,20 +88,9 @@ def picture(viewer: S.Viewer, region: Region, area: Scope, at: datetime.datetime
                                      else growing)
     pic.hoax_by_kecamatan = dict(hoax)
     plan = S.current_plan(viewer, region.code, at)
-    posts = S.posts_by_kecamatan(viewer, kec_area, plan)
-    inputs = []
-    for code, name in kecs:
-        v = vuln.get(code)
-        n_open, n_severe = reports.get(code, (0, 0))
-        n_posts, n_unc = posts.get(code, (0, 0))
-        inputs.append(K.Inputs(
-            code=code, name=name, tps=v.tps if v else 0, scored_tps=v.scored if v else 0, rawan_tps=v.rawan if v else 0,
-            open_reports=n_open, severe_open_reports=n_severe, reports_known=viewer.sees_reports,
-            growing_narratives=hoax.get(code, 0), hoax_known=viewer.sees_infowatch,
-            posts=n_posts, uncovered_posts=n_unc,
-        ))
-    pic.kecamatan = K.score_all(inputs, cfg)
+    pic.kecamatan = IX.results_for(kec_area, region.code, at)
     pic.overall = K.overall(pic.kecamatan, cfg) if len(pic.kecamatan) != 1 else pic.kecamatan[0]
+    pic.class_counts = K.counts(pic.kecamatan)
 
     # The drill-down rows: kecamatan of a regency, desa of a kecamatan, TPS of a desa.
     children = S.children(region.code, area)
@@ -170,17 +162,22 @@ def voting_day() -> datetime.date | None:
 @dataclass
 class VotingDay:
     day: datetime.date
-    is_today: bool
+    is_today: bool  # the moment shown is on voting day
     posts: int
-    manned: int  # reported manned from the field that day
+    manned: int  # reported manned with at least the people required, by the moment shown
     covered: int  # covered on paper by the plan
-    per_hour: list[int]
+    per_hour: list[int]  # reports per hour of the day, up to the moment shown
     severe_tps: list[dict[str, Any]]
+    day_posts: Any = None  # posts.DayPosts: understrength, not reported (per Polsek), late
 
 
 def voting_panel(viewer: S.Viewer, area: Scope, pic: Picture, day: datetime.date | None) -> VotingDay | None:
+    """The voting-day panel at the picture's moment (pic.at): everything on it is as it stood then. Shown for
+    voting day; a moment on another day shows that day's figures for the posts of the plan in force."""
     if day is None:
         return None
+    from praja.situation import posts as P
+
     severe: list[dict[str, Any]] = []
     if viewer.sees_reports:
         rows = (
@@ -188,9 +185,13 @@ def voting_panel(viewer: S.Viewer, area: Scope, pic: Picture, day: datetime.date
             .order_by().values("tps_id").annotate(n=Count("pk")).order_by("-n", "tps_id")[:30]
         )
         severe = [{"code": r["tps_id"], "n": r["n"], "url": _tps_url(r["tps_id"])} for r in rows]
+    plan = pic.deployment.plan
+    at = min(pic.at, S.end_of(day))  # a moment after voting day: the day as it ended
+    dp = P.day_posts(plan, S.visible_posts_of(viewer, area, plan), day, at) if plan is not None else None
+    per_hour = S.reports_per_hour(viewer, area, day, until=at)
     return VotingDay(day=day, is_today=pic.day == day, posts=pic.deployment.posts,
-                     manned=S.posts_manned(viewer, area, pic.deployment.plan, day), covered=pic.deployment.covered,
-                     per_hour=S.reports_per_hour(viewer, area, day), severe_tps=severe)
+                     manned=dp.manned if dp else 0, covered=pic.deployment.covered,
+                     per_hour=per_hour, severe_tps=severe, day_posts=dp)
 
 
 def _tps_url(code: str) -> str:

@@ -31,18 +31,80 @@ MAX_ROWS = 500  # rows of a section kept for the XLSX annexes
 PDF_ROWS = 20  # rows of a section printed in the PDF (the rest: "see the XLSX annex")
 
 
-def period(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The day from 00:00 to 24:00, or to now when it is today."""
+def period(day: datetime.date, at: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The day from 00:00 to 24:00, or to now when it is today, or to the moment chosen (`at`, on that day)."""
     start = S.end_of(day) - datetime.timedelta(days=1) + datetime.timedelta(microseconds=1)
-    end = min(S.end_of(day), timezone.now())
+    end = min(S.end_of(day), timezone.now().replace(microsecond=0))
+    if at is not None and start <= at < end:
+        end = at
     return start, end
 
 
+def signatory(region: Region) -> dict[str, str]:
+    """Who signs the lapsit: the configured leadership, never whoever pressed the button.
+
+    PRAJA_SITUATION["LAPSIT_SIGNATORY"]: {"35.07": {"name": ..., "rank": ..., "position": ...}} (by regency or
+    any enclosing code; "*" for all); else the person holding a role of LAPSIT_SIGNATORY_ROLES (default the
+    Polres leader, `polres_leader`) at the region's regency; else an empty line for a hand signature."""
+    from praja.accounts.models import RoleAssignment
+
+    conf = dict(S.conf("LAPSIT_SIGNATORY", {}) or {})
+    code = region.code
+    for key in [code, S.child_of(code, 2), S.child_of(code, 1), "*"]:
+        if key and isinstance(conf.get(key), dict):
+            got = conf[key]
+            return {"name": str(got.get("name", "")), "rank": str(got.get("rank", "")),
+                    "position": str(got.get("position", ""))}
+    roles = list(S.conf("LAPSIT_SIGNATORY_ROLES", ["polres_leader"]))
+    regency = S.child_of(code, 2) or code
+    ra = (RoleAssignment.objects.filter(active=True, role__in=roles, region_id=regency)
+          .select_related("person__agency").order_by("pk").first())
+    if ra is None:
+        return {"name": "", "rank": "", "position": _("Kapolres")}
+    agency = ra.person.agency.name if ra.person.agency_id else ""
+    position = _("Kapolres %(unit)s") % {"unit": agency.removeprefix("Polres ").strip()} if agency.startswith(
+        "Polres") else _("Pimpinan %(unit)s") % {"unit": agency}
+    return {"name": ra.person.full_name, "rank": ra.person.rank, "position": position}
+
+
+def audit_head() -> str:
+    """The audit chain's head hash (printed in the lapsit: anchors the chain outside the database), when the
+    audit module offers it."""
+    from praja.accounts import audit
+
+    fn = getattr(audit, "current_head", None)
+    if fn is None:
+        return ""
+    try:
+        head = fn()
+    except Exception:  # noqa: BLE001 - a lapsit is issued even when the head cannot be read
+        return ""
+    return str(getattr(head, "hash", None) or getattr(head, "entry_hash", None) or head or "")
+
+
+def stage_label(code: str) -> str:
+    from praja.reports.legal import STAGES
+
+    st = STAGES.get(code)
+    return str(st.label) if st else ""
+
+
+def class_label(code: str) -> str:
+    from praja.deployment.models import CLASS_LABELS as POST_CLASSES
+
+    return str(POST_CLASSES.get(code, code))
+
+
 def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, notes: str = "",
-            number: int | None = None, issued_by: str = "") -> dict[str, Any]:
+            number: int | None = None, issued_by: str = "", at: datetime.datetime | None = None,
+            audience_label: str = "") -> dict[str, Any]:
+    from django.db.models import Count
+
+    from praja.situation import posts as P
+    from praja.situation.templatetags.praja_shell import dec
     from praja.situation.views_dashboard import CLASS_LABELS, EVENT_LABELS, PART_LABELS, kondusif_view
 
-    start, end = period(day)
+    start, end = period(day, at)
     pic = D.picture(viewer, region, area, end)
     kec_rows = []
     names = {r.code: r.name for r in pic.kecamatan}
@@ -53,7 +115,7 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
     map_area = area if pic.level <= 2 else Scope.of([S.kecamatan_of(region.code)])
     features = json.loads(mapdata.boundaries_payload(map_area).body)["features"]  # the map's cached outlines
     fills = {r.code: charts.CLASS_COLOURS.get(r.klass, "#d4d4d4") for r in pic.kecamatan}
-    labels = {r.code: f"{names.get(r.code, '')} {r.index:g}" if r.index is not None else names.get(r.code, "")
+    labels = {r.code: f"{names.get(r.code, '')} {dec(r.index)}" if r.index is not None else names.get(r.code, "")
               for r in pic.kecamatan}
     map_svg = charts.region_map(features, fills, labels, _("Peta indeks kondusif per kecamatan"))
     vuln_rows = [(r.name, round(100 * r.rawan / r.scored, 1) if r.scored else 0.0,
@@ -64,13 +126,38 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
     # Incidents: received that day; and open cases whose deadline is passed or within two days.
     day_reports: list[Any] = []
     deadlines: list[Any] = []
+    report_ids: set[int] = set()
+    by_category: list[dict[str, Any]] = []
+    by_kecamatan: list[dict[str, Any]] = []
+    n_day = n_day_severe = 0
     if viewer.sees_reports:
         qs = S.visible_reports(viewer, area).select_related("region").defer("region__boundary")
-        day_reports = list(qs.filter(received_at__gte=start, received_at__lte=end).order_by("-severity",
-                                                                                            "received_at")[:MAX_ROWS])
-        deadlines = list(S.open_reports(viewer, area, end).filter(due_at__isnull=False,
-                                                                  due_at__lte=end + datetime.timedelta(days=2))
-                         .select_related("region").defer("region__boundary").order_by("due_at")[:MAX_ROWS])
+        day_qs = qs.filter(received_at__gte=start, received_at__lte=end)
+        day_reports = list(day_qs.order_by("-severity", "received_at")[:MAX_ROWS])
+        dl_qs = S.open_reports(viewer, area, end).filter(due_at__isnull=False,
+                                                         due_at__lte=end + datetime.timedelta(days=2))
+        deadlines = list(dl_qs.select_related("region").defer("region__boundary").order_by("due_at")[:MAX_ROWS])
+        report_ids = set(day_qs.values_list("pk", flat=True)) | set(dl_qs.values_list("pk", flat=True))
+        sev = S.severe_min()
+        for r in (day_qs.order_by().values("category")
+                  .annotate(n=Count("pk"), s=Count("pk", filter=Q(severity__gte=sev))).order_by("-n", "category")):
+            by_category.append({"label": cat_labels.get(r["category"], r["category"]), "n": r["n"], "severe": r["s"]})
+        kec_counts: dict[str, list[int]] = {}
+        for r in (day_qs.order_by().values("region_id")
+                  .annotate(n=Count("pk"), s=Count("pk", filter=Q(severity__gte=sev)))):
+            kc = S.kecamatan_of(r["region_id"] or "")
+            if kc:
+                kec_counts.setdefault(kc, [0, 0])
+                kec_counts[kc][0] += r["n"]
+                kec_counts[kc][1] += r["s"]
+        kn = S.region_names(set(kec_counts))
+        by_kecamatan = [{"name": kn.get(code, code), "n": v[0], "severe": v[1]}
+                        for code, v in sorted(kec_counts.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+        n_day = sum(x["n"] for x in by_category)
+        n_day_severe = sum(x["severe"] for x in by_category)
+    # Posts on the day: reported manned (with the people required), understrength, not reported by the time.
+    day_posts = P.day_posts(pic.deployment.plan, S.visible_posts_of(viewer, area, pic.deployment.plan), day, end)
+    events = S.events(viewer, area, start, end)
     states = S.commitment_states(viewer, area, day)
     # Every commitment in scope as it stood that day (the XLSX annex), and the overdue ones (the PDF).
     commitments = [{"c": c, "state": S.state_on(c.status, c.due_date, c.closed_at, day)}
@@ -117,8 +204,19 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "commitments": commitments,
         "overdue": overdue,
         "by_line": by_line,
-        "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind)} for e in S.events(viewer, area, start, end)],
+        "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind)} for e in events],
         "generated_at": timezone.now(),
+        "by_category": by_category,
+        "by_kecamatan": by_kecamatan[:MAX_ROWS],
+        "n_day": n_day,
+        "n_day_severe": n_day_severe,
+        "day_posts": day_posts,
+        "report_ids": sorted(report_ids),
+        "signatory": signatory(region),
+        "audit_head": audit_head(),
+        "audience_label": audience_label,
+        "kec_names": {r.code: r.name for r in pic.kecamatan} | S.region_names(
+            {s["kecamatan_code"] for s in pic.deployment.shortfalls}),
         "pdf_slice": f":{PDF_ROWS}",
         "more": {"day_reports": max(0, len(day_reports) - PDF_ROWS), "deadlines": max(0, len(deadlines) - PDF_ROWS),
                  "overdue": max(0, len(overdue) - PDF_ROWS), "narratives": max(0, len(hoax_rows) - PDF_ROWS),
@@ -139,8 +237,15 @@ def render_pdf(ctx: dict[str, Any]) -> bytes:
     return pdf
 
 
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula (=, +, -, @ first) stays text: prefixed with '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def render_xlsx(ctx: dict[str, Any]) -> bytes:
-    """The annexes: one sheet per section, the same numbers as the PDF."""
+    """The annexes: one sheet per section, the same numbers as the PDF; labels, never codes; no formulas."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -151,12 +256,12 @@ def render_xlsx(ctx: dict[str, Any]) -> bytes:
         ws = wb.active if first else wb.create_sheet()
         assert ws is not None
         ws.title = title[:31]
-        ws.append([f"Lapsit {ctx['region_name']} {ctx['day'].isoformat()}"])
+        ws.append([_cell(f"Lapsit {ctx['region_name']} {ctx['day']:%d-%m-%Y}")])
         ws.append(header)
         for c in ws[2]:
             c.font = bold
         for r in rows:
-            ws.append(r)
+            ws.append([_cell(v) for v in r])
         ws.freeze_panes = "A3"
         for i, _h in enumerate(header, start=1):
             ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = 18
@@ -170,20 +275,41 @@ def render_xlsx(ctx: dict[str, Any]) -> bytes:
     sheet(_("Kecamatan"), [_("Kode"), _("Kecamatan"), _("Indeks kondusif"), _("Kelas"), "TPS",
                            _("Pengurang kerawanan"), _("Pengurang laporan"), _("Pengurang hoaks"), _("Pengurang pos")],
           kec, first=True)
+    seen: set[int] = set()
+    rows: list[list[Any]] = []
+    for r in list(ctx["day_reports"]) + list(ctx["deadlines"]):
+        if r.pk in seen:
+            continue
+        seen.add(r.pk)
+        rows.append([r.receipt, timezone.localtime(r.received_at).replace(tzinfo=None), r.get_category_display(),
+                     r.get_severity_display(), r.title, r.region.name if r.region else "", r.get_status_display(),
+                     stage_label(r.stage),
+                     timezone.localtime(r.due_at).replace(tzinfo=None) if r.due_at else None])
     sheet(_("Kejadian"), [_("Tanda terima"), _("Diterima"), _("Kategori"), _("Tingkat"), _("Judul"), _("Wilayah"),
-                          _("Status"), _("Batas waktu")],
-          [[r.receipt, timezone.localtime(r.received_at).replace(tzinfo=None), r.get_category_display(),
-            r.get_severity_display(), r.title, r.region.name if r.region else "", r.get_status_display(),
-            timezone.localtime(r.due_at).replace(tzinfo=None) if r.due_at else None]
-           for r in list(ctx["day_reports"]) + list(ctx["deadlines"])])
+                          _("Status"), _("Tahap"), _("Batas waktu")], rows)
     sheet(_("Hoaks"), [_("Jenis"), _("Wilayah"), _("Jumlah"), _("Judul")],
           [[_("Narasi tumbuh"), n["name"], n["n"], None] for n in ctx["narratives"]]
-          + [[_("Narasi"), ", ".join(n.places or []), n.volume, n.title] for n in ctx["narrative_titles"]]
-          + [[_("Klarifikasi"), c.region_code, None, c.title] for c in ctx["clarifications"]])
+          + [[_("Narasi"), ", ".join(S.region_names(set(n.places or [])).values()), n.volume, n.title]
+             for n in ctx["narrative_titles"]]
+          + [[_("Klarifikasi"), S.region_names({c.region_code}).get(c.region_code, "") if c.region_code else "",
+              None, c.title] for c in ctx["clarifications"]])
     dep = ctx["deployment"]
-    sheet(_("Pengamanan"), [_("Pos"), _("Kecamatan"), _("Desa/kec."), _("Kelas"), _("Polri"), "TPS"],
-          [[s["code"], s["kecamatan_code"], s["area_code"], s["cls"], s["police"], s["tps_count"]]
-           for s in dep.shortfalls])
+    names = ctx.get("kec_names", {})
+    sheet(_("Pengamanan"), [_("Pos"), _("Kecamatan"), _("Kelas"), _("Polri"), "TPS"],
+          [[s["code"], names.get(s["kecamatan_code"], s["kecamatan_code"]), class_label(s["cls"]), s["police"],
+            s["tps_count"]] for s in dep.shortfalls])
+    dp = ctx["day_posts"]
+    post_rows: list[list[Any]] = []
+    for r in dp.short_list:
+        kec_name = r.get("kecamatan_name") or names.get(r["kecamatan_code"], "")
+        post_rows.append([r["code"], kec_name, _("Kurang personel"),
+                          r["manned_people"], r["required"],
+                          timezone.localtime(r["manned_at"]).replace(tzinfo=None) if r["manned_at"] else None])
+    for g in dp.missing_by_polsek:
+        for r in g.posts:
+            post_rows.append([r["code"], g.name, _("Belum melapor"), None, r["required"], None])
+    sheet(_("Pos hari ini"), [_("Pos"), _("Kecamatan"), _("Keadaan"), _("Hadir"), _("Dibutuhkan"), _("Dilaporkan")],
+          post_rows)
     sheet(_("Kegiatan"), [_("Bidang"), _("Kegiatan"), _("Lokasi"), _("Wilayah"), _("Personel")],
           [[line, a.what, a.place, a.region.name, a.people] for line, acts in ctx["by_line"].items() for a in acts])
     sheet(_("Komitmen"), [_("Instansi"), _("Keputusan"), _("Rakor"), _("Tenggat"), _("Status"), _("Ditutup")],
@@ -192,6 +318,11 @@ def render_xlsx(ctx: dict[str, Any]) -> bytes:
             timezone.localtime(x["c"].closed_at).replace(tzinfo=None) if x["state"] == "done" and x["c"].closed_at
             else None]
            for x in ctx["commitments"]])
+    for ws in wb.worksheets:  # belt and braces: nothing in the annexes is ever a formula
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -202,26 +333,111 @@ def next_number(region: Region, day: datetime.date) -> int:
     return (n or 0) + 1
 
 
-@transaction.atomic
-def issue(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, notes: str, user: Any) -> Lapsit:
-    """Make the PDF and XLSX and archive them with their hashes (a new number when the day has one already)."""
-    name = getattr(getattr(user, "person", None), "full_name", "") or getattr(user, "username", "")
-    number = next_number(region, day)
-    ctx = context(viewer, region, area, day, notes, number=number, issued_by=name)
+# --- audiences (issue 14 item 1) --------------------------------------------------------------------------
+
+LEADERSHIP = "pimpinan"
+GENERAL = "umum"
+
+
+def without_reports(viewer: S.Viewer) -> S.Viewer:
+    """The same viewer without any report capability: the `umum` version holds no report detail."""
+    from praja.accounts import roles as R
+
+    caps = frozenset(c for c in viewer.capabilities if not c.startswith("reports."))
+    caps = caps - {R.REPORTS_VIEW}
+    return S.Viewer(scope=viewer.scope, capabilities=caps, person=viewer.person, user=viewer.user)
+
+
+def audience_labels() -> dict[str, str]:
+    return {LEADERSHIP: _("Pimpinan dan staf operasi (dengan laporan kejadian)"),
+            GENERAL: _("Mitra tanpa akses laporan (tanpa rincian laporan kejadian)")}
+
+
+def _build(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, notes: str, number: int,
+           issued_by: str, user: Any, audience: str, label: str, at: datetime.datetime | None,
+           end: datetime.datetime | None = None) -> Lapsit:
+    ctx = context(viewer, region, area, day, notes, number=number, issued_by=issued_by, at=end or at,
+                  audience_label=label)
     pdf = render_pdf(ctx)
     xlsx = render_xlsx(ctx)
     overall = ctx["pic"].overall
+    sig = ctx["signatory"]
     return Lapsit.objects.create(
         region=region, day=day, number=number, period_start=ctx["start"], period_end=ctx["end"],
         commander_notes=notes, kondusif_index=overall.index if overall else None,
         kondusif_class=overall.klass if overall else "", pdf=pdf, xlsx=xlsx,
-        issued_by=user if getattr(user, "pk", None) else None, issued_by_name=name,
+        issued_by=user if getattr(user, "pk", None) else None, issued_by_name=issued_by,
+        audience=audience, audience_label=label, report_ids=ctx["report_ids"],
+        signed_name=sig["name"], signed_rank=sig["rank"], signed_position=sig["position"],
+        audit_head=ctx["audit_head"],
     )
+
+
+@transaction.atomic
+def issue(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, notes: str, user: Any,
+          at: datetime.datetime | None = None) -> Lapsit:
+    """Make the PDF and XLSX and archive them with their hashes (a new number when the day has one already),
+    once per audience: the leadership's version (the issuer's view of the reports) and the general one (no
+    report detail). Returns the leadership's version."""
+    name = getattr(getattr(user, "person", None), "full_name", "") or getattr(user, "username", "")
+    number = next_number(region, day)
+    labels = audience_labels()
+    lead = _build(viewer, region, area, day, notes, number, name, user, LEADERSHIP, labels[LEADERSHIP], at)
+    _build(without_reports(viewer), region, area, day, notes, number, name, user, GENERAL, labels[GENERAL], at,
+           end=lead.period_end)
+    return lead
+
+
+@transaction.atomic
+def issue_for_unit(viewer: S.Viewer, original: Lapsit) -> Lapsit:
+    """A version of an issued lapsit for the reader's own unit (audience `satuan:<slug>`): the same day, moment,
+    notes and signature, built with the reader's view of the reports (a report about the unit's own people is
+    not in it). Made once per unit and issue; archived with its own hashes."""
+    agency = getattr(viewer.person, "agency", None)
+    if agency is None:
+        raise PermissionError("no unit")
+    audience = f"satuan:{agency.slug}"
+    got = Lapsit.objects.filter(region=original.region, day=original.day, number=original.number,
+                                audience=audience).first()
+    if got is not None:
+        return got
+    area = S.area_scope(viewer, original.region_id) or Scope.nothing()
+    return _build(viewer, original.region, area, original.day, original.commander_notes, original.number,
+                  original.issued_by_name, original.issued_by, audience, agency.name, None, end=original.period_end)
+
+
+def readable(viewer: S.Viewer, lap: Lapsit) -> bool:
+    """May this reader open this version? Inside the scope (the region wholly), with deployment.view, and:
+    `umum` for anyone else; `satuan:<slug>` only for that unit's people; `pimpinan` only with reports.view and
+    only when every report it holds is one the reader may see (no report about the reader's own unit)."""
+    if not viewer.sees_deployment or not viewer.scope.covers(lap.region_id):
+        return False
+    if lap.audience == GENERAL:
+        return True
+    agency = getattr(viewer.person, "agency", None)
+    if lap.audience.startswith("satuan:"):
+        return agency is not None and lap.audience == f"satuan:{agency.slug}"
+    if not viewer.sees_reports:
+        return False
+    ids = [int(i) for i in (lap.report_ids or [])]
+    if not ids:
+        return True
+    from praja.reports import visibility
+    from praja.reports.models import Report
+
+    seen = visibility.reports(Report.objects.filter(pk__in=ids), scope=viewer.scope, person=viewer.person,
+                              capabilities=viewer.capabilities).count()
+    return bool(seen == len(set(ids)))
 
 
 def visible(viewer: S.Viewer) -> Any:
     """Issued lapsit of regions inside the viewer's scope (a lapsit of a whole regency is not shown to a Polsek of
-    one kecamatan: it holds the others' figures); a lapsit holds deployment detail, so deployment.view is needed."""
+    one kecamatan: it holds the others' figures); a lapsit holds deployment detail, so deployment.view is needed.
+    Which audience versions the reader may open: `readable`."""
     if not viewer.sees_deployment:
         return Lapsit.objects.none()
     return Lapsit.objects.filter(viewer.scope.q("region__code") if not viewer.scope.national else Q())
+
+
+def readable_versions(viewer: S.Viewer, qs: Any) -> list[Lapsit]:
+    return [lap for lap in qs if readable(viewer, lap)]

@@ -247,3 +247,55 @@ def respond(request: HttpRequest, payload: Payload) -> HttpResponse:
     response["Vary"] = "Accept-Encoding, Cookie"
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def layers(request: HttpRequest, scope: Scope, at: Any) -> dict[str, Any]:
+    """The situation layers of the map at `at` (see api.layers), each bounded by what the reader may see."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from praja.risk.models import TPSScore
+    from praja.situation import posts as P
+    from praja.situation import sources as S
+
+    viewer = S.Viewer.of(request)
+    risk = dict(TPSScore.objects.filter(scope.q("tps__code")).values_list("tps_id", "klass"))
+    located = {c: (round(lat or 0.0, 5), round(lng or 0.0, 5)) for c, lat, lng in TPS.objects.filter(
+        scope.q("code")).filter(lat__isnull=False, lng__isnull=False).values_list("code", "lat", "lng")}
+    tps_risk = [[c, ll[0], ll[1], risk[c]] for c, ll in sorted(located.items()) if c in risk]
+    posts: list[list[Any]] | None = None
+    if viewer.sees_deployment:
+        posts = []
+        codes = sorted(scope.regions)
+        regency = S.child_of(codes[0], 2) if codes and not scope.national else ""
+        day = timezone.localtime(at).date()
+        plan = S.current_plan(viewer, regency, at) if regency else None
+        if plan is not None:
+            rows = P.state_rows(S.visible_posts_of(viewer, scope, plan), day, at)
+            lat_lng = dict(((p, (la, ln)) for p, la, ln in
+                            S.visible_posts_of(viewer, scope, plan).values_list("pk", "lat", "lng")))
+            for r in rows:
+                la, ln = lat_lng.get(r["pk"], (None, None))
+                if la is None or ln is None:
+                    continue
+                posts.append([r["code"], round(la, 5), round(ln, 5), r["state"],
+                              reverse("deployment:post", args=[r["plan_id"], r["number"]])])
+    reports: list[list[Any]] | None = None
+    if viewer.sees_reports:
+        reports = []
+        desa_ll = {c: (round(la or 0.0, 5), round(ln or 0.0, 5)) for c, la, ln in Region.objects.filter(level=4).filter(
+            scope.q("code")).filter(centroid_lat__isnull=False).values_list("code", "centroid_lat", "centroid_lng")}
+        sev = S.severe_min()
+        rows = (S.open_reports(viewer, scope, at).order_by().values("tps_id", "region_id")
+                .annotate(n=Count("pk"), s=Count("pk", filter=Q(severity__gte=sev))))
+        acc: dict[str, list[Any]] = {}
+        for r in rows:
+            code = r["tps_id"] or r["region_id"] or ""
+            ll = located.get(code) or desa_ll.get(code)
+            if ll is None:
+                continue
+            a = acc.setdefault(code, [code, ll[0], ll[1], 0, 0])
+            a[3] += r["n"]
+            a[4] += r["s"]
+        reports = sorted(acc.values())
+    return {"at": at.isoformat(), "tps_risk": tps_risk, "posts": posts, "reports": reports}

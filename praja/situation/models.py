@@ -3,6 +3,13 @@
 A lapsit is made from the data for a chosen day and region (praja/situation/lapsit.py); once issued, its PDF
 and XLSX bytes are stored here with their SHA-256, and the row refuses every update and delete (the model and
 its queryset raise). A correction is a new lapsit of the same day, numbered after it.
+
+A lapsit is built from protected reports, so each issue is archived per audience (issue 14): one version for the
+issuing command (`pimpinan`: the issuer's view of the reports), one without any report detail (`umum`: partners
+without `reports.view`, e.g. a Koramil or a Camat), and, asked for by a unit that may not read a report the
+leadership's version holds (a report about its own people), one built for that unit (`satuan:<slug>`). Each
+version carries the receipts of the reports it holds (`report_ids`) and its own hashes, and is shown only to a
+reader who may see every report in it (praja/situation/lapsit.py, `readable`).
 """
 
 from __future__ import annotations
@@ -45,6 +52,15 @@ class Lapsit(models.Model):
     )
     issued_by_name = models.CharField(_("nama penerbit"), max_length=160, blank=True)
     issued_at = models.DateTimeField(_("diterbitkan"), default=timezone.now)
+    # The audience this version was built for (pimpinan, umum, satuan:<agency slug>) and what it holds.
+    audience = models.CharField(_("pembaca"), max_length=80, default="pimpinan")
+    audience_label = models.CharField(_("nama pembaca"), max_length=200, blank=True)
+    report_ids = models.JSONField(_("laporan yang dimuat"), default=list, blank=True)
+    # Who signs it: the configured leadership (settings or the Polres leader's role), not the issuer.
+    signed_name = models.CharField(_("nama penanda tangan"), max_length=160, blank=True)
+    signed_rank = models.CharField(_("pangkat penanda tangan"), max_length=80, blank=True)
+    signed_position = models.CharField(_("jabatan penanda tangan"), max_length=160, blank=True)
+    audit_head = models.CharField(_("kepala rantai audit"), max_length=128, blank=True)
 
     objects = LapsitQuerySet.as_manager()
 
@@ -52,10 +68,11 @@ class Lapsit(models.Model):
         ordering = ["-day", "-number", "-pk"]
         verbose_name = _("lapsit")
         verbose_name_plural = _("lapsit")
-        constraints = [models.UniqueConstraint(fields=["region", "day", "number"], name="situation_lapsit_once")]
+        constraints = [models.UniqueConstraint(fields=["region", "day", "number", "audience"],
+                                               name="situation_lapsit_once_per_audience")]
 
     def __str__(self) -> str:
-        return f"Lapsit {self.region_id} {self.day} #{self.number}"
+        return f"Lapsit {self.region_id} {self.day} #{self.number} ({self.audience})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

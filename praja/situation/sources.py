@@ -207,12 +207,17 @@ def reports_per_day(viewer: Viewer, area: Scope, at: datetime.datetime, days: in
     return day_list, {k: v for k, v in series.items() if any(v)}
 
 
-def reports_per_hour(viewer: Viewer, area: Scope, day: datetime.date) -> list[int]:
+def reports_per_hour(viewer: Viewer, area: Scope, day: datetime.date,
+                     until: datetime.datetime | None = None) -> list[int]:
+    """Reports received per hour of `day` (up to `until`, the moment shown, when given)."""
     if not viewer.sees_reports:
         return [0] * 24
     start = _start_of(day)
     hours = [start + datetime.timedelta(hours=h) for h in range(24)]
-    return _counts_between(visible_reports(viewer, area), hours, datetime.timedelta(hours=1), None).get(
+    qs = visible_reports(viewer, area)
+    if until is not None:
+        qs = qs.filter(received_at__lte=until)
+    return _counts_between(qs, hours, datetime.timedelta(hours=1), None).get(
         "", [0] * 24)
 
 
@@ -365,6 +370,16 @@ def deployment_summary(viewer: Viewer, area: Scope, plan: Any) -> Deployment:
     unc = agg["unc"] or 0
     return Deployment(plan, n, n - unc, unc, agg["police"] or 0, agg["tni"] or 0, agg["linmas"] or 0,
                       agg["tps"] or 0, shortfalls)
+
+
+def visible_posts_of(viewer: Viewer, area: Scope, plan: Any) -> QuerySet[Any]:
+    """The posts of the plan the viewer may see, inside the area."""
+    from praja.deployment.models import Post
+    from praja.deployment.services import visible_posts
+
+    if plan is None or not viewer.sees_deployment:
+        return Post.objects.none()
+    return visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"))
 
 
 def posts_manned(viewer: Viewer, area: Scope, plan: Any, day: datetime.date) -> int:

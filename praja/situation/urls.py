@@ -16,5 +16,6 @@ urlpatterns = [
     path("situasi/lapsit/draf/", views_lapsit.lapsit_draft, name="lapsit_draft"),
     path("situasi/lapsit/terbitkan/", views_lapsit.lapsit_issue, name="lapsit_issue"),
     path("situasi/lapsit/<int:pk>/", views_lapsit.lapsit_detail, name="lapsit"),
+    path("situasi/lapsit/<int:pk>/satuan/", views_lapsit.lapsit_for_unit, name="lapsit_for_unit"),
     path("situasi/lapsit/<int:pk>/<str:kind>/", views_lapsit.lapsit_file, name="lapsit_file"),
 ]

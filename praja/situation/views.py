@@ -155,6 +155,28 @@ def _tps_url_template() -> str:
     return url.replace("DESA", "{desa}").replace("987654321", "{number}")
 
 
+def _moment_suffix(request: HttpRequest) -> str:
+    """?saat=... when the map is asked for a moment (the layers then show it); '' for now."""
+    from urllib.parse import urlencode
+
+    from praja.situation import moment as M
+
+    at, chosen = M.from_request(request)
+    return "?" + urlencode({"saat": M.input_value(at)}) if chosen else ""
+
+
+def layer_text() -> dict[str, Any]:
+    """The names of the situation layers and of their classes and states, for map.js."""
+    from praja.risk.models import Klass
+
+    return {
+        "riskLayer": _("TPS menurut kelas kerawanan"), "postsLayer": _("Pos hari ini (terisi, kurang, belum)"),
+        "reportsLayer": _("Laporan terbuka"), "open": _("terbuka"), "severe": _("berat"),
+        "risk": {k.value: str(k.label) for k in Klass},
+        "post": {"terisi": _("terisi"), "kurang": _("kurang personel"), "belum": _("belum melapor")},
+    }
+
+
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
     region = regionpick.active_region(request)
@@ -172,6 +194,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "tileUrl": settings.PRAJA.get("TILE_URL", ""),
         "tileAttribution": settings.PRAJA.get("TILE_ATTRIBUTION", ""),
         "locale": "id-ID" if (get_language() or "id").startswith("id") else "en-GB",
+        "layersUrl": reverse("api:map_layers") + _moment_suffix(request),
+        "showPosts": True,
+        "showReports": True,
+        "layerText": layer_text(),
         "text": {
             "loadingBoundaries": _("Memuat batas wilayah…"),
             "loadingTps": _("Memuat TPS… {done}/{total}"),

@@ -14,7 +14,6 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,8 +23,9 @@ from praja.coordination.models import STATE_LABELS
 from praja.situation import charts, regionpick
 from praja.situation import dashboard as D
 from praja.situation import kondusif as K
+from praja.situation import moment as M
 from praja.situation import sources as S
-from praja.situation.views import region_title
+from praja.situation.views import layer_text, region_title
 from praja.territory.models import Region
 
 CLASS_LABELS = {
@@ -36,9 +36,9 @@ CLASS_LABELS = {
 }
 PART_LABELS = {
     "kerawanan": gettext_lazy("Kerawanan TPS"),
-    "laporan": gettext_lazy("Laporan terbuka"),
+    "laporan": gettext_lazy("Laporan (terbuka dan lonjakan)"),
     "hoaks": gettext_lazy("Narasi hoaks tumbuh"),
-    "pos": gettext_lazy("Pos belum terpenuhi"),
+    "pos": gettext_lazy("Pos tidak terisi"),
 }
 EVENT_LABELS = {
     "report": gettext_lazy("Laporan"),
@@ -53,18 +53,13 @@ EVENT_LABELS = {
 
 
 def parse_day(raw: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    """YYYY-MM-DD or None; an impossible date answers 400 (moment.parse_date raises BadRequest)."""
+    return M.parse_date(raw)
 
 
 def moment(request: HttpRequest) -> tuple[datetime.datetime, bool]:
-    """Now, or the end of ?tanggal=YYYY-MM-DD (to look at the 2024 demo as it was that day)."""
-    day = parse_day(request.GET.get("tanggal", ""))
-    if day is None or day >= timezone.localdate():
-        return timezone.now(), False
-    return S.end_of(day), True
+    """The one moment of the page: ?saat=YYYY-MM-DDTHH:MM, or the end of ?tanggal=YYYY-MM-DD; default now."""
+    return M.from_request(request)
 
 
 def resolve_area(request: HttpRequest) -> tuple[S.Viewer, Region, Any]:
@@ -96,8 +91,11 @@ def kondusif_view(result: K.Result | None) -> dict[str, Any] | None:
     return {
         "index": result.index, "klass": result.klass, "label": CLASS_LABELS.get(result.klass, ""),
         "colour": charts.CLASS_COLOURS.get(result.klass, "#d4d4d4"),
+        "driver": result.driver, "driver_label": PART_LABELS.get(result.driver, "") if result.driver else "",
+        "weighted": result.weighted,
         "parts": [{"key": p.key, "label": PART_LABELS[p.key], "pressure": None if p.pressure is None
-                   else round(100 * p.pressure), "weight": p.weight, "deduction": p.deduction, "detail": p.detail}
+                   else round(100 * p.pressure), "weight": p.weight, "deduction": p.deduction, "detail": p.detail,
+                   "cap": p.cap, "klass": p.klass, "klass_label": CLASS_LABELS.get(p.klass, "")}
                   for p in result.parts],
     }
 
@@ -107,7 +105,7 @@ def trend(now: int, before: int) -> str:
 
 
 def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: Any,
-                  at: datetime.datetime) -> dict[str, Any]:
+                  at: datetime.datetime, chosen: bool = False) -> dict[str, Any]:
     pic = D.picture(viewer, region, area, at)
     days = int(S.conf("TREND_DAYS", 14))
     day_list, series = S.reports_per_day(viewer, area, at, days)
@@ -118,8 +116,9 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
     show_vote = vote_day is not None and (pic.day == vote_day or request.GET.get("panel") == "pemungutan")
     voting = D.voting_panel(viewer, area, pic, vote_day) if show_vote else None
     base = reverse("situation:dashboard")
-    tanggal = request.GET.get("tanggal", "")
-    suffix = f"&tanggal={tanggal}" if tanggal else ""
+    saat = M.input_value(at) if chosen else ""
+    tanggal = saat  # kept for the templates that still say tanggal
+    suffix = f"&saat={saat}" if saat else ""
     for row in pic.rows:
         if pic.level < 4:
             row.url = f"{base}?wilayah={row.code}{suffix}"
@@ -144,6 +143,8 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
         "tileAttribution": "",
         "locale": "id-ID",
         "shading": shading,
+        "layersUrl": reverse("api:map_layers") + f"?wilayah={region.code}{suffix}",
+        "layerText": layer_text(),
         "drillUrl": f"{base}?wilayah={{code}}{suffix}",
         "text": {
             "loadingBoundaries": _("Memuat batas wilayah…"), "loadingTps": "", "counts": _("{kecamatan} kecamatan"),
@@ -164,6 +165,8 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
         "crumbs": breadcrumb(region, viewer),
         "at": at,
         "tanggal": tanggal,
+        "saat_value": M.input_value(at),
+        "now_value": M.input_value(M.now()),
         "suffix": suffix,
         "overall": kondusif_view(pic.overall),
         "kecamatan": [{"r": r, "k": kondusif_view(r)} for r in pic.kecamatan],
@@ -192,8 +195,8 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
 @capability_required(VIEW_TERRITORY)
 def dashboard(request: HttpRequest) -> HttpResponse:
     viewer, region, area = resolve_area(request)
-    at, _past = moment(request)
-    return render(request, "situation/dashboard.html", build_context(request, viewer, region, area, at))
+    at, chosen = moment(request)
+    return render(request, "situation/dashboard.html", build_context(request, viewer, region, area, at, chosen))
 
 
 @capability_required(VIEW_TERRITORY)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from praja.accounts.access import capability_required
 from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT
 from praja.situation import lapsit as L
+from praja.situation import moment as M
 from praja.situation import sources as S
 from praja.situation.models import Lapsit
 from praja.situation.sources import Viewer
@@ -39,19 +40,34 @@ def can_issue(request: HttpRequest) -> bool:
 
 
 def _day(request: HttpRequest) -> datetime.date:
+    """?tanggal (or the day of ?saat); today when neither; an impossible date answers 400."""
     raw = request.POST.get("tanggal") or request.GET.get("tanggal", "")
-    day = parse_day(raw) or timezone.localdate()
+    at = _moment(request)
+    day = parse_day(raw) or (timezone.localtime(at).date() if at else None) or timezone.localdate()
     return min(day, timezone.localdate())
+
+
+def _moment(request: HttpRequest) -> datetime.datetime | None:
+    """?saat=YYYY-MM-DDTHH:MM: the lapsit up to that moment of its day (the same moment as the dashboard)."""
+    return M.parse_moment(request.POST.get("saat") or request.GET.get("saat", ""))
 
 
 @capability_required(VIEW_DEPLOYMENT)
 def lapsit_list(request: HttpRequest) -> HttpResponse:
     viewer, region, area = resolve_area(request)
-    archive = L.visible(viewer).filter(region__code__startswith=region.code).select_related("region").defer(
-        "pdf", "xlsx")[:200]
+    qs = L.visible(viewer).filter(region__code__startswith=region.code).select_related("region").defer(
+        "pdf", "xlsx")[:600]
+    archive = L.readable_versions(viewer, qs)
+    # An issue whose leadership version this reader may not open (it holds a report about the reader's own unit):
+    # the reader may ask for a version built for the unit.
+    have = {(lap.region_id, lap.day, lap.number) for lap in archive if lap.audience != L.GENERAL}
+    unit_versions = [lap for lap in qs if lap.audience == L.LEADERSHIP and (lap.region_id, lap.day, lap.number)
+                     not in have and viewer.sees_reports and viewer.person is not None
+                     and viewer.scope.covers(lap.region_id)]
     return render(request, "situation/lapsit_list.html", {
         "region": region, "region_name": region_title(region), "archive": archive, "day": _day(request),
-        "can_issue": can_issue(request),
+        "can_issue": can_issue(request), "unit_versions": unit_versions,
+        "agency": getattr(viewer.person, "agency", None),
     })
 
 
@@ -59,7 +75,7 @@ def lapsit_list(request: HttpRequest) -> HttpResponse:
 def lapsit_draft(request: HttpRequest) -> HttpResponse:
     """The lapsit of ?wilayah and ?tanggal as it would be issued now: HTML, or PDF with ?format=pdf."""
     viewer, region, area = resolve_area(request)
-    ctx = L.context(viewer, region, area, _day(request), request.GET.get("catatan", ""))
+    ctx = L.context(viewer, region, area, _day(request), request.GET.get("catatan", ""), at=_moment(request))
     if request.GET.get("format") == "pdf":
         response = HttpResponse(L.render_pdf(ctx), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="lapsit-draf-{region.code}-{ctx["day"]}.pdf"'
@@ -76,22 +92,41 @@ def lapsit_issue(request: HttpRequest) -> HttpResponse:
     if not viewer.scope.covers(region.code):
         raise Http404(region.code)  # only a region wholly inside one's scope is reported on
     notes = (request.POST.get("catatan") or "").strip()[:10000]
-    lap = L.issue(viewer, region, area, _day(request), notes, request.user)
+    lap = L.issue(viewer, region, area, _day(request), notes, request.user, at=_moment(request))
     messages.success(request, _("Lapsit diterbitkan dan diarsipkan."))
     return redirect(reverse("situation:lapsit", args=[lap.pk]))
 
 
 def _lapsit_or_404(request: HttpRequest, pk: int) -> Lapsit:
-    lap: Lapsit | None = L.visible(Viewer.of(request)).filter(pk=pk).select_related("region").first()
-    if lap is None:
+    """The version, when this reader may open it (its audience: lapsit.readable); else 404."""
+    viewer = Viewer.of(request)
+    lap: Lapsit | None = L.visible(viewer).filter(pk=pk).select_related("region").first()
+    if lap is None or not L.readable(viewer, lap):
         raise Http404(str(pk))
     return lap
 
 
 @capability_required(VIEW_DEPLOYMENT)
+@require_POST
+def lapsit_for_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build (once) the version of an issued lapsit for the reader's own unit."""
+    viewer = Viewer.of(request)
+    original: Lapsit | None = L.visible(viewer).filter(pk=pk, audience=L.LEADERSHIP).select_related(
+        "region").first()
+    if original is None or not viewer.sees_reports or viewer.person is None:
+        raise Http404(str(pk))
+    lap = L.issue_for_unit(viewer, original)
+    messages.success(request, _("Versi lapsit untuk satuan Anda dibuat dan diarsipkan."))
+    return redirect(reverse("situation:lapsit", args=[lap.pk]))
+
+
+@capability_required(VIEW_DEPLOYMENT)
 def lapsit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lap = _lapsit_or_404(request, pk)
-    return render(request, "situation/lapsit_detail.html", {"lap": lap, "intact": lap.intact()})
+    from praja.situation.views_dashboard import CLASS_LABELS
+
+    return render(request, "situation/lapsit_detail.html", {
+        "lap": lap, "intact": lap.intact(), "class_label": CLASS_LABELS.get(lap.kondusif_class, "")})
 
 
 @capability_required(VIEW_DEPLOYMENT)

@@ -155,8 +155,16 @@ def tps_detail(request: HttpRequest, desa: str, number: int) -> HttpResponse:
             "history": with_change_rows(history_of("territory.tps", tps.code, request)[:100]),
             "can_edit": has_capability(request, EDIT_TPS),
             "show_address": has_capability(request, VIEW_AUDIT),
+            "links": _situation_links(request, tps),
         },
     )
+
+
+def _situation_links(request: HttpRequest, tps: Any) -> dict[str, Any]:
+    """Its risk score, its post and its reports (praja/situation/tpslinks.py), for the TPS page."""
+    from praja.situation.tpslinks import tps_links
+
+    return tps_links(request, tps)
 
 
 @capability_required(EDIT_TPS)

@@ -117,7 +117,7 @@ def test_rakor_to_commitment_to_dashboard_and_lapsit(live_server: Any, browser: 
         page.click("#lapsit-pdf")
     data = Path(dl.value.path()).read_bytes()
     assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == sha
-    assert Lapsit.objects.get().pdf_sha256 == sha
+    assert Lapsit.objects.get(audience="pimpinan").pdf_sha256 == sha
 
     # The lapsit's first page as PNG: the downloaded PDF itself through poppler's pdftoppm (installed by
     # `make test`); the HTML draft the PDF is made from, at A4 width in Chromium, as well.

@@ -27,9 +27,9 @@ def test_reports_per_day_are_stacked_by_category_with_labels_and_totals() -> Non
                                   "Laporan per hari", ["keamanan", "hoaks", "sara"]))
     titles = _titles(svg)
     assert titles[0] == "Laporan per hari"
-    assert "Keamanan 2024-11-27: 2" in titles and "Hoaks / disinformasi 2024-11-27: 1" in titles
-    assert "Keamanan 2024-11-25: 1" in titles
-    assert not any(t.startswith("Keamanan 2024-11-26") for t in titles)  # no empty bar
+    assert "Keamanan 27-11-2024: 2" in titles and "Hoaks / disinformasi 27-11-2024: 1" in titles
+    assert "Keamanan 25-11-2024: 1" in titles
+    assert not any(t.startswith("Keamanan 26-11-2024") for t in titles)  # no empty bar
     assert ">3</text>" in svg and ">1</text>" in svg  # the day totals above the bars
     assert ">Keamanan</text>" in svg and ">Hoaks / disinformasi</text>" in svg  # the legend
     assert "Politisasi SARA" not in svg  # a category without reports is not in the legend
@@ -39,8 +39,8 @@ def test_reports_per_day_are_stacked_by_category_with_labels_and_totals() -> Non
 def test_vulnerability_bars_carry_the_share_and_the_counts() -> None:
     svg = str(charts.hbars([("Donomulyo", 66.7, "#c8413a", "2/3 TPS"), ("Kalipare", 0.0, "#5fa35f", "0/2 TPS")],
                            "Bagian TPS rawan", maximum=100))
-    assert "Donomulyo: 66.7% 2/3 TPS" in _titles(svg) and "Kalipare: 0% 0/2 TPS" in _titles(svg)
-    assert ">66.7% · 2/3 TPS</text>" in svg
+    assert "Donomulyo: 66,7 % 2/3 TPS" in _titles(svg) and "Kalipare: 0,0 % 0/2 TPS" in _titles(svg)
+    assert ">66,7 % · 2/3 TPS</text>" in svg  # Indonesian: decimal comma, a space before %
 
 
 def test_commitment_states_are_counted_in_the_legend() -> None:
@@ -59,13 +59,13 @@ def test_the_dashboard_charts_show_the_viewers_reports_vulnerability_and_commitm
     r = polres_ops.get("/situasi/?wilayah=35.07")
     days = str(r.context["chart_days"])
     counts: dict[str, int] = {}
-    for label, n in re.findall(r"<title>([^<]+?) \d{4}-\d{2}-\d{2}: (\d+)</title>", days):
+    for label, n in re.findall(r"<title>([^<]+?) \d{2}-\d{2}-\d{4}: (\d+)</title>", days):
         counts[label] = counts.get(label, 0) + int(n)
     # Three reports in Kabupaten Malang on the busy day (the Kota Malang one is not the officer's) and the hoax.
     assert counts == {"Keamanan": 3, "Hoaks / disinformasi": 1}
     vuln = _titles(str(r.context["chart_vuln"]))
-    assert "Donomulyo: 66.7% 2/3 TPS" in vuln  # 2 of 3 scored TPS rawan
-    assert any(t.startswith("Kalipare: 0%") for t in vuln)
+    assert "Donomulyo: 66,7 % 2/3 TPS" in vuln  # 2 of 3 scored TPS rawan
+    assert any(t.startswith("Kalipare: 0,0 %") for t in vuln)
     states = str(r.context["chart_states"])
     for text in ("terbuka: 1", "segera jatuh tempo: 1", "lewat tenggat: 1", "selesai dengan bukti: 1"):
         assert f">{text}</text>" in states

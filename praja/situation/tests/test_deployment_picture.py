@@ -30,7 +30,8 @@ def test_uncovered_posts_lower_the_index_and_show_on_the_posts_card(busy: World,
     rows = {x["row"].code: x for x in r.context["rows"]}
     dono = {p["key"]: p for p in rows["35.07.01"]["k"]["parts"]}["pos"]
     kali = {p["key"]: p for p in rows["35.07.02"]["k"]["parts"]}["pos"]
-    assert dono["pressure"] == 50 and dono["detail"] == {"uncovered": 1.0, "posts": 2.0}  # 1 of 2 not covered
+    assert dono["pressure"] == 50  # 1 of 2 not covered
+    assert (dono["detail"]["uncovered"], dono["detail"]["posts"]) == (1.0, 2.0)
     assert dono["deduction"] > 0
     assert kali["pressure"] == 0 and kali["deduction"] == 0
     body = r.content.decode()
@@ -50,13 +51,16 @@ def test_voting_day_counts_the_posts_reported_manned_and_those_covered_on_paper(
     v = r.context["voting"]
     assert (v.manned, v.covered, v.posts) == (0, 2, 3)  # nobody has reported from the field yet
     with audit.acting_as(SYSTEM):
-        Post.objects.filter(plan=plan, number=1).update(manned_at=timezone.now(), manned_people=4)
+        Post.objects.filter(plan=plan, number=1).update(manned_at=timezone.now(), manned_people=7)  # 4 + 1 + 2
+        Post.objects.filter(plan=plan, number=2).update(manned_at=timezone.now(), manned_people=2)  # of 2 + 1 + 2
         Post.objects.filter(plan=plan, number=3).update(manned_at=timezone.now() - datetime.timedelta(days=2),
                                                         manned_people=2)  # a rehearsal two days ago: not today
     r = polres_ops.get("/situasi/?wilayah=35.07")
-    assert (r.context["voting"].manned, r.context["voting"].covered) == (1, 2)
+    v = r.context["voting"]
+    assert (v.manned, v.covered, v.day_posts.understrength, v.day_posts.missing) == (1, 2, 1, 1)
     body = r.content.decode()
     assert 'data-figure="manned">1/3<' in body and 'data-figure="covered">2/3<' in body
+    assert 'data-figure="understrength">1<' in body
 
 
 def test_a_polsek_counts_only_the_posts_of_its_kecamatan(busy: World, polsek: Client) -> None:
@@ -74,7 +78,7 @@ def test_a_viewer_without_deployment_view_sees_no_post_detail(busy: World) -> No
     assert r.status_code == 200
     body = r.content.decode()
     parts = {p["key"]: p for p in r.context["overall"]["parts"]}
-    assert parts["pos"]["pressure"] is None  # left out, not read as calm or alarming
+    assert parts["pos"]["pressure"] is not None  # the index is computed from everything, the same for everyone
     assert r.context["pic"].deployment.plan is None and r.context["pic"].deployment.posts == 0
     assert 'id="voting-day"' in body  # the panel, without its deployment figures
     assert 'data-figure="posts"' not in body and 'data-figure="manned"' not in body and "P1-002" not in body
@@ -91,12 +95,11 @@ def test_the_lapsit_section_on_deployment_lists_the_shortfalls(busy: World, polr
     html = polres_ops.get("/situasi/lapsit/draf/?wilayah=35.07").content.decode()
     section = html.split("Pengamanan dan kekurangan", 1)[1].split("Kegiatan per bidang", 1)[0]
     assert "Skenario siaga" in section
-    assert "3 pos, 2 terpenuhi, 1 belum terpenuhi; 8 personel Polri, 3 TNI, 6 Linmas." in section
+    assert "di atas kertas: 3 pos, 2 terpenuhi, 1 belum terpenuhi; 8 personel Polri, 3 TNI, 6 Linmas." in section
     assert "P1-002" in section and "P1-001" not in section  # only the shortfall is listed
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
-    ws = load_workbook(io.BytesIO(bytes(Lapsit.objects.get().xlsx)))["Pengamanan"]
-    assert [[c.value for c in row] for row in ws.iter_rows(min_row=3)] == [
-        ["P1-002", "35.07.01", "35.07.01.2002", "aman", 2, 2]]
+    ws = load_workbook(io.BytesIO(bytes(Lapsit.objects.get(audience="pimpinan").xlsx)))["Pengamanan"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=3)] == [["P1-002", "Donomulyo", "Aman", 2, 2]]
 
 
 def test_a_lapsit_of_a_past_day_uses_the_plan_in_force_that_day(busy: World, polres_ops: Client) -> None:

@@ -20,7 +20,7 @@ PYTHON = [PRAJA / "situation" / n for n in ("views.py", "views_dashboard.py", "v
 _CALL = re.compile(r"""\b(?:gettext|ngettext|pgettext)\(\s*u?('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""")
 # Texts that read the same in both languages.
 SAME_IN_ENGLISH = {"Kec.", "Audit", "Info", "Polri", "No.", "Status", "Volume", "PDF", "XLSX", "SHA-256 PDF",
-                   "SHA-256 XLSX", "{kecamatan} kecamatan", "Desa/kec."}
+                   "SHA-256 XLSX", "{kecamatan} kecamatan", "Desa/kec.", "Polsek"}
 
 
 def template_msgids(path: Path) -> list[str]:

@@ -36,7 +36,7 @@ def test_issuing_archives_pdf_and_xlsx_with_their_hash(busy: World, polres_ops: 
     r = polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07", "tanggal": today,
                                                        "catatan": "Situasi aman terkendali."})
     assert r.status_code == 302
-    lap = Lapsit.objects.get()
+    lap = Lapsit.objects.get(audience="pimpinan")
     assert lap.number == 1 and lap.commander_notes == "Situasi aman terkendali."
     pdf = polres_ops.get(f"/situasi/lapsit/{lap.pk}/pdf/")
     assert pdf.content.startswith(b"%PDF")
@@ -49,12 +49,12 @@ def test_issuing_archives_pdf_and_xlsx_with_their_hash(busy: World, polres_ops: 
     assert lap.pdf_sha256 in page and "cocok dengan sidik" in page
     # A second issue of the same day is number 2; the first is unchanged.
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07", "tanggal": today})
-    assert sorted(Lapsit.objects.values_list("number", flat=True)) == [1, 2]
+    assert sorted(Lapsit.objects.values_list("number", flat=True)) == [1, 1, 2, 2]  # each with its two audiences
 
 
 def test_an_issued_lapsit_refuses_update_and_delete(busy: World, polres_ops: Client) -> None:
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07.01"})
-    lap = Lapsit.objects.get()
+    lap = Lapsit.objects.get(audience="pimpinan")
     lap.commander_notes = "diubah"
     with pytest.raises(PermissionError):
         lap.save()
@@ -64,7 +64,7 @@ def test_an_issued_lapsit_refuses_update_and_delete(busy: World, polres_ops: Cli
         Lapsit.objects.filter(pk=lap.pk).update(commander_notes="x")
     with pytest.raises(PermissionError):
         Lapsit.objects.all().delete()
-    assert Lapsit.objects.get().intact()
+    assert Lapsit.objects.get(audience="pimpinan").intact()
 
 
 def test_only_coordinators_issue_and_only_deployment_viewers_see(busy: World, polsek: Client,
@@ -73,7 +73,7 @@ def test_only_coordinators_issue_and_only_deployment_viewers_see(busy: World, po
 
     assert polsek.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07.01"}).status_code == 403
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
-    lap = Lapsit.objects.get()
+    lap = Lapsit.objects.get(audience="pimpinan")
     # The Polsek (deployment.view on one kecamatan) does not see the regency's lapsit.
     assert polsek.get(f"/situasi/lapsit/{lap.pk}/pdf/").status_code == 404
     camat = client_for(person("camat", busy.agencies["polsek-donomulyo"], [("camat", "35.07.01")]))
@@ -87,7 +87,14 @@ def test_the_commander_issues_too(busy: World) -> None:
     kapolres = client_for(person("kapolres", busy.agencies["polres-malang"], [("polres_leader", "35.07")]))
     r = kapolres.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07", "catatan": "Arahan Kapolres."})
     assert r.status_code == 302
-    assert Lapsit.objects.get().commander_notes == "Arahan Kapolres."
+    lap = Lapsit.objects.get(audience="pimpinan")
+    assert lap.commander_notes == "Arahan Kapolres."
+    # Signed by the configured leadership (here the Polres leader's role), not by whoever pressed the button.
+    ops = client_for(person("ops2", busy.agencies["polres-malang"], [("polres_ops", "35.07")], "Iptu Budi"))
+    ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
+    second = Lapsit.objects.get(audience="pimpinan", number=2)
+    assert (second.signed_name, second.signed_position) == ("Kapolres", "Kapolres Malang")
+    assert second.issued_by_name == "Iptu Budi"
 
 
 def test_the_issued_pdf_is_a4_with_commitments_and_activities_per_line(busy: World, polres_ops: Client) -> None:
@@ -102,7 +109,7 @@ def test_the_issued_pdf_is_a4_with_commitments_and_activities_per_line(busy: Wor
     make_activity("Patroli dialogis di pasar", kind="preventive", people=6)
     make_activity("Sambang tokoh agama", kind="preemptive", people=3)
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
-    pdf = polres_ops.get(f"/situasi/lapsit/{Lapsit.objects.get().pk}/pdf/").content
+    pdf = polres_ops.get(f"/situasi/lapsit/{Lapsit.objects.get(audience='pimpinan').pk}/pdf/").content
     text = pdf_text(pdf)
     found = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", text)
     boxes = {tuple(round(float(x)) for x in m) for m in found}
@@ -133,8 +140,8 @@ def test_the_xlsx_has_a_sheet_per_section_and_every_commitment_with_its_state(bu
     make_rakor(busy)
     make_activity("Patroli dialogis di pasar", kind="preventive", people=6)
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
-    wb = load_workbook(io.BytesIO(bytes(Lapsit.objects.get().xlsx)))
-    assert wb.sheetnames == ["Kecamatan", "Kejadian", "Hoaks", "Pengamanan", "Kegiatan", "Komitmen"]
+    wb = load_workbook(io.BytesIO(bytes(Lapsit.objects.get(audience="pimpinan").xlsx)))
+    assert wb.sheetnames == ["Kecamatan", "Kejadian", "Hoaks", "Pengamanan", "Pos hari ini", "Kegiatan", "Komitmen"]
     kegiatan = [[c.value for c in row] for row in wb["Kegiatan"].iter_rows(min_row=3)]
     assert kegiatan == [["Preventif", "Patroli dialogis di pasar", "Pasar Donomulyo", "Donomulyo", 6]]
     komitmen = {row[1].value: row[4].value for row in wb["Komitmen"].iter_rows(min_row=3)}
@@ -183,6 +190,6 @@ def test_the_pdf_prints_twenty_clarifications_and_points_to_the_xlsx_for_the_res
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(bytes(Lapsit.objects.get().xlsx)))["Hoaks"]
+    ws = load_workbook(io.BytesIO(bytes(Lapsit.objects.get(audience="pimpinan").xlsx)))["Hoaks"]
     rows = [r[3].value for r in ws.iter_rows(min_row=3)]
     assert sum(1 for v in rows if v and v.startswith("Klarifikasi nomor")) == 25

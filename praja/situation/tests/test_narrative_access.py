@@ -85,7 +85,7 @@ def test_the_lapsit_prints_narratives_per_kecamatan_their_titles_and_clarificati
     assert 'id="hoax-kecamatan"' in html and "Donomulyo" in html
     assert "Klarifikasi: surat suara aman" in html
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07.01"})
-    lap = Lapsit.objects.get()
+    lap = Lapsit.objects.get(audience="pimpinan")
     import io
 
     ws = load_workbook(io.BytesIO(bytes(lap.xlsx)))["Hoaks"]

@@ -211,6 +211,7 @@
     if (focusLayer) focusLayer.bringToFront();
     state.kecamatan = nKec;
     state.desa = nDesa;
+    state.outlineBounds = all;
     if (focusBounds) fit(focusBounds);
     else if (!cfg.focus) fit(all);
     toggleLabels();
@@ -310,13 +311,18 @@
 
   function tpsDone() {
     state.tps = cluster.getLayers().length;
-    if (!state.fitted && state.kecamatan === 0 && state.tps) {
+    if (state.tps) {
+      // Open fitted to the viewer's area: when the TPS in it are not all in view (a kecamatan drawn as a point,
+      // outlines that miss TPS), fit the outlines and the TPS together.
       var focus = cfg.focus ? cfg.focus.code : null;
       var b = L.latLngBounds([]);
       cluster.eachLayer(function (m) {
         if (!focus || within(m.options.row[0], focus)) b.extend(m.getLatLng());
       });
-      fit(b);
+      if (b.isValid() && (!state.fitted || !map.getBounds().contains(b))) {
+        if (state.outlineBounds && state.outlineBounds.isValid() && !focus) b.extend(state.outlineBounds);
+        fit(b);
+      }
     }
     updateCounts();
   }
@@ -349,7 +355,51 @@
   overlays[T.layerKecamatan] = kecamatanGroup;
   overlays[T.layerDesa] = desaLayer;
   overlays[T.layerTps] = cluster;
-  L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+  var layerControl = L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+
+  // --- situation layers: TPS by risk class, posts on the day, open reports (cfg.layersUrl) -----------------
+  var RISK = { aman: "#5fa35f", kurang_rawan: "#a3c45f", rawan: "#e8b23a", sangat_rawan: "#c8413a", khusus: "#7b4fb3" };
+  var POST = { terisi: "#2f7d32", kurang: "#e8b23a", belum: "#c8413a" };
+  function drawLayers(data) {
+    var LT = cfg.layerText || {};
+    var risk = L.layerGroup();
+    (data.tps_risk || []).forEach(function (r) {
+      L.circleMarker([r[1], r[2]], { renderer: tpsRenderer, radius: 4, weight: 1, color: "#ffffff",
+        fillColor: RISK[r[3]] || "#8a96a6", fillOpacity: 0.95 })
+        .bindTooltip("TPS " + esc(r[0]) + " · " + esc((LT.risk || {})[r[3]] || r[3])).addTo(risk);
+    });
+    overlays[LT.riskLayer || "Risk"] = risk;
+    layerControl.addOverlay(risk, LT.riskLayer || "Risk");
+    if (data.posts) {
+      var posts = L.layerGroup();
+      data.posts.forEach(function (p) {
+        var m = L.circleMarker([p[1], p[2]], { radius: 6, weight: 2, color: "#1e3a5f", fillColor: POST[p[3]] || "#999",
+          fillOpacity: 1, className: "post-" + p[3] });
+        m.bindPopup('<a href="' + esc(p[4]) + '">' + esc(p[0]) + "</a> · " + esc((LT.post || {})[p[3]] || p[3]));
+        m.addTo(posts);
+      });
+      layerControl.addOverlay(posts, LT.postsLayer || "Posts");
+      if (cfg.showPosts) posts.addTo(map);
+    }
+    if (data.reports) {
+      var reps = L.layerGroup();
+      data.reports.forEach(function (r) {
+        L.circleMarker([r[1], r[2]], { radius: 4 + Math.min(10, r[3]), weight: 1, color: "#7a1f1a",
+          fillColor: r[4] ? "#c8413a" : "#e8b23a", fillOpacity: 0.7 })
+          .bindTooltip(esc(r[0]) + ": " + nf.format(r[3]) + " " + esc(LT.open || "") +
+            (r[4] ? ", " + nf.format(r[4]) + " " + esc(LT.severe || "") : "")).addTo(reps);
+      });
+      layerControl.addOverlay(reps, LT.reportsLayer || "Reports");
+      if (cfg.showReports) reps.addTo(map);
+    }
+    mapEl.setAttribute("data-layers", "loaded");
+    mapEl.setAttribute("data-posts", data.posts ? String(data.posts.length) : "");
+    mapEl.setAttribute("data-reports", data.reports ? String(data.reports.length) : "");
+    mapEl.setAttribute("data-risk", String((data.tps_risk || []).length));
+  }
+  if (cfg.layersUrl) {
+    fetchJson(cfg.layersUrl).then(drawLayers).catch(function (err) { if (window.console) console.error(err); });
+  }
 
   // --- load ---------------------------------------------------------------------------------------
   progress(T.loadingBoundaries);
