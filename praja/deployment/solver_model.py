@@ -97,12 +97,18 @@ class Pool:
     kecamatan_codes: frozenset[str] = frozenset()  # kecamatan it serves; empty = every kecamatan
     cost_per_person: float = 0.0  # BKO reinforcements cost something; own people cost nothing
     bko: bool = False  # reinforcements: used only after own pools, and no reserve is held from them
+    name: str = ""  # what people call it ("Polsek Donomulyo") when `unit` is a code; empty: the unit is its name
 
     def __post_init__(self) -> None:
         if self.kind not in POOL_KINDS:
             raise ValueError(f"pool {self.unit}: kind must be one of {POOL_KINDS}, not {self.kind!r}")
         if self.available < 0:
             raise ValueError(f"pool {self.unit}: available must be >= 0")
+
+    @property
+    def label(self) -> str:
+        """The name, with the code where the unit is known by one ("Polsek Sukun (35.73.01)")."""
+        return f"{self.name} ({self.unit})" if self.name and self.name != self.unit else self.unit
 
     def serves(self, kecamatan_code: str) -> bool:
         return not self.kecamatan_codes or kecamatan_code in self.kecamatan_codes
