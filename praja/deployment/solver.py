@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 
 from praja.deployment.solver_check import check
 from praja.deployment.solver_cover import cover_area
-from praja.deployment.solver_geometry import Projection, enclosing_circle, sphere_centre
+from praja.deployment.solver_geometry import Stereographic, enclosing_circle, sphere_centre
 from praja.deployment.solver_greedy import greedy
 from praja.deployment.solver_model import (
     AREAS,
@@ -113,10 +113,12 @@ def _posts_of_area(
 ) -> tuple[list[RawPost], int]:
     lats = [t.lat for t in members]
     lngs = [t.lng for t in members]
-    proj = Projection.around(lats, lngs)
-    margin = proj.margin(lats)
-    radius = settings.walking_km * (1 - margin)
-    bound_radius = settings.walking_km * (1 + margin)
+    # Stereographic: a planar disk of the walking distance holds only TPS within it on the sphere, so
+    # posts are planned with the walking distance itself (less a hair for floating point); the bounds
+    # use it grown by the projection's largest scale (a few 1e-7 for a desa), so they hold on the sphere.
+    proj = Stereographic.around(lats, lngs)
+    radius = settings.walking_km * (1 - 1e-9)
+    bound_radius = settings.walking_km * (1 + proj.margin(lats, lngs, 2 * settings.walking_km))
     xy = proj.xy(lats, lngs)
 
     def fits(idx: list[int]) -> bool:

@@ -79,6 +79,54 @@ class Projection:
         return min(RADIUS_MARGIN, max(1e-5, 2 * worst + 2e-6))
 
 
+class Stereographic:
+    """Stereographic projection of the sphere (radius EARTH_KM) around a point, in km.
+
+    Conformal, and it maps every circle on the sphere to a circle in the plane. Its scale grows from 1
+    at the centre to 1 / cos^2(c / 2) at angular distance c, so a planar distance D between two
+    projected points and their great-circle distance d satisfy d <= D <= d * scale_max. Hence:
+    - TPS inside a planar disk of radius r are within r of the disk's centre on the sphere: posts
+      planned in the plane with the walking distance itself are valid (no shrinking margin at all);
+    - TPS within r of a point on the sphere lie inside a planar disk of radius r * scale_max: bounds
+      computed with that radius hold for the sphere (`margin` is scale_max - 1, a few 1e-7 for a desa).
+    """
+
+    def __init__(self, lat0: float, lng0: float) -> None:
+        self.lat0 = lat0
+        self.lng0 = lng0
+        self.p0 = math.radians(lat0)
+        self.l0 = math.radians(lng0)
+
+    @classmethod
+    def around(cls, lats: Sequence[float], lngs: Sequence[float]) -> Stereographic:
+        return cls((min(lats) + max(lats)) / 2, (min(lngs) + max(lngs)) / 2)
+
+    def xy(self, lats: Sequence[float], lngs: Sequence[float]) -> FloatArray:
+        p = np.radians(np.asarray(lats, dtype=np.float64))
+        dl = np.radians(np.asarray(lngs, dtype=np.float64)) - self.l0
+        k = 2 * EARTH_KM / (1 + math.sin(self.p0) * np.sin(p) + math.cos(self.p0) * np.cos(p) * np.cos(dl))
+        north = math.cos(self.p0) * np.sin(p) - math.sin(self.p0) * np.cos(p) * np.cos(dl)
+        out: FloatArray = np.column_stack((k * np.cos(p) * np.sin(dl), k * north))
+        return out
+
+    def latlng(self, x: float, y: float) -> tuple[float, float]:
+        rho = math.hypot(x, y)
+        if rho == 0:
+            return self.lat0, self.lng0
+        c = 2 * math.atan(rho / (2 * EARTH_KM))
+        lat = math.asin(math.cos(c) * math.sin(self.p0) + y * math.sin(c) * math.cos(self.p0) / rho)
+        east = rho * math.cos(self.p0) * math.cos(c) - y * math.sin(self.p0) * math.sin(c)
+        return math.degrees(lat), math.degrees(self.l0 + math.atan2(x * math.sin(c), east))
+
+    def margin(self, lats: Sequence[float], lngs: Sequence[float], reach_km: float) -> float:
+        """scale_max - 1 over the points and `reach_km` around them (where a post of theirs can stand),
+        plus a hair for floating point."""
+        far = float(haversine_many(self.lat0, self.lng0, np.asarray(lats, dtype=np.float64),
+                                   np.asarray(lngs, dtype=np.float64)).max()) if len(lats) else 0.0
+        c = (far + reach_km) / EARTH_KM
+        return 1 / math.cos(c / 2) ** 2 - 1 + 1e-9
+
+
 # ---------------------------------------------------------------- smallest enclosing circle
 
 
