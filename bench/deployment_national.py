@@ -54,6 +54,15 @@ def make_case(name: str) -> inputs.Case:
     return inputs.spread("", inputs.NATIONAL_TPS, name, spread)
 
 
+def kecamatan_names() -> dict[str, str]:
+    """Kecamatan names of the centroid file: a Polsek is named after its kecamatan, so the country has the
+    issue's clashes ("Polsek X" in two regencies), told apart by the code column."""
+    import gzip
+
+    with gzip.open(inputs.CENTROIDS, "rt", encoding="utf-8") as f:
+        return {r["kode"]: r["nama"] for r in csv.DictReader(f) if r["level"] == "3"}
+
+
 def write_inputs(case: inputs.Case, folder: Path) -> tuple[Path, Path]:
     tps_path, pools_path = folder / "TPS.csv", folder / "POOLS.csv"
     with tps_path.open("w", newline="", encoding="utf-8") as f:
@@ -61,14 +70,16 @@ def write_inputs(case: inputs.Case, folder: Path) -> tuple[Path, Path]:
         w.writerow(["code", "desa_code", "class", "voters", "lat", "lng"])
         for t in case.tps:
             w.writerow([t.code, t.desa_code, t.cls, t.voters, repr(t.lat), repr(t.lng)])
+    names = kecamatan_names()
     with pools_path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["code", "unit", "kind", "lat", "lng", "available", "kecamatan_codes", "cost", "bko"])
         for p in case.pools:
             kind, _sep, where = p.unit.partition(":")
-            name = f"Polsek {where}" if kind == "polsek" else f"Polres {where[:5]}" if kind == "polres" else p.unit
-            w.writerow([p.unit, name, p.kind, repr(p.lat), repr(p.lng), p.available, ";".join(sorted(p.kecamatan_codes)),
-                        p.cost_per_person, int(p.bko)])
+            name = (f"Polsek {names.get(where, where)}" if kind == "polsek" else f"Polres {where[:5]}"
+                    if kind == "polres" else p.unit)
+            w.writerow([p.unit, name, p.kind, repr(p.lat), repr(p.lng), p.available,
+                        ";".join(sorted(p.kecamatan_codes)), p.cost_per_person, int(p.bko)])
     return tps_path, pools_path
 
 
@@ -169,7 +180,12 @@ def run_case(name: str) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
+def run() -> dict[str, Any]:
+    """For `praja bench deployment_national`: the cases, also kept in deployment.json."""
+    return main()
+
+
+def main() -> dict[str, Any]:
     out = ROOT / "bench" / "results" / "deployment.json"
     doc = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
     section = doc.setdefault("national_cli", {})
@@ -179,6 +195,7 @@ def main() -> None:
         section[name] = r
         print(json.dumps({name: r}, indent=1), flush=True)
         out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return dict(section)
 
 
 if __name__ == "__main__":

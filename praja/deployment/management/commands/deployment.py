@@ -1,14 +1,23 @@
 """`praja deployment plan`: a deployment plan from files, or from the database.
 
-    praja deployment plan --tps TPS.csv --pools POOLS.csv [--pattern PATTERN.toml] --out DIR
+    praja deployment plan --tps TPS.csv --pools POOLS.csv [--pattern PATTERN.toml] --out DIR [--workers N]
+                          [--no-pdf] [--max-km-from-desa KM] [--allow-unpooled]
     praja deployment plan --region 35.07 [--pattern polres_malang_2024] [--out DIR]
     praja deployment presets            the named patterns of DOMAIN.md as rows (idempotent)
 
-From files: every file is checked first; a bad row anywhere prints one line per bad row and field
-(as the imports do), nothing is written and the command exits with status 1. A good run writes
-DIR/plan.json (the totals, the lower bound and its name, every post), DIR/plan.xlsx (a sheet per Polsek)
-and DIR/posts.geojson. TPS without coordinates are placed at their desa's centroid and counted in
-plan.json (`tps_at_centroid`).
+From files (the whole country in one run: TPS.csv is read one row at a time, no row cap below
+PRAJA["DEPLOYMENT_MAX_ROWS"], 2,000,000): every file is checked first; a bad row anywhere prints one line
+per bad row and field (as the imports do), nothing is written and the command exits with status 1.
+Refused as well: a TPS farther than --max-km-from-desa (PRAJA["DEPLOYMENT_MAX_KM_FROM_DESA"], 15 km) from
+its desa's centroid, a line too long (by its row number), a kecamatan that no polri pool serves (named;
+--allow-unpooled plans it anyway). POOLS.csv may name units by a code column as well as by name, so two
+regencies can each have a "Polsek X". Regencies are planned as jobs (praja/jobs.py `map`: Celery workers
+when PRAJA_CELERY_BROKER_URL is set, else --workers N local processes, else this process). A good run
+writes DIR/plan.json (the totals, the lower bound and its name, a line per regency, every post),
+DIR/summary.xlsx (a row per regency) and a folder per regency DIR/<code>/ with plan.xlsx (a sheet per
+Polsek), plan.pdf (unless --no-pdf) and posts.geojson; with one regency plan.xlsx and posts.geojson are
+at the top as well. TPS without coordinates are placed at their desa's centroid and counted in plan.json
+(`tps_at_centroid`).
 
 From the database (--region): the region's TPS with their vulnerability class, its settings, pattern
 and pools; the plan is stored as a new version (audited) and, with --out, exported too. A province
