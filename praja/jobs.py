@@ -352,12 +352,15 @@ def map(  # noqa: A001 - the name says what it does: the task over every argumen
     on_progress: OnProgress | None = None,
     unit: str = "",
     timeout: float | None = None,
+    workers: int | None = None,
 ) -> Iterator[tuple[int, Any]]:
     """Run the pure task `name` on each item (one argument each); yield (index, result) as they finish.
 
     In-process: one after another in this thread; a single item may report finer progress (the task
-    gets `progress=` when it accepts it). Celery: all sent at once, collected as they finish; one that
-    fails raises JobError naming it, after the others are revoked. `timeout` bounds the whole map.
+    gets `progress=` when it accepts it). With `workers` > 1 (or the setting PRAJA_JOBS_WORKERS) and
+    no broker: a pool of that many local processes, results as they finish. Celery: all sent at once,
+    collected as they finish; one that fails raises JobError naming it, after the others are revoked.
+    `timeout` bounds the whole map.
     """
     t = lookup(name)
     if t.local:
@@ -365,6 +368,9 @@ def map(  # noqa: A001 - the name says what it does: the task over every argumen
     n = len(items)
     say = on_progress or (lambda _d, _t, _u: None)
     say(0, n, unit)
+    if not uses_celery() and n > 1 and local_workers(workers) > 1:
+        yield from _map_processes(name, items, local_workers(workers), say, unit, timeout)
+        return
     if not uses_celery():
         for i, item in enumerate(items):
             if n == 1 and _accepts_progress(t.fn):
@@ -406,6 +412,49 @@ def map(  # noqa: A001 - the name says what it does: the task over every argumen
                 r.revoke()
             except Exception:  # noqa: BLE001
                 pass
+
+
+def local_workers(workers: int | None = None) -> int:
+    """Local worker processes for `map` without a broker: `workers`, else PRAJA_JOBS_WORKERS, else 1."""
+    if workers is None:
+        workers = int(_setting("PRAJA_JOBS_WORKERS", 1) or 1)
+    return max(1, int(workers))
+
+
+def _call_task(name: str, item: Any) -> Any:
+    """In a worker process: run the pure task `name` on one item (the module is imported afresh there)."""
+    return lookup(name).fn(item)
+
+
+def _map_processes(name: str, items: Sequence[Any], workers: int, say: OnProgress, unit: str,
+                   timeout: float | None) -> Iterator[tuple[int, Any]]:
+    """`map` over a pool of local processes (spawned: a fresh interpreter that imports the task's module,
+    shares nothing with this one and never touches its database connections)."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    n = len(items)
+    deadline = time.monotonic() + (timeout if timeout is not None else timeout_s())
+    with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=multiprocessing.get_context("spawn")) as ex:
+        pending = {ex.submit(_call_task, name, item): i for i, item in enumerate(items)}
+        finished = 0
+        try:
+            while pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"{name}: {len(pending)} of {n} items unfinished after the time limit")
+                done, _rest = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
+                for f in sorted(done, key=lambda f: pending[f]):
+                    i = pending.pop(f)
+                    exc = f.exception()
+                    if exc is not None:
+                        raise JobError(f"{name} item {i} failed in a worker process: {exc!r}") from exc
+                    finished += 1
+                    say(finished, n, unit)
+                    yield i, f.result()
+        finally:
+            for f in pending:
+                f.cancel()
 
 
 def _accepts_progress(fn: Callable[..., Any]) -> bool:

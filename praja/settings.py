@@ -209,6 +209,9 @@ PRAJA = {
     "TPS_MIN_VOTERS": int(os.environ.get("PRAJA_TPS_MIN_VOTERS", "1")),
     "TPS_MAX_VOTERS": int(os.environ.get("PRAJA_TPS_MAX_VOTERS", "1000")),
     "TPS_LEGAL_MAX_VOTERS": int(os.environ.get("PRAJA_TPS_LEGAL_MAX_VOTERS", "600")),
+    # `praja deployment plan` from files (issue 18): rows of one TPS file; how far a TPS may be from its desa.
+    "DEPLOYMENT_MAX_ROWS": int(os.environ.get("PRAJA_DEPLOYMENT_MAX_ROWS", "2000000")),
+    "DEPLOYMENT_MAX_KM_FROM_DESA": float(os.environ.get("PRAJA_DEPLOYMENT_MAX_KM_FROM_DESA", "15")),
 }
 
 # Background jobs (praja/jobs.py): in-process unless a Celery broker is given (deployment, issue 3).

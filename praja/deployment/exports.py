@@ -8,10 +8,8 @@ pool numbers are examples, every export says so in its header.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping, Sequence
-from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from praja.deployment.solver import CLASSES, Pattern, Settings
+from praja.deployment.xlsx_writer import Book, Sheet, Style
 
 
 @dataclass(frozen=True)
@@ -259,43 +258,55 @@ def _post_columns() -> list[tuple[str, float]]:
     ]
 
 
+@dataclass(frozen=True)
+class _Styles:
+    bold: Style = Style(bold=True)
+    title: Style = Style(bold=True, size=14)
+    note: Style = Style(italic=True, color="8A4B00")
+    head: Style = Style(bold=True, fill="DCE6F1", border=True)
+    head_mid: Style = Style(bold=True, fill="DCE6F1", border=True, center=True)
+    box: Style = Style(border=True)
+    box_red: Style = Style(border=True, fill="FDE0DF")
+    box_bold: Style = Style(bold=True, border=True)
+    tps: Style = Style(border=True, wrap=True)
+    tps_red: Style = Style(border=True, wrap=True, fill="FDE0DF")
+    mid: Style = Style(border=True, center=True)
+
+
+ST = _Styles()
+
+
 def to_xlsx(doc: Document) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.cell_range import CellRange
-
-    bold = Font(bold=True)
-    title_font = Font(bold=True, size=14)
-    note_font = Font(italic=True, color="8A4B00")
-    head_fill = PatternFill("solid", fgColor="DCE6F1")
-    red_fill = PatternFill("solid", fgColor="FDE0DF")
-    thin = Side(style="thin", color="999999")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    middle = Alignment(vertical="center", horizontal="center", wrap_text=True)
-    totals = doc.totals()
-
-    wb = Workbook()
-    ws = wb.active
+    """The plan workbook: a summary sheet, a sheet per Polsek, the TPS without a post (if any)."""
+    book = Book()
     used: set[str] = set()
-    ws.title = sheet_name(_("Ringkasan"), used)
+    _summary_sheet(book.sheet(sheet_name(_("Ringkasan"), used)), doc)
+    for s in doc.sections:
+        _section_sheet(book.sheet(sheet_name(s.unit, used)), doc, s)
+    if doc.unassigned:
+        _unassigned_sheet(book.sheet(sheet_name(_("TPS tanpa pos"), used)), doc)
+    return book.save()
 
-    def header(sheet: Any, title: str, width: int) -> int:
-        sheet.cell(row=1, column=1, value=title).font = title_font
-        sheet.cell(row=2, column=1, value=f"{doc.region_label} · {doc.version}")
-        when = doc.created.strftime("%d-%m-%Y %H:%M") if doc.created else ""
-        sheet.cell(row=3, column=1, value=_("Dibuat oleh Praja %(when)s") % {"when": when})
-        row = 4
-        for n in doc.notes:
-            c = sheet.cell(row=row, column=1, value=n)
-            c.font = note_font
-            row += 1
-        return row + 1
 
-    # --- summary sheet
-    row = header(ws, f"{doc.title} — {_('Ringkasan')}", 9)
-    ratio = totals["ratio"]
+def _header(sheet: Sheet, doc: Document, title: str) -> int:
+    """Title, region and version, when made, the document's notes; the next free row."""
+    sheet.cell(1, 1, title, ST.title)
+    sheet.cell(2, 1, f"{doc.region_label} · {doc.version}")
+    when = doc.created.strftime("%d-%m-%Y %H:%M") if doc.created else ""
+    sheet.cell(3, 1, _("Dibuat oleh Praja %(when)s") % {"when": when})
+    row = 4
+    for n in doc.notes:
+        sheet.cell(row, 1, n, ST.note)
+        row += 1
+    return row + 1
+
+
+def _table_row(sheet: Sheet, row: int, values: Sequence[Any], style: Style) -> None:
+    for i, v in enumerate(values, start=1):
+        sheet.cell(row, i, v, style)
+
+
+def _summary_facts(doc: Document, totals: dict[str, Any]) -> list[tuple[str, Any]]:
     facts: list[tuple[str, Any]] = [
         (_("Pola pengamanan"), doc.pattern.name),
         (_("Jarak jalan kaki maksimum (km)"), doc.settings.walking_km),
@@ -309,7 +320,7 @@ def to_xlsx(doc: Document) -> bytes:
     if doc.lower_bound is not None:
         facts += [
             (_("Batas bawah personel Polri"), doc.lower_bound),
-            (_("Rasio terhadap batas bawah"), ratio),
+            (_("Rasio terhadap batas bawah"), totals["ratio"]),
             (_("Batas bawah yang dipakai"), doc.bound_name),
         ]
     facts += [
@@ -326,156 +337,106 @@ def to_xlsx(doc: Document) -> bytes:
         facts.append((_("BKO dibutuhkan"), doc.bko_needed))
     if doc.reserve is not None:
         facts.append((_("Cadangan (tidak dikerahkan)"), doc.reserve))
-    for k, v in facts:
-        ws.cell(row=row, column=1, value=k).font = bold
-        ws.cell(row=row, column=2, value=v)
+    return facts
+
+
+def _summary_sheet(ws: Sheet, doc: Document) -> None:
+    """Facts of the plan, a line per Polsek with the total, the shortfall per kecamatan, the pattern."""
+    totals = doc.totals()
+    row = _header(ws, doc, f"{doc.title} — {_('Ringkasan')}")
+    for k, v in _summary_facts(doc, totals):
+        ws.cell(row, 1, k, ST.bold)
+        ws.cell(row, 2, v)
         row += 1
     row += 1
-    heads = [_("Polsek"), _("Kecamatan"), _("Pos"), _("TPS"), _("DPT"), _("Polri"), _("TNI"), _("Linmas"),
-             _("TPS belum terpenuhi")]
-    for i, h in enumerate(heads, start=1):
-        c = ws.cell(row=row, column=i, value=h)
-        c.font, c.fill, c.border = bold, head_fill, box
+    _table_row(ws, row, [_("Polsek"), _("Kecamatan"), _("Pos"), _("TPS"), _("DPT"), _("Polri"), _("TNI"),
+                         _("Linmas"), _("TPS belum terpenuhi")], ST.head)
     row += 1
     for s in doc.sections:
-        vals = [s.unit, ", ".join(n for _c, n in s.kecamatan), len(s.posts), s.tps, s.voters, s.total("police"),
-                s.total("tni"), s.total("linmas"), s.uncovered]
-        for i, v in enumerate(vals, start=1):
-            c = ws.cell(row=row, column=i, value=v)
-            c.border = box
-            if i == 9 and v:
-                c.fill = red_fill
+        _table_row(ws, row, [s.unit, ", ".join(n for _c, n in s.kecamatan), len(s.posts), s.tps, s.voters,
+                             s.total("police"), s.total("tni"), s.total("linmas")], ST.box)
+        ws.cell(row, 9, s.uncovered, ST.box_red if s.uncovered else ST.box)
         row += 1
-    vals = [_("Jumlah"), "", totals["posts"], totals["tps"], totals["voters"], totals["officers"], totals["soldiers"],
-            totals["linmas"], totals["uncovered"]]
-    for i, v in enumerate(vals, start=1):
-        c = ws.cell(row=row, column=i, value=v)
-        c.font, c.border = bold, box
+    _table_row(ws, row, [_("Jumlah"), "", totals["posts"], totals["tps"], totals["voters"], totals["officers"],
+                         totals["soldiers"], totals["linmas"], totals["uncovered"]], ST.box_bold)
     row += 2
     if doc.shortfall:
-        ws.cell(row=row, column=1, value=_("Kekurangan personel per kecamatan")).font = bold
-        row += 1
-        heads = [_("Kecamatan"), _("Kode"), _("Polri kurang"), _("TNI kurang"), _("Pos"), _("TPS"), _("BKO dibutuhkan")]
-        for i, h in enumerate(heads, start=1):
-            c = ws.cell(row=row, column=i, value=h)
-            c.font, c.fill, c.border = bold, head_fill, box
-        row += 1
+        ws.cell(row, 1, _("Kekurangan personel per kecamatan"), ST.bold)
+        _table_row(ws, row + 1, [_("Kecamatan"), _("Kode"), _("Polri kurang"), _("TNI kurang"), _("Pos"), _("TPS"),
+                                 _("BKO dibutuhkan")], ST.head)
+        row += 2
         for sf in doc.shortfall:
-            for i, v in enumerate([sf["name"], sf["kecamatan"], sf["police"], sf["tni"], sf["posts"], sf["tps"],
-                                   sf["bko"]], start=1):
-                ws.cell(row=row, column=i, value=v).border = box
+            _table_row(ws, row, [sf["name"], sf["kecamatan"], sf["police"], sf["tni"], sf["posts"], sf["tps"],
+                                 sf["bko"]], ST.box)
             row += 1
         row += 1
-    ws.cell(row=row, column=1, value=_("Pola per kelas TPS")).font = bold
-    row += 1
-    for i, h in enumerate([_("Kelas"), _("Polri per pos"), _("TPS per pos (maks.)"), _("TNI per pos"),
-                           _("Linmas per pos")], start=1):
-        c = ws.cell(row=row, column=i, value=h)
-        c.font, c.fill, c.border = bold, head_fill, box
-    row += 1
+    ws.cell(row, 1, _("Pola per kelas TPS"), ST.bold)
+    _table_row(ws, row + 1, [_("Kelas"), _("Polri per pos"), _("TPS per pos (maks.)"), _("TNI per pos"),
+                             _("Linmas per pos")], ST.head)
+    row += 2
     for cls in CLASSES:
         cp = doc.pattern.of(cls)
-        for i, v in enumerate([doc.label(cls), cp.police, cp.max_tps, cp.tni, cp.linmas], start=1):
-            ws.cell(row=row, column=i, value=v).border = box
+        _table_row(ws, row, [doc.label(cls), cp.police, cp.max_tps, cp.tni, cp.linmas], ST.box)
         row += 1
-    for i, w in enumerate([34, 30, 10, 10, 12, 10, 10, 10, 14], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    _print_setup(ws)
+    ws.widths.update(enumerate([34, 30, 10, 10, 12, 10, 10, 10, 14], start=1))
 
-    # --- a sheet per Polsek. Styles are set once on a scratch cell and copied (openpyxl hashes every
-    # style object it is given: copying the style array instead keeps a regency of 4,000 TPS fast).
-    scratch = wb.create_sheet("_")
 
-    def proto(**style: Any) -> Any:
-        c = scratch.cell(row=1, column=1)
-        c.font, c.fill, c.border, c.alignment = Font(), PatternFill(), Border(), Alignment()
-        for k, v in style.items():
-            setattr(c, k, v)
-        return copy(c._style)
-
-    st_tps = proto(border=box, alignment=wrap)
-    st_tps_red = proto(border=box, alignment=wrap, fill=red_fill)
-    st_mid = proto(border=box, alignment=middle)
-    st_wrap = proto(border=box, alignment=wrap)
-    st_wrap_red = proto(border=box, alignment=wrap, fill=red_fill)
-    wb.remove(scratch)
+def _section_sheet(sh: Sheet, doc: Document, s: Section) -> None:
+    """One Polsek: a row per TPS, the post's columns merged over its TPS, the totals."""
     cols = _post_columns()
-    for s in doc.sections:
-        sh = wb.create_sheet(sheet_name(s.unit, used))
-        kec = ", ".join(f"{n} ({c})" for c, n in s.kecamatan)
-        row = header(sh, f"{s.unit} — {doc.title}", len(cols))
-        sh.cell(row=row - 1, column=1, value=_("Kecamatan: %(kec)s") % {"kec": kec})
-        head_row = row
-        for i, (h, width) in enumerate(cols, start=1):
-            c = sh.cell(row=row, column=i, value=h)
-            c.font, c.fill, c.border, c.alignment = bold, head_fill, box, middle
-            sh.column_dimensions[get_column_letter(i)].width = width
+    kec = ", ".join(f"{n} ({c})" for c, n in s.kecamatan)
+    row = _header(sh, doc, f"{s.unit} — {doc.title}")
+    sh.cell(row - 1, 1, _("Kecamatan: %(kec)s") % {"kec": kec})
+    head_row = row
+    for i, (h, width) in enumerate(cols, start=1):
+        sh.cell(row, i, h, ST.head_mid)
+        sh.widths[i] = width
+    row += 1
+    for p in s.posts:
+        row = _post_rows(sh, doc, p, row)
+    _table_row(sh, row, [_("Jumlah"), f"{s.tps} TPS", f"{len(s.posts)} {_('pos')}", s.voters, "",
+                         s.total("police"), s.total("tni"), s.total("linmas")], ST.box_bold)
+    sh.freeze_row = head_row + 1
+    sh.print_title_row = head_row
+
+
+def _post_rows(sh: Sheet, doc: Document, p: PostLine, first: int) -> int:
+    """The rows of one post (a row per TPS); the next free row."""
+    members = p.tps or [TpsLine("", "", 0, p.cls, p.lat, p.lng)]
+    row = first
+    for t in members:
+        sh.cell(row, 1, None, ST.tps)
+        sh.cell(row, 2, t.code, ST.tps if p.covered else ST.tps_red)
+        sh.cell(row, 3, t.address, ST.tps)
+        sh.cell(row, 4, t.voters or None, ST.tps)
+        sh.cell(row, 5, doc.label(t.cls), ST.tps)
         row += 1
-        for p in s.posts:
-            first = row
-            members = p.tps or [TpsLine("", "", 0, p.cls, p.lat, p.lng)]
-            for t in members:
-                vals = [None, t.code, t.address, t.voters or None, doc.label(t.cls)]
-                for i, v in enumerate(vals, start=1):
-                    c = sh.cell(row=row, column=i, value=v)
-                    c._style = copy(st_tps_red if (i == 2 and not p.covered) else st_tps)
-                row += 1
-            last = row - 1
-            origin = p.pool or _("BELUM ADA")
-            if p.tni_pool:
-                origin += f"; {p.tni_pool}"
-            remark = []
-            if not p.covered:
-                remark.append(_("kurang personel"))
-            if p.edited:
-                remark.append(_("diubah manual"))
-            post_vals: dict[int, Any] = {
-                1: p.number, 6: p.police, 7: p.tni, 8: p.linmas, 9: round(p.lat, 6), 10: round(p.lng, 6),
-                11: origin, 12: round(p.km, 2) if p.pool else None, 13: ", ".join(remark) or None,
-            }
-            for col, v in post_vals.items():
-                style = st_mid if col not in (11, 13) else (st_wrap_red if col == 11 and not p.pool else st_wrap)
-                sh.cell(row=first, column=col, value=v)._style = copy(style)
-                for r in range(first + 1, last + 1):
-                    sh.cell(row=r, column=col)._style = copy(st_mid)
-                if last > first:  # the range alone: openpyxl's merge_cells re-styles every edge cell (slow)
-                    sh.merged_cells.add(CellRange(min_col=col, min_row=first, max_col=col, max_row=last))
-        tot = [_("Jumlah"), f"{s.tps} TPS", f"{len(s.posts)} {_('pos')}", s.voters, "", s.total("police"),
-               s.total("tni"), s.total("linmas")]
-        for i, v in enumerate(tot, start=1):
-            c = sh.cell(row=row, column=i, value=v)
-            c.font, c.border = bold, box
-        sh.freeze_panes = sh.cell(row=head_row + 1, column=1)
-        sh.print_title_rows = f"{head_row}:{head_row}"
-        _print_setup(sh)
-    if doc.unassigned:
-        sh = wb.create_sheet(sheet_name(_("TPS tanpa pos"), used))
-        row = header(sh, _("TPS tanpa pos"), 5)
-        for i, h in enumerate([_("TPS"), _("Alamat TPS"), _("DPT"), _("Kelas")], start=1):
-            c = sh.cell(row=row, column=i, value=h)
-            c.font, c.fill = bold, head_fill
-        for t in doc.unassigned:
-            row += 1
-            for i, v in enumerate([t.code, t.address, t.voters, doc.label(t.cls)], start=1):
-                sh.cell(row=row, column=i, value=v)
-    for sheet in wb.worksheets:  # Praja writes no formulas: text such as an address "=..." stays text
-        for cell in sheet._cells.values():
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    last = row - 1
+    origin = p.pool or _("BELUM ADA")
+    if p.tni_pool:
+        origin += f"; {p.tni_pool}"
+    remark = ([_("kurang personel")] if not p.covered else []) + ([_("diubah manual")] if p.edited else [])
+    post_vals: dict[int, Any] = {
+        # full precision: a post rounded to 6 decimals (5 cm) can land beyond the walking distance
+        1: p.number, 6: p.police, 7: p.tni, 8: p.linmas, 9: p.lat, 10: p.lng,
+        11: origin, 12: round(p.km, 2) if p.pool else None, 13: ", ".join(remark) or None,
+    }
+    for col, v in post_vals.items():
+        style = ST.mid if col not in (11, 13) else (ST.tps_red if col == 11 and not p.pool else ST.tps)
+        sh.cell(first, col, v, style)
+        for r in range(first + 1, last + 1):
+            sh.cell(r, col, None, ST.mid)
+        if last > first:
+            sh.merge(first, col, last)
+    return row
 
 
-def _print_setup(ws: Any) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
+def _unassigned_sheet(sh: Sheet, doc: Document) -> None:
+    row = _header(sh, doc, _("TPS tanpa pos"))
+    _table_row(sh, row, [_("TPS"), _("Alamat TPS"), _("DPT"), _("Kelas")], Style(bold=True, fill="DCE6F1"))
+    for t in doc.unassigned:
+        row += 1
+        _table_row(sh, row, [t.code, t.address, t.voters, doc.label(t.cls)], Style())
 
 
 # --- PDF ----------------------------------------------------------------------------------------------------
@@ -502,7 +463,7 @@ def to_geojson(doc: Document) -> dict[str, Any]:
     for p in doc.posts:
         features.append({
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(p.lng, 6), round(p.lat, 6)]},
+            "geometry": {"type": "Point", "coordinates": [p.lng, p.lat]},  # full precision, as planned
             "properties": {
                 "number": p.number,
                 "code": p.code,

@@ -20,22 +20,23 @@ PATTERN.toml:
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import statistics
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from praja.deployment.solver import CLASSES, PRESETS, TPS, ClassPattern, Pattern, Pool, Settings
+from praja.deployment.solver_geometry import haversine_km
 from praja.territory.importers import (
-    MAX_ROWS,
-    ParsedTable,
     Problem,
     Row,
     Unreadable,
     checked_coordinates,
-    csv_rows,
     display_value,
     is_blank,
     normalise_desa_code,
@@ -47,6 +48,9 @@ from praja.territory.importers import (
 from praja.territory.regions import parse_tps_code
 
 MAX_UNIT = 120
+DEFAULT_MAX_ROWS = 2_000_000  # TPS rows of one file (Indonesia had about 820,000 TPS in 2024); a setting
+MAX_LINE_CHARS = 10_000  # a CSV line longer than this is refused, by its row number
+DEFAULT_MAX_KM_FROM_DESA = 15.0  # a TPS farther than this from its desa's centroid is refused (a setting)
 MAX_AVAILABLE = 1_000_000
 DEFAULT_MAX_VOTERS = 1000
 
@@ -62,6 +66,7 @@ TPS_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 TPS_REQUIRED = ("code", "desa_code", "class", "voters", "lat", "lng")
 POOL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("code", "kode", "kode_satuan", "unit_code"),
     "unit": ("unit", "satuan", "name", "nama"),
     "kind": ("kind", "jenis"),
     "lat": ("lat", "lintang", "latitude"),
@@ -78,26 +83,100 @@ _KEC_DOTTED = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 _KEC_PLAIN = re.compile(r"^\d{6}$")
 
 
-def read_table(file_name: str, data: bytes, columns: Mapping[str, tuple[str, ...]],
-               required: tuple[str, ...]) -> ParsedTable:
-    """Like the TPS importer's read_table, for another set of columns."""
-    table = ParsedTable(file=file_name, labels={})
-    suffix = Path(file_name).suffix.lower()
+class RowTooLong(Exception):
+    def __init__(self, number: int, length: int) -> None:
+        super().__init__(number, length)
+        self.number = number
+        self.length = length
+
+
+def _decode(data: bytes) -> str:
     try:
-        if suffix in (".xlsx", ".xlsm") or (suffix not in (".csv", ".txt") and data[:2] == b"PK"):
-            raw = list(xlsx_rows(data))
-        else:
-            raw = list(csv_rows(data))
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def stream_csv_rows(data: bytes, max_line: int = MAX_LINE_CHARS) -> Iterator[tuple[int, list[object]]]:
+    """Rows of a CSV one at a time (numbered as a spreadsheet shows them), never a list of all of them.
+
+    A line longer than `max_line` characters stops the reading with RowTooLong naming its row; a
+    malformed row stops it with Unreadable naming its row.
+    """
+    text = _decode(data)
+    if "\x00" in text:
+        raise Unreadable("berkas bukan CSV teks (berisi byte nol) / the file is not a text CSV (contains NUL bytes)")
+    first = ""
+    for line in io.StringIO(text, newline=""):
+        if line.strip():
+            first = line
+            break
+    # Spreadsheets set to Indonesian write ";" between columns (the comma is the decimal mark).
+    delimiter = max((",", ";", "\t", "|"), key=first.count) if first else ","
+    if first and first.count(delimiter) == 0:
+        delimiter = ","
+    number = 0
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            if len(line) > max_line:
+                raise RowTooLong(number + 1, len(line))
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise Unreadable(f"baris {number + 1}: CSV rusak: {exc} / row {number + 1}: malformed CSV: {exc}") from exc
+        number += 1
+        yield number, list(cells)
+
+
+@dataclass
+class Table:
+    """A table whose rows are read as they are consumed (`rows` once), header and problems up front."""
+
+    file: str
+    labels: dict[str, str]
+    rows: Iterator[Row]
+    problems: list[Problem] = field(default_factory=list)
+
+    def label(self, column: str) -> str:
+        return self.labels.get(column, column)
+
+
+def read_table(file_name: str, data: bytes, columns: Mapping[str, tuple[str, ...]],
+               required: tuple[str, ...], max_rows: int = DEFAULT_MAX_ROWS) -> Table:
+    """Like the TPS importer's read_table, for another set of columns, and streamed: the header is read
+    here, the data rows as `rows` is consumed. A row beyond `max_rows`, a line too long or a malformed
+    row ends the rows with a problem naming its row (appended to `problems` while reading)."""
+    table = Table(file=file_name, labels={}, rows=iter(()))
+    suffix = Path(file_name).suffix.lower()
+    raw: Iterator[tuple[int, list[object]]]
+    if suffix in (".xlsx", ".xlsm") or (suffix not in (".csv", ".txt") and data[:2] == b"PK"):
+        raw = xlsx_rows(data)
+    else:
+        raw = stream_csv_rows(data)
+    try:
+        head = next(((n, cells) for n, cells in raw if not all(is_blank(c) for c in cells)), None)
     except Unreadable as exc:
         table.problems.append(Problem(file_name, None, "", "", str(exc)))
         return table
-    head = next((i for i, (_n, cells) in enumerate(raw) if not all(is_blank(c) for c in cells)), None)
+    except RowTooLong as exc:
+        table.problems.append(_too_long(file_name, exc))
+        return table
     if head is None:
         table.problems.append(Problem(file_name, None, "", "", "berkas kosong / the file is empty"))
         return table
     alias = {a: col for col, names in columns.items() for a in names}
     index: dict[str, int] = {}
-    for i, cell in enumerate(raw[head][1]):
+    for i, cell in enumerate(head[1]):
         col = alias.get(normalise_header(cell))
         if col is None:
             continue
@@ -115,18 +194,44 @@ def read_table(file_name: str, data: bytes, columns: Mapping[str, tuple[str, ...
             ))
     if table.problems:
         return table
-    for number, cells in raw[head + 1:]:
-        if all(is_blank(c) for c in cells):
-            continue
-        table.rows.append(Row(number, {c: (cells[i] if i < len(cells) and not is_blank(cells[i]) else None)
-                                       for c, i in index.items()}))
-    if not table.rows:
-        table.problems.append(Problem(file_name, None, "", "",
-                                      "tidak ada baris data di bawah baris judul / no data rows below the header row"))
-    elif len(table.rows) > MAX_ROWS:
-        table.problems.append(Problem(file_name, None, "", "", f"terlalu banyak baris / too many rows (> {MAX_ROWS})"))
-        table.rows = []
+
+    def rows() -> Iterator[Row]:
+        count = 0
+        try:
+            for number, cells in raw:
+                if all(is_blank(c) for c in cells):
+                    continue
+                count += 1
+                if count > max_rows:
+                    table.problems.append(Problem(
+                        file_name, number, "", "",
+                        f"terlalu banyak baris (maks. {_id(max_rows)}) / too many rows (at most {max_rows:,})",
+                    ))
+                    return
+                yield Row(number, {c: (cells[i] if i < len(cells) and not is_blank(cells[i]) else None)
+                                   for c, i in index.items()})
+        except Unreadable as exc:
+            table.problems.append(Problem(file_name, None, "", "", str(exc)))
+        except RowTooLong as exc:
+            table.problems.append(_too_long(file_name, exc))
+        if count == 0:
+            table.problems.append(Problem(file_name, None, "", "", "tidak ada baris data di bawah baris judul / no "
+                                          "data rows below the header row"))
+
+    table.rows = rows()
     return table
+
+
+def _id(n: float, decimals: int = 0) -> str:
+    """4042 -> "4.042", 12.3 -> "12,3" (Indonesian grouping, as exports._fmt)."""
+    return f"{n:,.{decimals}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _too_long(file_name: str, exc: RowTooLong) -> Problem:
+    return Problem(file_name, exc.number, "", "",
+                   f"baris terlalu panjang ({_id(exc.length)} karakter, maks. {_id(MAX_LINE_CHARS)}); pembacaan "
+                   f"berhenti di sini / row too long ({exc.length:,} characters, at most {MAX_LINE_CHARS:,}); reading "
+                   "stopped here")
 
 
 def normalise_class(value: object) -> str | None:
@@ -146,7 +251,7 @@ def normalise_kecamatan_code(value: str) -> str | None:
 Bad = Callable[[str, object, str], None]
 
 
-def _bad_for(table: ParsedTable, row: Row, out: list[Problem]) -> Bad:
+def _bad_for(table: Table, row: Row, out: list[Problem]) -> Bad:
     def bad(column: str, value: object, message: str) -> None:
         out.append(Problem(table.file, row.number, table.label(column), display_value(value), message))
 
@@ -165,16 +270,29 @@ class TpsFile:
 
 
 def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mapping[str, tuple[float, float]]],
-             max_voters: int = DEFAULT_MAX_VOTERS) -> TpsFile:
-    """Check every row of TPS.csv; `centroids(desa codes)` gives the desa centroids for rows without
-    coordinates (asked once, for the desa that need one)."""
-    table = read_table(file_name, data, TPS_COLUMNS, TPS_REQUIRED)
-    out = TpsFile(problems=list(table.problems))
+             max_voters: int = DEFAULT_MAX_VOTERS, max_rows: int = DEFAULT_MAX_ROWS,
+             max_km_from_desa: float = DEFAULT_MAX_KM_FROM_DESA) -> TpsFile:
+    """Check every row of TPS.csv, read one row at a time; `centroids(desa codes)` gives the desa
+    centroids for rows without coordinates and for the distance check (asked once).
+
+    A TPS more than `max_km_from_desa` km (0: no check) from its desa's centroid is refused by row;
+    where no centroid of the desa is known, from the median position of the desa's TPS (which one
+    stray TPS does not move).
+    """
+    table = read_table(file_name, data, TPS_COLUMNS, TPS_REQUIRED, max_rows)
+    out = TpsFile(problems=table.problems)
     if table.problems:
         return out
     seen: dict[str, int] = {}
     pending: list[tuple[Row, str, str, str, str, int, str]] = []  # rows without coordinates
     for row in table.rows:
+        clean = _clean_row(row.values, max_voters)
+        if clean is not None and clean.code not in seen:  # the usual row: no message to write, no slow checks
+            seen[clean.code] = row.number
+            out.tps.append(clean)
+            address = row.values.get("address")
+            out.address[clean.code] = "" if address is None else str(address).strip()[:255]
+            continue
         mine: list[Problem] = []
         bad = _bad_for(table, row, mine)
         v = row.values
@@ -216,7 +334,7 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
             bad("voters", v.get("voters"), "bukan bilangan bulat / not an integer")
         elif not 0 <= voters <= max_voters:
             bad("voters", v.get("voters"), f"{voters} di luar batas 0..{max_voters} / outside 0..{max_voters}")
-        lat, lng, ok = checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
+        lat, lng, ok = checked_coordinates(v.get("lat"), v.get("lng"), cast(Any, table), bad)
         if code is not None:
             if code in seen:
                 bad("code", v.get("code"), f"TPS {code} ganda: sudah ada di baris {seen[code]} / "
@@ -233,8 +351,10 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
             continue
         out.tps.append(TPS(code, desa, kec, cls, voters, lat, lng))
         out.address[code] = address
+    known = centroids({t.desa_code for t in out.tps} | {p[2] for p in pending})
+    if max_km_from_desa > 0 and not out.problems:
+        out.problems += far_from_desa(table, out.tps, seen, known, max_km_from_desa)
     if pending:
-        known = centroids({p[2] for p in pending})
         for row, code, desa, kec, cls, voters, address in pending:
             c = known.get(desa)
             if c is None:
@@ -250,6 +370,60 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
     if out.problems:
         out.tps, out.address, out.at_centroid = [], {}, []
     out.tps.sort(key=lambda t: t.code)
+    return out
+
+
+_TPS_CODE = re.compile(r"(\d{2}\.\d{2}\.\d{2}\.\d{4})/(\d{3})")
+_CLASS_SET = frozenset(CLASSES)
+
+
+def _clean_row(v: Mapping[str, object], max_voters: int) -> TPS | None:
+    """The TPS of a row written exactly as expected (dotted codes, a known class in lower case, whole
+    voters, both coordinates in range); None for anything else, which the full checks then read and,
+    where it is wrong, name. A fast path only: it accepts nothing the full checks would refuse."""
+    code, cls, voters, lat, lng = v.get("code"), v.get("class"), v.get("voters"), v.get("lat"), v.get("lng")
+    if not (isinstance(code, str) and isinstance(cls, str) and isinstance(voters, str) and isinstance(lat, str)
+            and isinstance(lng, str)) or cls not in _CLASS_SET or not voters.isdigit():
+        return None
+    m = _TPS_CODE.fullmatch(code)
+    if m is None:
+        return None
+    desa = m[1]
+    if v.get("desa_code") not in (None, desa) or v.get("kecamatan_code") not in (None, desa[:8]):
+        return None
+    n = int(voters)
+    try:
+        la, ln = float(lat), float(lng)
+    except ValueError:
+        return None
+    if not (n <= max_voters and -90 <= la <= 90 and -180 <= ln <= 180):  # also false for NaN
+        return None
+    return TPS(code, desa, desa[:8], cls, n, la, ln)
+
+
+def far_from_desa(table: Table, tps: Sequence[TPS], row_of: Mapping[str, int],
+                  known: Mapping[str, tuple[float, float]], max_km: float) -> list[Problem]:
+    """One problem per TPS farther than `max_km` from its desa's centroid (else the median of its TPS)."""
+    by_desa: dict[str, list[TPS]] = {}
+    for t in tps:
+        by_desa.setdefault(t.desa_code, []).append(t)
+    out: list[Problem] = []
+    for desa, members in sorted(by_desa.items()):
+        centre = known.get(desa)
+        id_what, en_what = "titik tengah desa", "the centroid of desa"
+        if centre is None:
+            centre = (statistics.median(t.lat for t in members), statistics.median(t.lng for t in members))
+            id_what, en_what = "posisi tengah TPS desa", "the median TPS position of desa"
+        for t in members:
+            d = haversine_km(centre[0], centre[1], t.lat, t.lng)
+            if d > max_km:
+                km = _id(d, 1)
+                out.append(Problem(
+                    table.file, row_of.get(t.code), f"{table.label('lat')}, {table.label('lng')}",
+                    f"{t.lat:.6f}, {t.lng:.6f}",
+                    f"TPS {t.code} berjarak {km} km dari {id_what} {desa} (batas {max_km:g} km) / "
+                    f"{d:,.1f} km from {en_what} {desa} (limit {max_km:g} km)",
+                ))
     return out
 
 
@@ -286,15 +460,24 @@ def read_pools(file_name: str, data: bytes) -> PoolsFile:
             bad("unit", v.get("unit"), "wajib diisi / required")
         elif len(str(v.get("unit")).strip()) > MAX_UNIT:
             bad("unit", v.get("unit"), f"terlalu panjang (maks. {MAX_UNIT}) / too long (at most {MAX_UNIT})")
-        elif unit.lower() in seen:
-            bad("unit", v.get("unit"), f"satuan ganda: sudah ada di baris {seen[unit.lower()]} / "
-                f"duplicate unit: already in row {seen[unit.lower()]}")
-        else:
-            seen[unit.lower()] = row.number
+        code = display_value(v.get("code")) if "code" in table.labels else ""
+        if "code" in table.labels and not code:
+            bad("code", v.get("code"), "wajib diisi bila kolom kode ada / required when the code column is there")
+        elif len(code) > MAX_UNIT:
+            bad("code", v.get("code"), f"terlalu panjang (maks. {MAX_UNIT}) / too long (at most {MAX_UNIT})")
+        # A unit is known by its code where the file has one: two regencies may each have a "Polsek X".
+        key, col = (code.lower(), "code") if code else (unit.lower(), "unit")
+        if unit and key in seen:
+            hint = "" if code else (" (dua satuan bernama sama? tambahkan kolom code, misalnya kode kecamatannya / "
+                                    "two units of the same name? add a code column, e.g. their kecamatan code)")
+            bad(col, v.get(col), f"satuan ganda: sudah ada di baris {seen[key]} / duplicate unit: already in row "
+                f"{seen[key]}{hint}")
+        elif unit:
+            seen[key] = row.number
         kind = display_value(v.get("kind")).lower()
         if kind not in ("polri", "tni"):
             bad("kind", v.get("kind"), "harus polri atau tni / must be polri or tni")
-        lat, lng, _ok = checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
+        lat, lng, _ok = checked_coordinates(v.get("lat"), v.get("lng"), cast(Any, table), bad)
         if is_blank(v.get("lat")) and is_blank(v.get("lng")):
             bad("lat", v.get("lat"), "koordinat satuan wajib diisi / the unit's coordinates are required")
         available = parse_int(v.get("available")) if not is_blank(v.get("available")) else None
@@ -332,12 +515,32 @@ def read_pools(file_name: str, data: bytes) -> PoolsFile:
             out.problems.extend(mine)
             continue
         assert lat is not None and lng is not None and available is not None
-        out.pools.append(Pool(unit, kind, lat, lng, available, frozenset(kecs), cost, bko))
+        out.pools.append(Pool(code or unit, kind, lat, lng, available, frozenset(kecs), cost, bko,
+                              name=unit if code else ""))
     if not out.problems and not any(p.kind == "polri" for p in out.pools):
         out.problems.append(Problem(table.file, None, "kind", "", "tidak ada satuan polri / no polri pool"))
     if out.problems:
         out.pools = []
     return out
+
+
+def kecamatan_without_pool(tps: Sequence[TPS], pools: Sequence[Pool]) -> dict[str, int]:
+    """{kecamatan: TPS} for every kecamatan of the TPS that no polri pool serves."""
+    count: dict[str, int] = {}
+    for t in tps:
+        count[t.kecamatan_code] = count.get(t.kecamatan_code, 0) + 1
+    police = [p for p in pools if p.kind == "polri"]
+    if any(not p.kecamatan_codes for p in police):
+        return {}
+    served = {k for p in police for k in p.kecamatan_codes}
+    return {k: n for k, n in sorted(count.items()) if k not in served}
+
+
+def unpooled_problems(file_name: str, missing: Mapping[str, int], names: Mapping[str, str]) -> list[Problem]:
+    return [Problem(file_name, None, "kecamatan_codes", k,
+                    f"kecamatan {k}{' ' + names[k] if names.get(k) else ''} ({n} TPS) tidak dilayani satuan polri "
+                    f"mana pun / no polri pool serves kecamatan {k} ({n} TPS)")
+            for k, n in missing.items()]
 
 
 # --- PATTERN.toml -------------------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from praja.deployment.solver_check import check
-from praja.deployment.solver_cover import Budget, cover_area
-from praja.deployment.solver_geometry import Projection, enclosing_circle
+from praja.deployment.solver_cover import cover_area
+from praja.deployment.solver_geometry import Stereographic, enclosing_circle, sphere_centre
 from praja.deployment.solver_greedy import greedy
 from praja.deployment.solver_model import (
     AREAS,
@@ -110,15 +110,22 @@ def _posts_of_area(
     settings: Settings,
     area_code: str,
     stats: Counter[str],
-    budget: Budget,
 ) -> tuple[list[RawPost], int]:
     lats = [t.lat for t in members]
     lngs = [t.lng for t in members]
-    proj = Projection.around(lats, lngs)
-    margin = proj.margin(lats)
-    radius = settings.walking_km * (1 - margin)
-    bound_radius = settings.walking_km * (1 + margin)
+    # Stereographic: a planar disk of the walking distance holds only TPS within it on the sphere, so
+    # posts are planned with the walking distance itself (less a hair for floating point); the bounds
+    # use it grown by the projection's largest scale (a few 1e-7 for a desa), so they hold on the sphere.
+    proj = Stereographic.around(lats, lngs)
+    radius = settings.walking_km * (1 - 1e-9)
+    bound_radius = settings.walking_km * (1 + proj.margin(lats, lngs, 2 * settings.walking_km))
     xy = proj.xy(lats, lngs)
+
+    def fits(idx: list[int]) -> bool:
+        """The exact test: these TPS within walking distance (haversine) of one point."""
+        _la, _ln, far = sphere_centre([lats[i] for i in idx], [lngs[i] for i in idx])
+        return far <= settings.walking_km
+
     out: list[RawPost] = []
     lb = 0
     comps = cover_area(
@@ -126,27 +133,36 @@ def _posts_of_area(
         [kinds[t.cls] for t in members],
         radius,
         settings.exact_max_tps,
-        settings.milp_time_limit_s,
-        budget,
+        settings.milp_node_limit,
         bound_radius,
+        fits,
     )
     for comp in comps:
         lb += comp.police_lb
         stats["components"] += 1
         stats[f"method: {comp.method}"] += 1
-        stats["components proved optimal"] += int(comp.exact)
+        split = False
         for idx, ptype in comp.posts:
             group = tuple(members[i] for i in idx)
             cx, cy, _ = enclosing_circle([(float(xy[i, 0]), float(xy[i, 1])) for i in idx])
+            # Kept at full float precision: no rounding that could carry a post past the walking distance
+            # (6 decimals are 5 cm, the margin can be 1.5 cm). Where the projected centre is not within
+            # the walking distance by haversine (a set planned through the exact test), the centre of the
+            # smallest cap on the sphere is.
             lat, lng = proj.latlng(cx, cy)
-            lat, lng = round(lat, 6), round(lng, 6)
             if not post_location_ok(lat, lng, group, settings.walking_km):
-                # cannot happen with the radius margin; never write an invalid post if it does
+                lat, lng, _far = sphere_centre([t.lat for t in group], [t.lng for t in group], (lat, lng))
+            if not post_location_ok(lat, lng, group, settings.walking_km):
+                # Not expected (every planned set passed the planar test with a margin, or the exact
+                # one); if it happens the post is split, never written invalid, and the component no
+                # longer counts as proved optimal.
                 stats["posts split (projection)"] += 1
+                split = True
                 for t in group:
                     out.append(RawPost(area_code, t.kecamatan_code, (t,), kinds[t.cls], t.lat, t.lng))
                 continue
             out.append(RawPost(area_code, group[0].kecamatan_code, group, ptype, lat, lng))
+        stats["components proved optimal"] += int(comp.exact and not split)
     return out, lb
 
 
@@ -172,10 +188,9 @@ def solve(
     stats: Counter[str] = Counter()
     raw: list[RawPost] = []
     lower = 0
-    budget = Budget(settings.milp_budget_s)
     areas = sorted(by_area)
     for done, code in enumerate(areas, start=1):
-        posts, lb = _posts_of_area(by_area[code], kinds, settings, code, stats, budget)
+        posts, lb = _posts_of_area(by_area[code], kinds, settings, code, stats)
         raw += posts
         lower += lb
         if progress is not None:

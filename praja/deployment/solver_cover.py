@@ -17,17 +17,20 @@ post, so chains of closer pairs are independent problems. For each component:
      dual form (one constraint per maximal group and post type: the top-`cap` weights <= police).
    Rounded up to the granularity of police per post (all of them are even in most patterns).
 3. Where a gap is left and the component is small, a compact MILP (TPS -> group and post type) is
-   solved by HiGHS with a time limit; its optimum, or its dual bound, closes the gap.
+   solved by HiGHS with a limit on branch-and-bound nodes (work, not seconds: the same component gives
+   the same posts on any machine and under any load, whatever else is planned in the same call); its
+   optimum, or its dual bound, closes the gap.
 
 Posts are planned a hair inside the walking distance and bounds computed a hair outside it (the
 projection's error margin, see solver_geometry), so neither a post nor a bound can be wrong by it.
+A set of TPS in that hair's band is not lost: when the caller gives `verify` (the exact test on the
+sphere), a group of the outer radius that passes it is planned with too.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,13 +43,6 @@ from praja.deployment.solver_patterns import PostType, all_types, combine
 
 DP_STATE_LIMIT = 200_000
 LP_SIZE_LIMIT = 300_000
-
-
-@dataclass
-class Budget:
-    """Seconds of MILP left for one solve() call; when spent, gaps stay open (and are reported)."""
-
-    seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +366,7 @@ def _lp_bound(g: _Geo) -> float | None:
     return float(-res.fun)
 
 
-def _milp(g: _Geo, time_limit: float, unit: int) -> tuple[list[list[int]] | None, float]:
+def _milp(g: _Geo, node_limit: int, unit: int) -> tuple[list[list[int]] | None, float]:
     """Compact exact model: x[pair, tps] assigns a TPS to a (group, type), y[pair] counts its posts.
     The objective is police / `unit` (their gcd): integral, so HiGHS rounds its own dual bound up and
     stops as soon as the incumbent meets it. (TNI and Linmas do not break ties here.)
@@ -394,7 +390,7 @@ def _milp(g: _Geo, time_limit: float, unit: int) -> tuple[list[list[int]] | None
         constraints=LinearConstraint(a, lo, hi),
         integrality=np.ones(e + c),
         bounds=Bounds(np.zeros(e + c), ub),
-        options={"time_limit": time_limit, "presolve": True},
+        options={"node_limit": node_limit, "presolve": True},
     )
     dual = float(getattr(res, "mip_dual_bound", 0.0) or 0.0) * unit
     if res.x is None:
@@ -424,8 +420,7 @@ def _geometric(
     g_police: int,
     capacity_lb: int,
     exact_max_tps: int,
-    time_limit: float,
-    budget: Budget,
+    node_limit: int,
 ) -> ComponentResult:
     """Posts from the groups of the planning radius (`masks`); bounds from the groups of the bound
     radius (`bound_masks`, usually the same sets), so that they hold for the real walking distance."""
@@ -447,11 +442,9 @@ def _geometric(
         lb = max(lb, _round_up(lp, g_police))
         if ub <= lb:
             return ComponentResult(best, lb, capacity_lb, "greedy+lp", True)
-    if g.n > exact_max_tps or budget.seconds <= 0:
+    if g.n > exact_max_tps or node_limit <= 0:
         return ComponentResult(best, lb, capacity_lb, "greedy (gap)", False)
-    t0 = time.perf_counter()
-    posts, dual = _milp(g, min(time_limit, budget.seconds), g_police)
-    budget.seconds -= time.perf_counter() - t0
+    posts, dual = _milp(g, node_limit, g_police)
     if posts is not None:
         cand = to_area(posts)
         if _cost(cand) < _cost(best):
@@ -462,22 +455,35 @@ def _geometric(
     return ComponentResult(best, min(lb, ub), capacity_lb, "milp", ub <= lb)
 
 
+def _maximal(masks: list[int]) -> list[int]:
+    ordered = sorted(set(masks), key=lambda m: (-m.bit_count(), m))
+    kept: list[int] = []
+    for m in ordered:
+        if not any(m & k == m for k in kept):
+            kept.append(m)
+    return kept
+
+
+Verify = Callable[[list[int]], bool]
+
+
 def cover_area(
     xy: FloatArray,
     kind_of: Sequence[PostType],
     radius: float,
     exact_max_tps: int = 60,
-    time_limit: float = 2.0,
-    budget: Budget | None = None,
+    node_limit: int = 5_000,
     bound_radius: float | None = None,
+    verify: Verify | None = None,
 ) -> list[ComponentResult]:
     """Posts for every TPS of one area; `xy` in km, `kind_of` the pattern of each TPS's class.
 
     Posts keep within `radius`; the lower bounds are computed for `bound_radius` (>= radius, default
     equal): the solver plans a hair inside the walking distance and bounds a hair outside it, so that
-    projection error can make neither a post invalid nor a bound too high.
+    projection error can make neither a post invalid nor a bound too high. `verify(indices)`, when
+    given, says whether those TPS really fit one post (the exact test): a set between the two radii
+    that passes it is planned with, so the hair costs no officer.
     """
-    budget = budget if budget is not None else Budget(60.0)
     r_lo = radius
     r_hi = max(radius, bound_radius or radius)
     out: list[ComponentResult] = []
@@ -491,7 +497,8 @@ def cover_area(
             out.append(ComponentResult([([idx[0]], t)], t.police, capacity_lb, "single", True))
             continue
         _, _, r = enclosing_circle([(float(a), float(b)) for a, b in cxy.tolist()])
-        if r <= r_lo:
+        one_disk = r <= r_lo or (r <= r_hi and verify is not None and verify(list(idx)))
+        if one_disk:
             posts = _single_disk(idx, xy, kind_of)
             if posts is not None:
                 out.append(ComponentResult(posts, _police(posts), capacity_lb, "one-disk dp", True))
@@ -501,12 +508,16 @@ def cover_area(
             relaxed = _single_disk(idx, xy, kind_of)
             floor = _police(relaxed) if relaxed is not None else 0
         full = (1 << len(idx)) - 1
-        masks = [full] if r <= r_lo else maximal_groups(cxy, r_lo)
-        bound_masks = [full] if r <= r_hi else (masks if r_hi == r_lo else maximal_groups(cxy, r_hi))
+        bound_masks = [full] if r <= r_hi else maximal_groups(cxy, r_hi)
+        masks = [full] if one_disk else maximal_groups(cxy, r_lo)
+        if verify is not None and sorted(masks) != sorted(bound_masks):
+            known = set(masks)
+            extra = [m for m in bound_masks if m not in known and verify([idx[i] for i in _bits(m)])]
+            if extra:
+                masks = _maximal(masks + extra)
         out.append(
             _geometric(
-                idx, cxy, kind_of, masks, bound_masks, floor, g_police, capacity_lb, exact_max_tps, time_limit,
-                budget,
+                idx, cxy, kind_of, masks, bound_masks, floor, g_police, capacity_lb, exact_max_tps, node_limit,
             )
         )
     return out

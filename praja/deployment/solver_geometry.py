@@ -21,6 +21,7 @@ EARTH_KM = 6371.0088
 KM_PER_DEG = EARTH_KM * math.pi / 180.0
 RADIUS_MARGIN = 1e-3  # the largest margin: plans use walking_km * (1 - margin), bounds walking_km * (1 + margin)
 _EPS = 1e-9
+_DENSE_MAX = 128  # components(): up to this many points a dense matrix, beyond it a KD-tree
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,6 +79,54 @@ class Projection:
         return min(RADIUS_MARGIN, max(1e-5, 2 * worst + 2e-6))
 
 
+class Stereographic:
+    """Stereographic projection of the sphere (radius EARTH_KM) around a point, in km.
+
+    Conformal, and it maps every circle on the sphere to a circle in the plane. Its scale grows from 1
+    at the centre to 1 / cos^2(c / 2) at angular distance c, so a planar distance D between two
+    projected points and their great-circle distance d satisfy d <= D <= d * scale_max. Hence:
+    - TPS inside a planar disk of radius r are within r of the disk's centre on the sphere: posts
+      planned in the plane with the walking distance itself are valid (no shrinking margin at all);
+    - TPS within r of a point on the sphere lie inside a planar disk of radius r * scale_max: bounds
+      computed with that radius hold for the sphere (`margin` is scale_max - 1, a few 1e-7 for a desa).
+    """
+
+    def __init__(self, lat0: float, lng0: float) -> None:
+        self.lat0 = lat0
+        self.lng0 = lng0
+        self.p0 = math.radians(lat0)
+        self.l0 = math.radians(lng0)
+
+    @classmethod
+    def around(cls, lats: Sequence[float], lngs: Sequence[float]) -> Stereographic:
+        return cls((min(lats) + max(lats)) / 2, (min(lngs) + max(lngs)) / 2)
+
+    def xy(self, lats: Sequence[float], lngs: Sequence[float]) -> FloatArray:
+        p = np.radians(np.asarray(lats, dtype=np.float64))
+        dl = np.radians(np.asarray(lngs, dtype=np.float64)) - self.l0
+        k = 2 * EARTH_KM / (1 + math.sin(self.p0) * np.sin(p) + math.cos(self.p0) * np.cos(p) * np.cos(dl))
+        north = math.cos(self.p0) * np.sin(p) - math.sin(self.p0) * np.cos(p) * np.cos(dl)
+        out: FloatArray = np.column_stack((k * np.cos(p) * np.sin(dl), k * north))
+        return out
+
+    def latlng(self, x: float, y: float) -> tuple[float, float]:
+        rho = math.hypot(x, y)
+        if rho == 0:
+            return self.lat0, self.lng0
+        c = 2 * math.atan(rho / (2 * EARTH_KM))
+        lat = math.asin(math.cos(c) * math.sin(self.p0) + y * math.sin(c) * math.cos(self.p0) / rho)
+        east = rho * math.cos(self.p0) * math.cos(c) - y * math.sin(self.p0) * math.sin(c)
+        return math.degrees(lat), math.degrees(self.l0 + math.atan2(x * math.sin(c), east))
+
+    def margin(self, lats: Sequence[float], lngs: Sequence[float], reach_km: float) -> float:
+        """scale_max - 1 over the points and `reach_km` around them (where a post of theirs can stand),
+        plus a hair for floating point."""
+        far = float(haversine_many(self.lat0, self.lng0, np.asarray(lats, dtype=np.float64),
+                                   np.asarray(lngs, dtype=np.float64)).max()) if len(lats) else 0.0
+        c = (far + reach_km) / EARTH_KM
+        return 1 / math.cos(c / 2) ** 2 - 1 + 1e-9
+
+
 # ---------------------------------------------------------------- smallest enclosing circle
 
 
@@ -129,12 +178,84 @@ def enclosing_circle(pts: Sequence[tuple[float, float]]) -> tuple[float, float, 
     return c
 
 
+# ---------------------------------------------------------------- the smallest cap on the sphere
+
+
+def _gnomonic(lat0: float, lng0: float, lats: FloatArray, lngs: FloatArray) -> FloatArray:
+    """Gnomonic projection around (lat0, lng0), in km: great circles are straight lines and the
+    distance from the centre is EARTH_KM * atan(rho / EARTH_KM), growing with rho."""
+    p0, l0 = math.radians(lat0), math.radians(lng0)
+    p, dl = np.radians(lats), np.radians(lngs) - l0
+    cos_c = math.sin(p0) * np.sin(p) + math.cos(p0) * np.cos(p) * np.cos(dl)
+    x = EARTH_KM * np.cos(p) * np.sin(dl) / cos_c
+    y = EARTH_KM * (math.cos(p0) * np.sin(p) - math.sin(p0) * np.cos(p) * np.cos(dl)) / cos_c
+    out: FloatArray = np.column_stack((x, y))
+    return out
+
+
+def _gnomonic_inverse(lat0: float, lng0: float, x: float, y: float) -> tuple[float, float]:
+    rho = math.hypot(x, y)
+    if rho == 0:
+        return lat0, lng0
+    p0 = math.radians(lat0)
+    c = math.atan(rho / EARTH_KM)
+    lat = math.asin(math.cos(c) * math.sin(p0) + y * math.sin(c) * math.cos(p0) / rho)
+    east = rho * math.cos(p0) * math.cos(c) - y * math.sin(p0) * math.sin(c)
+    lng = math.radians(lng0) + math.atan2(x * math.sin(c), east)
+    return math.degrees(lat), math.degrees(lng)
+
+
+def sphere_centre(
+    lats: Sequence[float], lngs: Sequence[float], start: tuple[float, float] | None = None, rounds: int = 4
+) -> tuple[float, float, float]:
+    """(lat, lng, km): the centre of the smallest spherical cap holding the points, and the largest
+    great-circle distance from it to one of them (haversine, so what check() will measure).
+
+    Each round projects the points gnomonically around the current centre and moves the centre to
+    their smallest enclosing circle's; at a fixed point the farthest points surround the centre, which
+    makes it optimal on the sphere (the gnomonic projection keeps geodesics straight and distances from
+    its centre monotone). A fixed number of rounds, so the result does not depend on time or machine.
+    """
+    la = np.asarray(lats, dtype=np.float64)
+    ln = np.asarray(lngs, dtype=np.float64)
+    lat0, lng0 = start if start is not None else (float(la.mean()), float(ln.mean()))
+    for _ in range(rounds):
+        g = _gnomonic(lat0, lng0, la, ln)
+        cx, cy, _r = enclosing_circle([(float(a), float(b)) for a, b in g.tolist()])
+        lat0, lng0 = _gnomonic_inverse(lat0, lng0, cx, cy)
+        if math.hypot(cx, cy) < 1e-10:
+            break
+    return lat0, lng0, float(haversine_many(lat0, lng0, la, ln).max())
+
+
 # ---------------------------------------------------------------- components and reachable groups
 
 
 def components(xy: FloatArray, radius: float) -> list[list[int]]:
-    """Groups of points linked by chains of pairs at most 2*radius apart (no post spans two groups)."""
+    """Groups of points linked by chains of pairs at most 2*radius apart (no post spans two groups).
+
+    Beyond a desa-sized handful (_DENSE_MAX points) the close pairs come from a KD-tree (O(n log n)
+    plus the pairs), not a dense n x n matrix, so a kecamatan-wide area of thousands of TPS costs what
+    its neighbours cost. Groups are listed by their smallest index, members ascending.
+    """
     n = len(xy)
+    if n == 0:
+        return []
+    if n == 1:
+        return [[0]]
+    if n <= _DENSE_MAX:  # a desa of a few dozen TPS: the small matrix is cheaper than building a tree
+        diff = xy[:, None, :] - xy[None, :, :]
+        close = np.hypot(diff[..., 0], diff[..., 1]) <= 2 * radius * (1 + _EPS)
+        ii, jj = np.nonzero(np.triu(close, 1))
+        return _groups(n, ii.tolist(), jj.tolist())
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(xy).query_pairs(2 * radius * (1 + _EPS), output_type="ndarray")
+    return _groups(n, pairs[:, 0].tolist(), pairs[:, 1].tolist())
+
+
+def _groups(n: int, ii: list[int], jj: list[int]) -> list[list[int]]:
+    """Connected groups of the pairs (union-find), listed by smallest member, members ascending."""
     parent = list(range(n))
 
     def find(a: int) -> int:
@@ -143,14 +264,10 @@ def components(xy: FloatArray, radius: float) -> list[list[int]]:
             a = parent[a]
         return a
 
-    if n > 1:
-        diff = xy[:, None, :] - xy[None, :, :]
-        close = np.hypot(diff[..., 0], diff[..., 1]) <= 2 * radius * (1 + _EPS)
-        ii, jj = np.nonzero(np.triu(close, 1))
-        for a, b in zip(ii.tolist(), jj.tolist(), strict=True):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+    for a, b in zip(ii, jj, strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
     out: dict[int, list[int]] = {}
     for i in range(n):
         out.setdefault(find(i), []).append(i)

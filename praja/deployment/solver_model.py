@@ -97,12 +97,18 @@ class Pool:
     kecamatan_codes: frozenset[str] = frozenset()  # kecamatan it serves; empty = every kecamatan
     cost_per_person: float = 0.0  # BKO reinforcements cost something; own people cost nothing
     bko: bool = False  # reinforcements: used only after own pools, and no reserve is held from them
+    name: str = ""  # what people call it ("Polsek Donomulyo") when `unit` is a code; empty: the unit is its name
 
     def __post_init__(self) -> None:
         if self.kind not in POOL_KINDS:
             raise ValueError(f"pool {self.unit}: kind must be one of {POOL_KINDS}, not {self.kind!r}")
         if self.available < 0:
             raise ValueError(f"pool {self.unit}: available must be >= 0")
+
+    @property
+    def label(self) -> str:
+        """The name, with the code where the unit is known by one ("Polsek Sukun (35.73.01)")."""
+        return f"{self.name} ({self.unit})" if self.name and self.name != self.unit else self.unit
 
     def serves(self, kecamatan_code: str) -> bool:
         return not self.kecamatan_codes or kecamatan_code in self.kecamatan_codes
@@ -113,9 +119,9 @@ class Settings:
     walking_km: float = 1.5  # every TPS of a post within this distance of the post
     area: str = "desa"  # area a post cannot cross: "desa" or "kecamatan"
     reserve_share: float = 0.14  # share of each own pool kept in reserve (Polda Kepri 2024: 624 of 4,525)
-    exact_max_tps: int = 60  # components up to this many TPS get an exact MILP when the heuristic leaves a gap
-    milp_time_limit_s: float = 2.0  # per component / per assignment phase
-    milp_budget_s: float = 30.0  # all component MILPs of one solve() together; then gaps stay open
+    exact_max_tps: int = 120  # components up to this many TPS get an exact MILP when the heuristic leaves a gap
+    # Limits in work, never in seconds, so that a plan does not depend on the machine or its load:
+    milp_node_limit: int = 5_000  # branch-and-bound nodes per component MILP and per assignment phase
 
     def __post_init__(self) -> None:
         if self.walking_km <= 0:
@@ -124,6 +130,8 @@ class Settings:
             raise ValueError(f"area must be one of {AREAS}, not {self.area!r}")
         if not 0 <= self.reserve_share < 1:
             raise ValueError("reserve_share must be in [0, 1)")
+        if self.exact_max_tps < 0 or self.milp_node_limit < 0:
+            raise ValueError("exact_max_tps and milp_node_limit must be >= 0")
 
     def reserve_of(self, pool: Pool) -> int:
         """People a pool keeps back: ceil(share x available); BKO reinforcements keep nobody back."""

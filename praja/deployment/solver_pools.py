@@ -96,7 +96,7 @@ def assign(needs: Sequence[Need], pools: Sequence[Pool], settings: Settings) -> 
             out_km[idx[j]] = k
         return Assigned(out_pool, out_km, "nearest")
 
-    chosen = _milp(sub, pools, cap, jj, pp, kk, settings.milp_time_limit_s)
+    chosen = _milp(sub, pools, cap, jj, pp, kk, settings.milp_node_limit)
     solver = "milp"
     if chosen is None:
         chosen = _priority_greedy(sub, cap, jj, pp, kk)
@@ -133,7 +133,7 @@ def _milp(
     jj: list[int],
     pp: list[int],
     kk: list[float],
-    time_limit: float,
+    node_limit: int,
 ) -> list[int | None] | None:
     e = len(jj)
     if e == 0:
@@ -166,7 +166,7 @@ def _milp(
             constraints=full,
             integrality=np.ones(e),
             bounds=Bounds(np.zeros(e), np.ones(e)),
-            options={"time_limit": time_limit, "mip_rel_gap": 1e-9},
+            options={"node_limit": node_limit, "mip_rel_gap": 1e-9},
         )
         if res.x is None:
             return None

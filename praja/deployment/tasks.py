@@ -53,6 +53,7 @@ def pool_to_dict(p: Pool) -> dict[str, Any]:
         "kecamatan_codes": sorted(p.kecamatan_codes),
         "cost_per_person": p.cost_per_person,
         "bko": p.bko,
+        "name": p.name,
     }
 
 
@@ -66,6 +67,7 @@ def pool_from_dict(d: Mapping[str, Any]) -> Pool:
         kecamatan_codes=frozenset(str(k) for k in d.get("kecamatan_codes") or ()),
         cost_per_person=float(d.get("cost_per_person") or 0.0),
         bko=bool(d.get("bko", False)),
+        name=str(d.get("name") or ""),
     )
 
 
@@ -139,6 +141,14 @@ def solve_regency(payload: dict[str, Any], progress: KecProgress | None = None) 
     out["key"] = payload.get("key", "")
     out["kecamatan"] = len({row[2] for row in payload["tps"]})
     return out
+
+
+@jobs.task("deployment.write_regency")
+def write_regency(job: Any) -> dict[str, Any]:
+    """Pure job (local processes only: it writes files here): one regency's XLSX, GeoJSON and PDF."""
+    from praja.deployment import outputs
+
+    return outputs.write_regency(job)
 
 
 def _plan_lost(args: list[Any], requeued: bool) -> None:
@@ -220,12 +230,16 @@ def merge(results: Sequence[Mapping[str, Any]], total: Mapping[str, Any]) -> dic
 
 
 def plan_many(payloads: Sequence[Mapping[str, Any]], on_progress: jobs.OnProgress | None = None,
-              timeout: float | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Solve several regency payloads through jobs.map; (results in payload order, aggregate)."""
+              timeout: float | None = None, workers: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Solve several regency payloads through jobs.map (`workers` local processes without a broker);
+    (results in payload order, aggregate). The largest regencies are sent first, so that the last
+    one to finish is a small one; the results do not depend on the order."""
     t0 = time.perf_counter()
+    order = sorted(range(len(payloads)), key=lambda i: (-len(payloads[i]["tps"]), i))
     results: list[dict[str, Any] | None] = [None] * len(payloads)
-    for i, r in jobs.map("deployment.solve_regency", list(payloads), on_progress=on_progress,
-                         unit="kabupaten/kota", timeout=timeout):
+    for j, r in jobs.map("deployment.solve_regency", [payloads[i] for i in order], on_progress=on_progress,
+                         unit="kabupaten/kota", timeout=timeout, workers=workers):
+        i = order[j]
         results[i] = r
     done = [r for r in results if r is not None]
     return done, aggregate(done, time.perf_counter() - t0)

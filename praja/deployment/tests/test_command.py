@@ -170,12 +170,116 @@ def test_files_of_two_regencies_are_planned_one_job_per_regency(tmp_path: Path, 
     pools = POOLS_CSV + "Polsek Tempursari,polri,-8.29,113.03,20,35.08.01\n"
     f = write(tmp_path, **{"TPS.csv": tps, "POOLS.csv": pools})
     call_command("deployment", "plan", "--tps", str(f["TPS.csv"]), "--pools", str(f["POOLS.csv"]),
-                 "--out", str(tmp_path / "o"), stdout=io.StringIO())
+                 "--out", str(tmp_path / "o"), "--no-pdf", stdout=io.StringIO())
     plan = json.loads((tmp_path / "o" / "plan.json").read_text())
     assert plan["jobs"] == 2 and plan["regencies"] == 2 and plan["tps"] == 17
     assert {p["kecamatan_code"][:5] for p in plan["posts"]} == {"35.07", "35.08"}
     # a pool serving every kecamatan ties the regencies together: one job
     g = write(tmp_path, **{"POOLS2.csv": pools + "BKO Brimob,polri,-8.1,112.9,100,,1,1\n"})
     call_command("deployment", "plan", "--tps", str(f["TPS.csv"]), "--pools", str(g["POOLS2.csv"]),
-                 "--out", str(tmp_path / "o2"), stdout=io.StringIO())
+                 "--out", str(tmp_path / "o2"), "--no-pdf", stdout=io.StringIO())
     assert json.loads((tmp_path / "o2" / "plan.json").read_text())["jobs"] == 1
+
+
+# --- the whole country through one command (issue 18) ---------------------------------------------------------
+
+LUMAJANG = "35.08.01.2001"
+TWO_REGENCIES_TPS = TPS_CSV + "".join(
+    f"{LUMAJANG}/{n:03d},{LUMAJANG},aman,300,-8.30,{113.02 + 0.001 * n:.3f},\n" for n in range(1, 4)
+)
+
+
+def _plan(tmp_path: Path, tps: str, pools: str, *extra: str, out: str = "o") -> Path:
+    f = write(tmp_path, **{"TPS.csv": tps, "POOLS.csv": pools})
+    call_command("deployment", "plan", "--tps", str(f["TPS.csv"]), "--pools", str(f["POOLS.csv"]),
+                 "--out", str(tmp_path / out), *extra, stdout=io.StringIO(), stderr=io.StringIO())
+    return tmp_path / out
+
+
+def _refused(tmp_path: Path, tps: str, pools: str, *extra: str) -> str:
+    f = write(tmp_path, **{"TPS.csv": tps, "POOLS.csv": pools})
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("deployment", "plan", "--tps", str(f["TPS.csv"]), "--pools", str(f["POOLS.csv"]),
+                     "--out", str(tmp_path / "refused"), *extra, stdout=io.StringIO(), stderr=stderr)
+    assert not (tmp_path / "refused").exists()
+    return stderr.getvalue()
+
+
+def test_two_regencies_with_a_polsek_of_the_same_name_are_told_apart_by_their_code(tmp_path: Path, db: Any) -> None:
+    pools = ("code,unit,kind,lat,lng,available,kecamatan_codes\n"
+             "35.07.01,Polsek Donomulyo,polri,-8.325,112.431,30,35.07.01\n"
+             "35.07.02,Polsek Kalipare,polri,-8.2,112.45,10,35.07.02\n"
+             "35.08.01,Polsek Donomulyo,polri,-8.29,113.03,20,35.08.01\n")
+    out = _plan(tmp_path, TWO_REGENCIES_TPS, pools, "--no-pdf")
+    plan = json.loads((out / "plan.json").read_text())
+    assert {p["pool"] for p in plan["posts"]} == {"35.07.01", "35.07.02", "35.08.01"}
+    wb = openpyxl.load_workbook(out / "35.08" / "plan.xlsx")
+    assert "Polsek Donomulyo" in wb.sheetnames
+    origin = [c.value for row in wb["Polsek Donomulyo"].iter_rows() for c in row if c.value]
+    assert "Polsek Donomulyo (35.08.01)" in origin
+    # without a code column the same name twice is refused, with the way out
+    report = _refused(tmp_path, TWO_REGENCIES_TPS, "unit,kind,lat,lng,available,kecamatan_codes\n" + "".join(
+        line.split(",", 1)[1] + "\n" for line in pools.splitlines()[1:]))
+    assert "POOLS.csv baris 4, kolom unit: satuan ganda: sudah ada di baris 2" in report
+    assert "add a code column" in report
+
+
+def test_outputs_are_a_folder_per_regency_and_a_national_summary(tmp_path: Path, db: Any) -> None:
+    pools = POOLS_CSV + "Polsek Tempursari,polri,-8.29,113.03,20,35.08.01\n"
+    out = _plan(tmp_path, TWO_REGENCIES_TPS, pools)
+    for reg in ("35.07", "35.08"):
+        assert {p.name for p in (out / reg).iterdir()} == {"plan.xlsx", "plan.pdf", "posts.geojson"}
+        assert (out / reg / "plan.pdf").read_bytes()[:4] == b"%PDF"
+    plan = json.loads((out / "plan.json").read_text())
+    assert [r["code"] for r in plan["regency_summary"]] == ["35.07", "35.08"]
+    assert sum(r["officers"] for r in plan["regency_summary"]) == plan["officers"]
+    gj = json.loads((out / "35.08" / "posts.geojson").read_text())
+    in_lumajang = sorted(c for f in gj["features"] for c in f["properties"]["tps"])
+    assert in_lumajang == [f"{LUMAJANG}/{n:03d}" for n in (1, 2, 3)]
+    summary = openpyxl.load_workbook(out / "summary.xlsx").worksheets[0]
+    codes = [row[0] for row in summary.iter_rows(values_only=True)]
+    assert "35.07" in codes and "35.08" in codes
+
+
+def test_two_worker_processes_give_the_same_plan_as_one(tmp_path: Path, db: Any) -> None:
+    pools = POOLS_CSV + "Polsek Tempursari,polri,-8.29,113.03,20,35.08.01\n"
+    one = json.loads((_plan(tmp_path, TWO_REGENCIES_TPS, pools, "--no-pdf", out="one") / "plan.json").read_text())
+    two_dir = _plan(tmp_path, TWO_REGENCIES_TPS, pools, "--no-pdf", "--workers", "2", out="two")
+    two = json.loads((two_dir / "plan.json").read_text())
+    assert two["backend"] == "local processes (2)" and one["backend"] == "in-process"
+    assert json.dumps(one["posts"]) == json.dumps(two["posts"])
+    assert (two_dir / "35.08" / "plan.xlsx").exists()
+
+
+def test_a_tps_far_from_its_desa_is_refused_by_row(tmp_path: Path, db: Any) -> None:
+    paris = TPS_CSV + f"{TULUNGREJO}/013,{TULUNGREJO},aman,200,48.8566,2.3522,\n"  # row 16
+    report = _refused(tmp_path, paris, POOLS_CSV)
+    assert f"TPS.csv baris 16, kolom lat, lng: TPS {TULUNGREJO}/013 berjarak" in report
+    assert "(batas 15 km)" in report
+    near = TPS_CSV + f"{TULUNGREJO}/013,{TULUNGREJO},aman,200,-8.40,112.50,\n"  # about 5 km away
+    assert "batas 4 km" in _refused(tmp_path, near, POOLS_CSV, "--max-km-from-desa", "4")
+    assert (_plan(tmp_path, near, POOLS_CSV, "--no-pdf") / "plan.json").exists()
+
+
+def test_a_kecamatan_without_a_pool_is_named(tmp_path: Path, db: Any) -> None:
+    no_kalipare = "".join(line + "\n" for line in POOLS_CSV.splitlines() if "35.07.02" not in line or "Polres" in line)
+    no_kalipare = no_kalipare.replace("35.07.01;35.07.02", "35.07.01")
+    report = _refused(tmp_path, TPS_CSV, no_kalipare)
+    assert "kecamatan 35.07.02" in report and "(1 TPS) tidak dilayani satuan polri" in report
+    out = _plan(tmp_path, TPS_CSV, no_kalipare, "--no-pdf", "--allow-unpooled")
+    plan = json.loads((out / "plan.json").read_text())
+    assert plan["kecamatan_without_pool"] == {"35.07.02": 1}
+    assert plan["uncovered_by_class"]["aman"] == 1
+
+
+def test_a_row_too_long_is_named_by_its_number(tmp_path: Path, db: Any) -> None:
+    long_row = TPS_CSV + f"{TULUNGREJO}/013,{TULUNGREJO},aman,200,-8.36,112.49," + "x" * 20_000 + "\n"
+    report = _refused(tmp_path, long_row, POOLS_CSV)
+    assert "TPS.csv baris 16: baris terlalu panjang (20.055 karakter, maks. 10.000)" in report
+
+
+def test_the_row_limit_is_a_setting_and_names_the_first_row_beyond_it(tmp_path: Path, db: Any, settings: Any) -> None:
+    settings.PRAJA = {**settings.PRAJA, "DEPLOYMENT_MAX_ROWS": 10}
+    report = _refused(tmp_path, TPS_CSV, POOLS_CSV)
+    assert "TPS.csv baris 12: terlalu banyak baris (maks. 10)" in report

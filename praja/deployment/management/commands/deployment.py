@@ -1,14 +1,23 @@
 """`praja deployment plan`: a deployment plan from files, or from the database.
 
-    praja deployment plan --tps TPS.csv --pools POOLS.csv [--pattern PATTERN.toml] --out DIR
+    praja deployment plan --tps TPS.csv --pools POOLS.csv [--pattern PATTERN.toml] --out DIR [--workers N]
+                          [--no-pdf] [--max-km-from-desa KM] [--allow-unpooled]
     praja deployment plan --region 35.07 [--pattern polres_malang_2024] [--out DIR]
     praja deployment presets            the named patterns of DOMAIN.md as rows (idempotent)
 
-From files: every file is checked first; a bad row anywhere prints one line per bad row and field
-(as the imports do), nothing is written and the command exits with status 1. A good run writes
-DIR/plan.json (the totals, the lower bound and its name, every post), DIR/plan.xlsx (a sheet per Polsek)
-and DIR/posts.geojson. TPS without coordinates are placed at their desa's centroid and counted in
-plan.json (`tps_at_centroid`).
+From files (the whole country in one run: TPS.csv is read one row at a time, no row cap below
+PRAJA["DEPLOYMENT_MAX_ROWS"], 2,000,000): every file is checked first; a bad row anywhere prints one line
+per bad row and field (as the imports do), nothing is written and the command exits with status 1.
+Refused as well: a TPS farther than --max-km-from-desa (PRAJA["DEPLOYMENT_MAX_KM_FROM_DESA"], 15 km) from
+its desa's centroid, a line too long (by its row number), a kecamatan that no polri pool serves (named;
+--allow-unpooled plans it anyway). POOLS.csv may name units by a code column as well as by name, so two
+regencies can each have a "Polsek X". Regencies are planned as jobs (praja/jobs.py `map`: Celery workers
+when PRAJA_CELERY_BROKER_URL is set, else --workers N local processes, else this process). A good run
+writes DIR/plan.json (the totals, the lower bound and its name, a line per regency, every post),
+DIR/summary.xlsx (a row per regency) and a folder per regency DIR/<code>/ with plan.xlsx (a sheet per
+Polsek), plan.pdf (unless --no-pdf) and posts.geojson; with one regency plan.xlsx and posts.geojson are
+at the top as well. TPS without coordinates are placed at their desa's centroid and counted in plan.json
+(`tps_at_centroid`).
 
 From the database (--region): the region's TPS with their vulnerability class, its settings, pattern
 and pools; the plan is stored as a new version (audited) and, with --out, exported too. A province
@@ -21,18 +30,30 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from praja import jobs
 from praja.accounts import audit
-from praja.deployment import exports, importers, tasks
-from praja.deployment.solver import PRESETS, TPS, Pattern, Plan, Pool, Settings, preset
+from praja.deployment import exports, importers, outputs, tasks
+from praja.deployment.solver import PRESETS, Pattern, Plan, Pool, Settings, preset
 from praja.progress import PhaseBar
 from praja.territory.importers import Problem
+
+
+@dataclass
+class FileInputs:
+    tps: importers.TpsFile
+    pools: list[Pool]
+    pattern: Pattern
+    settings: Settings
+    sources: dict[str, Any]
+    unpooled: dict[str, int]
 
 
 class Command(BaseCommand):
@@ -50,6 +71,14 @@ class Command(BaseCommand):
         p.add_argument("--walking-km", type=float, dest="walking_km")
         p.add_argument("--area", choices=["desa", "kecamatan"])
         p.add_argument("--reserve-share", type=float, dest="reserve_share")
+        p.add_argument("--workers", type=int, help="worker processes for planning and writing, without a broker "
+                       "(default: PRAJA_JOBS_WORKERS, else 1); with a broker the Celery workers plan")
+        p.add_argument("--no-pdf", action="store_true", dest="no_pdf",
+                       help="no PDF annex per regency (the slowest file)")
+        p.add_argument("--max-km-from-desa", type=float, dest="max_km_from_desa",
+                       help="refuse a TPS farther than this from its desa's centroid (default 15; 0: no check)")
+        p.add_argument("--allow-unpooled", action="store_true", dest="allow_unpooled",
+                       help="plan even when a kecamatan has no polri pool (its TPS stay uncovered; named)")
         sub.add_parser("presets", help="store the named patterns (DOMAIN.md section 1) as rows")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -79,54 +108,111 @@ class Command(BaseCommand):
         return path.read_bytes()
 
     def _from_files(self, opts: dict[str, Any]) -> None:
-        tps_path: Path = opts["tps"]
-        pools_path: Path = opts["pools"]
-        data_tps, data_pools = self._read(tps_path), self._read(pools_path)
-        from django.conf import settings as dj
-
-        max_voters = int(getattr(dj, "PRAJA", {}).get("TPS_MAX_VOTERS", importers.DEFAULT_MAX_VOTERS))
-        tps_file = importers.read_tps(tps_path.name, data_tps, importers.centroids, max_voters)
-        pools_file = importers.read_pools(pools_path.name, data_pools)
-        problems: list[Problem] = tps_file.problems + pools_file.problems
-        pattern, overrides, pattern_src = self._pattern(opts.get("pattern"), problems)
-        self._reject_if_bad(problems)
-        assert pattern is not None
-        settings = self._settings(opts, overrides)
-        bar = PhaseBar(desc="merencanakan / planning")
         t0 = time.perf_counter()
-        parts = tasks.split_by_regency(tps_file.tps, pools_file.pools)
+        inputs = self._read_inputs(opts)
+        bar = PhaseBar(desc="merencanakan / planning")
+        parts = tasks.split_by_regency(inputs.tps.tps, inputs.pools)
         try:
-            payloads = [tasks.make_payload(key, tps, pools, pattern, settings) for key, tps, pools in parts]
-            results, totals = tasks.plan_many(payloads, on_progress=bar.counting)
+            payloads = [tasks.make_payload(key, tps, pools, inputs.pattern, inputs.settings)
+                        for key, tps, pools in parts]
+            results, totals = tasks.plan_many(payloads, on_progress=bar.counting, workers=opts.get("workers"))
         finally:
             bar.close()
         plan = tasks.plan_from_dict(tasks.merge(results, totals))
-        seconds = time.perf_counter() - t0
+        planned = time.perf_counter()
         out: Path = opts["out"]
         out.mkdir(parents=True, exist_ok=True)
+        bounds = {str(r["key"]): int(r["officers_lower_bound"]) for r in results}
+        docs = outputs.documents(plan, inputs.tps, inputs.pools, inputs.pattern, inputs.settings, True, bounds)
+        bar = PhaseBar(desc="menulis / writing")
+        try:
+            written = outputs.write_all(out, docs, not opts.get("no_pdf"), translation.get_language() or "",
+                                        lambda items: self._write_regencies(items, opts.get("workers"), bar))
+        finally:
+            bar.close()
+        region_names = outputs.names({k[:5] for k in docs})
+        rows = outputs.regency_rows(plan, region_names)
+        body = self._plan_body(plan, inputs, totals, len(payloads), rows, written)
+        workers = jobs.local_workers(opts.get("workers"))
+        if not jobs.uses_celery() and workers > 1:
+            body["backend"] = f"local processes ({workers})"
+        body["wall_seconds"] = round(time.perf_counter() - t0, 4)
+        body["planning_seconds"] = round(planned - t0, 4)
+        (out / "summary.xlsx").write_bytes(outputs.summary_xlsx(rows, totals))
+        (out / "plan.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        self._summary(plan, len(inputs.tps.at_centroid), out)
+
+    def _read_inputs(self, opts: dict[str, Any]) -> FileInputs:
+        """Read and check every input file; refuse (nothing planned or written) on any problem."""
+        from django.conf import settings as dj
+
+        conf = getattr(dj, "PRAJA", {})
+        tps_path: Path = opts["tps"]
+        pools_path: Path = opts["pools"]
+        data_tps, data_pools = self._read(tps_path), self._read(pools_path)
+        max_km = opts.get("max_km_from_desa")
+        if max_km is None:
+            max_km = float(conf.get("DEPLOYMENT_MAX_KM_FROM_DESA", importers.DEFAULT_MAX_KM_FROM_DESA))
+        tps_file = importers.read_tps(
+            tps_path.name, data_tps, importers.centroids,
+            int(conf.get("TPS_MAX_VOTERS", importers.DEFAULT_MAX_VOTERS)),
+            int(conf.get("DEPLOYMENT_MAX_ROWS", importers.DEFAULT_MAX_ROWS)), max_km,
+        )
+        tps_sha = hashlib.sha256(data_tps).hexdigest()
+        del data_tps
+        pools_file = importers.read_pools(pools_path.name, data_pools)
+        problems: list[Problem] = tps_file.problems + pools_file.problems
+        unpooled: dict[str, int] = {}
+        if not problems:
+            unpooled = importers.kecamatan_without_pool(tps_file.tps, pools_file.pools)
+            if unpooled and not opts.get("allow_unpooled"):
+                problems += importers.unpooled_problems(pools_path.name, unpooled, outputs.names(set(unpooled)))
+        pattern, overrides, pattern_src = self._pattern(opts.get("pattern"), problems)
+        self._reject_if_bad(problems)
+        assert pattern is not None
+        for k, n in unpooled.items():
+            self.stderr.write(f"{pools_path.name}: kecamatan {k} ({n} TPS) tanpa satuan polri, TPS-nya belum "
+                              f"terpenuhi / has no polri pool, its TPS stay uncovered")
+        sources = {
+            "tps": {"file": tps_path.name, "sha256": tps_sha},
+            "pools": {"file": pools_path.name, "sha256": hashlib.sha256(data_pools).hexdigest()},
+            "pattern": pattern_src,
+        }
+        return FileInputs(tps_file, pools_file.pools, pattern, self._settings(opts, overrides), sources, unpooled)
+
+    def _write_regencies(self, items: Sequence[Any], workers: int | None, bar: PhaseBar) -> list[dict[str, Any]]:
+        """Each regency's files by the job `deployment.write_regency`: in worker processes with --workers,
+        in this process otherwise (and with a broker: a remote worker cannot write into --out)."""
+        if jobs.uses_celery():
+            out = []
+            for i, item in enumerate(items, start=1):
+                out.append(tasks.write_regency(item))
+                bar.counting(i, len(items), "kabupaten/kota")
+            return out
+        done: list[dict[str, Any]] = [{} for _ in items]
+        for i, r in jobs.map("deployment.write_regency", items, on_progress=bar.counting, unit="kabupaten/kota",
+                             workers=workers):
+            done[i] = r
+        return done
+
+    def _plan_body(self, plan: Plan, inputs: FileInputs, totals: dict[str, Any], n_jobs: int,
+                   rows: list[dict[str, Any]], written: list[dict[str, Any]]) -> dict[str, Any]:
         body = plan.to_dict()
         body.update({
-            "tps_at_centroid": len(tps_file.at_centroid),
-            "tps_at_centroid_codes": tps_file.at_centroid,
-            "pattern": pattern.as_dict(),
-            "settings": asdict(settings),
-            "wall_seconds": round(seconds, 4),
-            "jobs": len(payloads),
-            "regencies": len({t.kecamatan_code[:5] for t in tps_file.tps}),
+            "tps_at_centroid": len(inputs.tps.at_centroid),
+            "tps_at_centroid_codes": inputs.tps.at_centroid,
+            "kecamatan_without_pool": inputs.unpooled,
+            "pattern": inputs.pattern.as_dict(),
+            "settings": asdict(inputs.settings),
+            "jobs": n_jobs,
+            "regencies": len({t.kecamatan_code[:5] for t in inputs.tps.tps}),
+            "regency_summary": rows,
+            "files": {w["code"]: w["files"] for w in written if w},
             "solver_seconds": totals["solver_seconds"],
             "backend": "celery" if jobs.uses_celery() else "in-process",
-            "inputs": {
-                "tps": {"file": tps_path.name, "sha256": hashlib.sha256(data_tps).hexdigest()},
-                "pools": {"file": pools_path.name, "sha256": hashlib.sha256(data_pools).hexdigest()},
-                "pattern": pattern_src,
-            },
+            "inputs": inputs.sources,
         })
-        (out / "plan.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        doc = self._document(plan, tps_file, pools_file.pools, pattern, settings)
-        (out / "plan.xlsx").write_bytes(exports.to_xlsx(doc))
-        (out / "posts.geojson").write_text(json.dumps(exports.to_geojson(doc), ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
-        self._summary(plan, len(tps_file.at_centroid), out)
+        return body
 
     def _pattern(self, spec: str | None, problems: list[Problem]) -> tuple[Pattern | None, dict[str, Any], str]:
         if not spec:
@@ -164,37 +250,6 @@ class Command(BaseCommand):
             f"direncanakan atau ditulis / rejected: {len(problems)} problems in {rows} rows; nothing was "
             "planned or written",
             returncode=1,
-        )
-
-    def _document(self, plan: Plan, tps_file: importers.TpsFile, pools: list[Pool], pattern: Pattern,
-                  settings: Settings) -> exports.Document:
-        by_code: dict[str, TPS] = {t.code: t for t in tps_file.tps}
-        centroid = set(tps_file.at_centroid)
-        kecs = sorted({t.kecamatan_code for t in tps_file.tps})
-        names = _names(set(kecs) | {p.area_code for p in plan.posts})
-        units = _units(kecs, pools, names)
-        posts = sorted(plan.posts, key=lambda p: (p.kecamatan_code, p.id))
-        lines = []
-        for i, p in enumerate(posts, start=1):
-            members = [by_code[c] for c in p.tps]
-            lines.append(exports.PostLine(
-                number=i, code=p.id, kecamatan=p.kecamatan_code, kecamatan_name=names.get(p.kecamatan_code, ""),
-                desa_name=names.get(p.area_code, ""), lat=p.lat, lng=p.lng, cls=p.cls, police=p.police, tni=p.tni,
-                linmas=p.linmas, pool=p.pool or "", km=p.km, tni_pool=p.tni_pool or "", tni_km=p.tni_km,
-                covered=p.covered, edited=False, unit=units[p.kecamatan_code],
-                tps=[exports.TpsLine(t.code, tps_file.address.get(t.code, ""), t.voters, t.cls, t.lat, t.lng,
-                                     t.code in centroid) for t in members],
-            ))
-        from django.utils import timezone
-
-        from praja.deployment.models import CLASS_LABELS
-
-        return exports.build_document(
-            title="Rencana pengamanan TPS", region_label=", ".join(sorted({k[:5] for k in kecs})),
-            version=pattern.name, pattern=pattern, settings=settings, posts=lines,
-            lower_bound=plan.officers_lower_bound, bound_name=plan.bound_name, reserve=plan.reserve,
-            bko_needed=plan.bko_needed, shortfall={k: asdict(v) for k, v in plan.shortfall.items()},
-            created=timezone.localtime(), class_labels={k: str(v) for k, v in CLASS_LABELS.items()},
         )
 
     def _summary(self, plan: Plan, at_centroid: int, out: Path | None) -> None:
@@ -287,41 +342,3 @@ def _post_json(p: Any) -> dict[str, Any]:
     d = asdict(p)
     d["tps"] = list(p.tps)
     return d
-
-
-def _names(codes: set[str]) -> dict[str, str]:
-    """Region names from the database, else the committed Kabupaten Malang file (nothing when neither)."""
-    out: dict[str, str] = {}
-    try:
-        from django.db import DatabaseError
-
-        from praja.territory.models import Region
-
-        try:
-            out.update(Region.objects.filter(code__in=sorted(codes)[:5000]).values_list("code", "name"))
-        except DatabaseError:
-            pass
-    except ImportError:
-        pass
-    if set(codes) - set(out) and importers.CENTROID_FILE.exists():
-        import csv
-
-        with importers.CENTROID_FILE.open(encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                if r["kode"] in codes:
-                    out.setdefault(r["kode"], r["nama"])
-    return out
-
-
-def _units(kecs: list[str], pools: list[Pool], names: dict[str, str]) -> dict[str, str]:
-    """The sheet of each kecamatan: the own polri pool that serves it and the fewest other kecamatan (its
-    Polsek); 'Kecamatan X' when only a regency-wide pool serves it."""
-    out: dict[str, str] = {}
-    for k in kecs:
-        own = [p for p in pools if p.kind == "polri" and not p.bko and k in p.kecamatan_codes]
-        best = min(own, key=lambda p: (len(p.kecamatan_codes), p.unit), default=None)
-        if best is not None and len(best.kecamatan_codes) == 1:
-            out[k] = best.unit
-        else:
-            out[k] = f"Kecamatan {names.get(k, k)}"
-    return out
