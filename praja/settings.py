@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "praja.reports",
     "praja.infowatch",
     "praja.situation",
+    "praja.ops",
 ]
 
 MIDDLEWARE = [

@@ -17,3 +17,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("praja.situation.urls")),
 ]
+
+# 403 and 404 render the templates 403.html and 404.html with the request (the menu shows); 500 too, with a
+# plain fallback when that fails (praja/ops/errors.py).
+handler500 = "praja.ops.errors.server_error"

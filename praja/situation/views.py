@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from praja.accounts import roles as R
 from praja.accounts.access import person_of
+from praja.ops.work import my_work
 from praja.situation import figures as fig
 from praja.situation import regionpick
 from praja.situation.stages import stage_panel
@@ -84,8 +85,18 @@ def quick_links(request: HttpRequest) -> list[Link]:
     return out
 
 
-def modules() -> list[dict[str, Any]]:
-    return [{"label": label, "note": note, "url": url_or_none(name)} for name, label, note in MODULES]
+# What a person must hold to open each module's first page (the module is not listed otherwise).
+MODULE_NEEDS: dict[str, str] = {
+    "situation:dashboard": R.VIEW_TERRITORY, "risk:index": R.VIEW_TERRITORY, "deployment:index": R.VIEW_DEPLOYMENT,
+    "reports:index": R.REPORTS_VIEW, "infowatch:index": R.INFOWATCH_ANALYSE, "coordination:index": R.VIEW_TERRITORY,
+}
+
+
+def modules(request: HttpRequest | None = None) -> list[dict[str, Any]]:
+    """The modules this person may open (all, without a request); never a link to a page that answers 403."""
+    caps = getattr(request, "capabilities", None) if request is not None else None
+    return [{"label": label, "note": note, "url": url_or_none(name)} for name, label, note in MODULES
+            if caps is None or MODULE_NEEDS.get(name, "") in caps]
 
 
 def homes_of(request: HttpRequest) -> list[str]:
@@ -132,7 +143,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "kecamatan_rows": kec_rows,
         "desa_rows": desa_rows,
         "links": quick_links(request),
-        "modules": modules(),
+        "modules": modules(request),
+        "work": my_work(request),
         "scope_empty": request.scope.is_empty,  # type: ignore[attr-defined]
         "stages": stage_panel(request.GET.get("tanggal", ""), request),
     }
