@@ -14,6 +14,7 @@ urlpatterns = [
     path("laporan/", include("praja.reports.urls")),
     path("lapor/", include("praja.reports.urls_public")),
     path("info/", include("praja.infowatch.urls")),
+    path("latihan/", include("praja.ops.urls")),
     path("api/v1/", api.urls),
     path("", include("praja.situation.urls")),
 ]

@@ -10,3 +10,11 @@ class OpsConfig(AppConfig):
     label = "ops"
     verbose_name = _("Operasi")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from praja.ops.drillctx import tag_report
+        from praja.reports.models import Report
+
+        pre_save.connect(tag_report, sender=Report, dispatch_uid="praja.ops.tag_report")

@@ -152,3 +152,10 @@ def my_work(request: Any, now: datetime.datetime | None = None) -> Work:
         _posts(request, w, agency)
         w.shown = True
     return w
+
+
+def current_plan_of_regency(regency: str) -> Any:
+    """The newest finished deployment plan of a regency (for the drill, which has no viewer)."""
+    from praja.deployment.models import Plan
+
+    return (Plan.objects.filter(status=Plan.Status.DONE, region_id=regency).order_by("-created_at", "-pk").first())

@@ -74,6 +74,8 @@ def quick_links(request: HttpRequest) -> list[Link]:
         ("accounts:person_list", R.VIEW_PEOPLE in caps, _("Personel"), _("Siapa bertugas di mana")),
         ("accounts:agency_list", R.VIEW_PEOPLE in caps, _("Instansi"), _("Instansi mitra dan kontaknya")),
         ("accounts:audit_list", R.VIEW_AUDIT in caps, _("Catatan audit"), _("Siapa mengubah apa, kapan")),
+        ("ops:drill", R.PLAN_DEPLOYMENT in caps, _("Latihan hari pemungutan suara"),
+         _("Putar ulang hari-H pada kecepatan pilihan; data latihan terpisah dari data nyata")),
         ("admin:index", bool(getattr(request.user, "is_staff", False)), _("Administrasi"),
          _("Pengguna, peran dan data dasar")),
     ]
