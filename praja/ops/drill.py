@@ -128,13 +128,13 @@ def plan_drill(regency: str = "35.07", speed: int = 60, reports: int = 150, seed
         events.append(DrillEvent(drill=drill, at=_at(drill.day, 9, rng), kind=DrillEvent.Kind.REFER,
                                  payload={"key": "gakkumdu_case"}))
         plan = current_plan_of_regency(regency)
-        n_posts = 0
         if plan is not None:
+            drill.plan = plan
+            drill.save(update_fields=["plan"])
             for post in plan.posts.all().only("pk", "police").order_by("number"):
                 roll = rng.random()
                 if roll < SILENT_SHARE:
                     continue
-                n_posts += 1
                 late = roll < SILENT_SHARE + LATE_SHARE
                 minute = rng.randrange(7 * 60 + 5, 9 * 60) if late else rng.randrange(5 * 60 + 30, 7 * 60)
                 at = timezone.make_aware(datetime.datetime.combine(drill.day, datetime.time(minute // 60, minute % 60)))
@@ -253,7 +253,7 @@ def summary(drill: Drill) -> Summary:
 
     posts = DrillPost.objects.filter(drill=drill)
     opening = timezone.make_aware(datetime.datetime.combine(drill.day, datetime.time(7, 0)))
-    total_posts = DrillEvent.objects.filter(drill=drill, kind=DrillEvent.Kind.POST).count()
+    total_posts = drill.plan.posts.count() if drill.plan is not None else 0
     under = [p for p in posts.select_related("post") if p.understrength]
     return Summary(
         drill=drill, clock=drill.clock(), reports=Report.objects.filter(drill=drill).count(),
@@ -261,3 +261,33 @@ def summary(drill: Drill) -> Summary:
         events_total=DrillEvent.objects.filter(drill=drill).count(),
         posts_total=total_posts, posts_reported=posts.count(), posts_understrength=under[:50],
         posts_late=posts.filter(manned_at__gt=opening).count())
+
+
+def ensure_plan(regency: str) -> Any:
+    """The regency's current deployment plan, planned now (under the default pattern and the suggested pools)
+    when it has none: the drill's posts come from it."""
+    from praja.deployment import services
+    from praja.ops.work import current_plan_of_regency
+
+    plan = current_plan_of_regency(regency)
+    if plan is None:
+        with audit.acting_as(ACTOR):
+            plan = services.create_plan(regency, services.default_pattern(regency),
+                                        services.settings_for(regency).to_core(), services.snapshot_pools(regency),
+                                        name="Rencana untuk latihan")
+            services.run_plan(plan.pk)
+        plan.refresh_from_db()
+    return plan
+
+
+def prerecord_voting_day(regency: str = "35.07", reports: int = 300) -> str:
+    """The demo's voting day: the whole of 27-11-2024 played at once as a drill (once; kept until cleared)."""
+    if Drill.objects.exists():
+        return "Hari-H latihan sudah ada / the drill voting day is already there (praja latihan hapus to clear)."
+    ensure_plan(regency)
+    drill = plan_drill(regency=regency, reports=reports)
+    tick(drill, until=drill.end_at(), limit=100_000)
+    s = summary(drill)
+    return (f"Hari-H 27-11-2024 direkam sebagai latihan #{drill.pk} / voting day recorded as drill: "
+            f"{s.reports} laporan, {s.posts_reported}/{s.posts_total} pos terisi. "
+            "Pilih 'Lihat data latihan' di spanduk LATIHAN.")

@@ -31,6 +31,8 @@ class Drill(models.Model):
     # drill seconds per real second: 60 plays an hour of the day in a minute
     speed = models.PositiveIntegerField(_("kecepatan"), default=60)
     seed = models.PositiveIntegerField(default=2024)
+    # the deployment plan whose posts report in (its posts are never changed: see DrillPost)
+    plan = models.ForeignKey("deployment.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     surge_kecamatan = models.CharField(_("kecamatan yang melonjak"), max_length=13, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(_("dimulai (waktu nyata)"), default=timezone.now)

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 
 class Command(BaseCommand):
@@ -38,13 +39,17 @@ class Command(BaseCommand):
             self.stdout.write(f"{n} latihan dihapus beserta semua datanya / drills removed with all their data")
             return
         if opts["aksi"] == "status":
-            d = D.current()
+            from praja.ops.models import Drill
+
+            d = D.current() or Drill.objects.order_by("-started_at", "-pk").first()
             if d is None:
-                self.stdout.write("Tidak ada latihan berjalan / no drill running")
+                self.stdout.write("Tidak ada latihan / no drill")
                 return
             s = D.summary(d)
-            self.stdout.write(f"LATIHAN {s.clock:%d-%m-%Y %H.%M} · {s.events_done}/{s.events_total} kejadian · "
-                              f"{s.reports} laporan · {s.posts_reported}/{s.posts_total} pos terisi")
+            clock = timezone.localtime(s.clock)
+            self.stdout.write(f"LATIHAN #{d.pk} ({d.get_status_display()}) {clock:%d-%m-%Y %H.%M} · "
+                              f"{s.events_done}/{s.events_total} kejadian · {s.reports} laporan · "
+                              f"{s.posts_reported}/{s.posts_total} pos terisi")
             return
         if opts["speed"] < 1:
             raise CommandError("--kecepatan must be at least 1")
