@@ -36,7 +36,7 @@ messages: $(STAMP) runtime-packages
 	@$(BIN)/python manage.py compilemessages --verbosity 0 --ignore=.venv --ignore=var --ignore=node_modules
 
 demo: $(STAMP) messages
-	$(BIN)/praja demo --host $(HOST) --port $(PORT)
+	$(BIN)/praja demo --host $(HOST) --port $(PORT)$(if $(HARI_H), --hari-h)
 
 serve: $(STAMP) messages
 	$(BIN)/praja serve --host $(HOST) --port $(PORT)

@@ -124,7 +124,8 @@ def print_accounts() -> None:
     print()
 
 
-def demo(host: str, port: int, workers: int, serve_after: bool, force: bool, job_workers: int | None = None) -> int:
+def demo(host: str, port: int, workers: int, serve_after: bool, force: bool, job_workers: int | None = None,
+         voting_day: bool = False) -> int:
     from tqdm import tqdm
 
     _django()
@@ -161,7 +162,14 @@ def demo(host: str, port: int, workers: int, serve_after: bool, force: bool, job
     t1 = time.perf_counter()
     warmed = warm_map_cache()
     print(f"peta disiapkan / map outlines prepared for {warmed} cakupan / scopes ({time.perf_counter() - t1:.1f} s)")
+    if voting_day:
+        from praja.ops.drill import prerecord_voting_day
+
+        print(prerecord_voting_day())
     print_accounts()
+    print("\nHari pemungutan suara / voting day: `praja latihan --kecepatan 60` (di terminal lain / in another "
+          "terminal) memutar ulang 27-11-2024; `praja demo --hari-h` (make demo HARI_H=1) merekamnya sekaligus; "
+          "`praja latihan hapus` menghapusnya.")
     if not serve_after:
         return 0
     return serve(host, port, workers, job_workers)
@@ -201,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     _serve_args(p_demo)
     p_demo.add_argument("--no-serve", action="store_true", help="build and print the accounts, do not serve")
     p_demo.add_argument("--force", action="store_true", help="build even if the district is there (empty db only)")
+    p_demo.add_argument("--hari-h", action="store_true", dest="voting_day",
+                        help="also record the voting day 27-11-2024 as a drill (latihan), shown under its banner")
     p_serve = sub.add_parser("serve", help="serve an existing database with gunicorn")
     _serve_args(p_serve)
     sub.add_parser("worker", help="run one job worker (praja serve starts its own)")
@@ -218,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         return _manage(argv)
     args = parser.parse_args(argv)
     if args.cmd == "demo":
-        return demo(args.host, args.port, args.workers, not args.no_serve, args.force, args.job_workers)
+        return demo(args.host, args.port, args.workers, not args.no_serve, args.force, args.job_workers,
+                    args.voting_day)
     if args.cmd == "serve":
         return serve(args.host, args.port, args.workers, args.job_workers)
     if args.cmd == "worker":

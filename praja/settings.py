@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "praja.infowatch",
     "praja.situation",
     "praja.jobqueue",
+    "praja.ops",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "praja.ops.drillctx.DrillMiddleware",  # the drill (latihan) a person views, if any: praja/ops/drillctx.py
     "praja.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "praja.accounts.context_processors.praja",
+                "praja.ops.context.drill",  # the LATIHAN banner while a drill runs
             ],
         },
     },

@@ -14,7 +14,12 @@ urlpatterns = [
     path("laporan/", include("praja.reports.urls")),
     path("lapor/", include("praja.reports.urls_public")),
     path("info/", include("praja.infowatch.urls")),
+    path("latihan/", include("praja.ops.urls")),
     path("api/v1/", api.urls),
     path("tugas/", include("praja.jobqueue.urls")),
     path("", include("praja.situation.urls")),
 ]
+
+# 403 and 404 render the templates 403.html and 404.html with the request (the menu shows); 500 too, with a
+# plain fallback when that fails (praja/ops/errors.py).
+handler500 = "praja.ops.errors.server_error"

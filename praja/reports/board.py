@@ -23,7 +23,7 @@ from praja.territory.models import Region
 WORKING = (Status.NEW, Status.VERIFIED, Status.ASSIGNED, Status.REFERRED, Status.OUTCOME)
 VIEWS = {
     "antrian": _("Antrian saya"),
-    "baru": _("Baru (belum diverifikasi)"),
+    "baru": _("Kotak masuk (baru, belum diambil)"),
     "segera": _("Segera jatuh tempo"),
     "terlambat": _("Terlambat"),
     "aktif": _("Semua yang masih ditangani"),
@@ -36,6 +36,10 @@ WHEN = {
 }
 PAGE = 100
 KEC_LEN = len("35.07.01")
+# The agencies whose handlers triage new reports (verify, take, assign, refer): the Polres and Polsek command
+# posts, Bawaslu and Panwascam. Sentra Gakkumdu, Propam and the other recipients of a legal path get work
+# only when it is assigned, referred or routed to them, never the regency's inbox.
+TRIAGE_KINDS = frozenset({"polres", "polsek", "bawaslu", "panwascam"})
 
 
 @dataclass
@@ -66,6 +70,24 @@ class Filters:
         }
         values.update(override)
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 0)})
+
+
+def is_triager(request: Any) -> bool:
+    """Whether this person triages new reports: handles reports for a Polres, Polsek, Bawaslu or Panwascam
+    (or is a system administrator)."""
+    if R.REPORTS_HANDLE not in getattr(request, "capabilities", frozenset()):
+        return False
+    if getattr(request.user, "is_superuser", False):
+        return True
+    person = person_of(request.user)
+    agency = getattr(person, "agency", None)
+    return getattr(agency, "kind", "") in TRIAGE_KINDS
+
+
+def views_for(request: Any) -> dict[str, Any]:
+    """The board's tabs for this person: the inbox of new reports only for those who triage."""
+    triager = is_triager(request)
+    return {k: v for k, v in VIEWS.items() if k != "baru" or triager}
 
 
 def parse(get: Any, can_handle: bool) -> Filters:
@@ -159,22 +181,65 @@ def my_queue_q(request: Any) -> Q:
         # someone takes, assigns or refers it
         routed = Report.routed_to.through.objects.filter(agency_id=agency_id).values("report_id")
         q |= Q(handler__isnull=True, assigned_agency__isnull=True, referred_to__isnull=True, pk__in=routed)
-    if R.REPORTS_HANDLE in request.capabilities:
-        q |= Q(status=Status.NEW, handler__isnull=True)
     return q & Q(status__in=WORKING)
 
 
+def inbox_q() -> Q:
+    """New reports nobody has taken, assigned, referred or routed yet: the triage inbox."""
+    routed = Report.routed_to.through.objects.values("report_id")
+    return Q(status=Status.NEW, handler__isnull=True, assigned_agency__isnull=True, referred_to__isnull=True) & ~Q(
+        pk__in=routed)
+
+
+def view_q(view: str, request: Any, now: datetime.datetime, qs: QuerySet[Report]) -> QuerySet[Report]:
+    if view == "antrian":
+        return qs.filter(my_queue_q(request))
+    if view == "baru":
+        return qs.filter(inbox_q())
+    if view == "segera":
+        return legal.due_soon(qs, now)
+    if view == "terlambat":
+        return legal.overdue(qs, now)
+    if view == "aktif":
+        return qs.filter(status__in=WORKING)
+    return qs
+
+
+def active_filters(f: Filters) -> list[tuple[str, str]]:
+    """The filters in force besides the tab, as (label, value) a person reads: said above every list, so a
+    filter never empties a queue silently."""
+    from praja.accounts.models import Agency
+
+    out: list[tuple[str, str]] = []
+    if f.status:
+        out.append((str(_("Status")), str(dict(Status.choices).get(f.status, f.status))))
+    if f.category:
+        out.append((str(_("Kategori")), str(dict(Category.choices).get(f.category, f.category))))
+    if f.severity:
+        out.append((str(_("Tingkat minimal")), str(dict(Severity.choices).get(f.severity, f.severity))))
+    if f.kecamatan:
+        name = Region.objects.filter(code=f.kecamatan).values_list("name", flat=True).first()
+        out.append((str(_("Kecamatan")), name or f.kecamatan))
+    if f.agency:
+        name = Agency.objects.filter(pk=f.agency).values_list("name", flat=True).first()
+        out.append((str(_("Instansi")), name or "—"))
+    if f.place:
+        out.append((str(_("Tempat")), f.place))
+    if f.path:
+        out.append((str(_("Jalur hukum")), str(dict(LegalPath.choices).get(f.path, f.path))))
+    if f.channel:
+        out.append((str(_("Saluran")), str(dict(Channel.choices).get(f.channel, f.channel))))
+    if f.when:
+        out.append((str(_("Waktu diterima")), str(WHEN[f.when][0])))
+    if f.neutrality:
+        out.append((str(_("Netralitas")), str(_("ya"))))
+    if f.q:
+        out.append((str(_("Cari")), f.q))
+    return out
+
+
 def apply(qs: QuerySet[Report], f: Filters, request: Any, now: datetime.datetime) -> QuerySet[Report]:
-    if f.view == "antrian":
-        qs = qs.filter(my_queue_q(request))
-    elif f.view == "baru":
-        qs = qs.filter(status=Status.NEW)
-    elif f.view == "segera":
-        qs = legal.due_soon(qs, now)
-    elif f.view == "terlambat":
-        qs = legal.overdue(qs, now)
-    elif f.view == "aktif":
-        qs = qs.filter(status__in=WORKING)
+    qs = view_q(f.view, request, now, qs)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.category:
@@ -224,6 +289,9 @@ class Board:
     per_path: list[tuple[str, str, int]] = field(default_factory=list)
     newest: int = 0
     new_since: int = 0
+    # the filters in force besides the tab, and how many reports of the tab they hide
+    active: list[tuple[str, str]] = field(default_factory=list)
+    hidden: int = 0
 
 
 def build(request: Any, f: Filters, now: datetime.datetime | None = None) -> Board:
@@ -231,9 +299,13 @@ def build(request: Any, f: Filters, now: datetime.datetime | None = None) -> Boa
     base = visible(request)
     qs = apply(base, f, request, now).select_related("region", "tps", "assigned_agency", "referred_to", "handler")
     total = qs.count()
+    active = active_filters(f)
+    hidden = max(0, view_q(f.view, request, now, base).count() - total) if active else 0
     rows = []
-    for r in qs.order_by("-severity", "-received_at", "-pk")[:PAGE] if f.view != "segera" and f.view != "terlambat" \
-            else qs.order_by(legal.deadline_expr(), "-severity")[:PAGE]:
+    # the work lists (my queue, the inbox, due soon, overdue) come oldest deadline first; the others newest first
+    by_deadline = f.view in ("antrian", "baru", "segera", "terlambat")
+    for r in qs.order_by(legal.deadline_expr(), "-severity", "pk")[:PAGE] if by_deadline \
+            else qs.order_by("-severity", "-received_at", "-pk")[:PAGE]:
         left = legal.time_left(r, now)
         text = legal.humanise(left)
         if text and r.due_at is None:  # a NEW report's verification deadline (VERIFY_HOURS)
@@ -243,7 +315,7 @@ def build(request: Any, f: Filters, now: datetime.datetime | None = None) -> Boa
     working = base.filter(status__in=WORKING)
     counts = {
         "antrian": base.filter(my_queue_q(request)).count(),
-        "baru": base.filter(status=Status.NEW).count(),
+        "baru": base.filter(inbox_q()).count(),
         "segera": legal.due_soon(base, now).count(),
         "terlambat": legal.overdue(base, now).count(),
         "aktif": working.count(),
@@ -261,4 +333,5 @@ def build(request: Any, f: Filters, now: datetime.datetime | None = None) -> Boa
         per_kecamatan=[(c, names.get(c, c), n) for c, n in kec_rows],
         per_path=[(p["legal_path"], str(labels.get(p["legal_path"], p["legal_path"])), p["n"]) for p in paths],
         newest=newest, new_since=base.filter(pk__gt=f.since).count() if f.since else 0,
+        active=active, hidden=hidden,
     )

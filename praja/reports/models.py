@@ -164,6 +164,9 @@ class Report(models.Model):
     outcome = models.TextField(_("hasil"), blank=True)
     # Made up for the demo district (praja/reports/demo.py), never a real report.
     generated = models.BooleanField(_("dibangkitkan (demo)"), default=False)
+    # Written by a drill (latihan, praja/ops): kept out of every real figure (praja/ops/drillctx.py)
+    drill = models.ForeignKey("ops.Drill", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("latihan"))
     # When the after-intake work (routing, duplicate linking, hoax forwarding: praja/reports/afterwork.py) was
     # done; null until then, so a sweep finds the reports whose work a killed server never did (migration 0004).
     after_done_at = models.DateTimeField(_("pekerjaan sesudah penerimaan selesai"), null=True, blank=True)
@@ -204,6 +207,11 @@ class TimelineQuerySet(models.QuerySet["TimelineEntry"]):
 
     def bulk_update(self, *args: object, **kwargs: object) -> int:
         raise ValueError("timeline entries are never changed")
+
+    def delete_drill(self) -> int:
+        """Delete the entries of drill reports (``Report.drill``) only, when a drill is cleared (praja/ops/drill.py).
+        A real report's entries are never matched."""
+        return models.QuerySet.delete(self.filter(report__drill__isnull=False))[0]
 
     def date_generated(self, at: object) -> int:
         """Set the time of entries of demo reports (``Report.generated``) only: the demo builder dates its

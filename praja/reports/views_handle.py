@@ -61,11 +61,15 @@ def _refresh_seconds() -> int:
 def index(request: HttpRequest) -> HttpResponse:
     can_handle = visibility.can_handle(request)
     f = boardmod.parse(request.GET, can_handle)
+    views = boardmod.views_for(request)
+    if f.view not in views:
+        f.view = "antrian" if can_handle else "aktif"
     if not f.since:
         f.since = boardmod.visible(request).order_by("-pk").values_list("pk", flat=True).first() or 0
     b = boardmod.build(request, f)
     ctx = {
-        "b": b, "f": f, "views": boardmod.VIEWS, "when": {k: v[0] for k, v in boardmod.WHEN.items()},
+        "b": b, "f": f, "views": views, "reset_query": boardmod.Filters(view=f.view, since=f.since).query(),
+        "when": {k: v[0] for k, v in boardmod.WHEN.items()},
         "statuses": Status.choices, "categories": Category.choices, "severities": Severity.choices,
         "paths": LegalPath.choices, "channels": Channel.choices, "refresh": _refresh_seconds(),
         "can_handle": can_handle, "live_query": f.query(),
@@ -276,15 +280,34 @@ def action(request: HttpRequest, receipt: str, name: str) -> HttpResponse:
                                     form.cleaned_data["reason"] or _("Ditautkan oleh penangan"),
                                     user=request.user, label=actor.label)
     except handling.HandlingError as exc:
-        messages.error(request, str(exc))
-        return redirect("reports:detail", receipt=report.receipt)
+        if form is None:
+            messages.error(request, str(exc))
+            return redirect("reports:detail", receipt=report.receipt)
+        form.add_error(None, str(exc))
     if form is not None and not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-        return redirect("reports:detail", receipt=report.receipt)
+        return _detail_again(request, report, name, form)
     messages.success(request, _("Tersimpan dan dicatat di riwayat laporan."))
     return redirect("reports:detail", receipt=report.receipt)
+
+
+# The context name of each action's form on the report's page.
+FORM_KEYS = {"verify": "verify_form", "reject": "reason_form", "close": "reason_form", "reopen": "reason_form",
+             "assign": "assign_form", "refer": "refer_form", "advance": "advance_form", "outcome": "outcome_form",
+             "note": "note_form", "ask": "question_form", "link": "link_form"}
+
+
+def _detail_again(request: HttpRequest, report: Report, name: str, form: Any) -> HttpResponse:
+    """The report's page again with the form as it was sent, its errors beside the fields and its section
+    open: nothing typed is lost (a refer form keeps its recipient and note)."""
+    report.refresh_from_db()
+    errors = [f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+              for k, v in form.errors.items()]
+    ctx = _detail_context(request, report, failed=name, failed_errors=errors)
+    if name in ("reject", "close", "reopen"):  # three forms share one class: only the one sent is bound
+        ctx["failed_form"] = form
+    else:
+        ctx[FORM_KEYS[name]] = form
+    return render(request, "reports/handle/detail.html", ctx, status=400)
 
 
 @never_cache

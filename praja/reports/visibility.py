@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from praja.accounts import roles as R
 from praja.accounts.access import person_of
+from praja.ops import drillctx
 from praja.reports import routing
 from praja.reports.models import Report
 from praja.territory.scope import Scope
@@ -37,6 +38,7 @@ def reports(
     scope = scope if scope is not None else Scope.nothing()
     if R.REPORTS_VIEW not in (capabilities or frozenset()):
         return qs.none()
+    qs = qs.filter(drillctx.reports_q())  # drill reports only when a drill is viewed, never with real ones
     agency = getattr(person, "agency", None) if person is not None else None
     allowed = scope.q("region__code")
     if agency is not None and not scope.national:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from praja.accounts import roles as R
 from praja.accounts.access import person_of
+from praja.ops.work import my_work
 from praja.situation import figures as fig
 from praja.situation import regionpick
 from praja.situation.stages import stage_panel
@@ -73,6 +74,8 @@ def quick_links(request: HttpRequest) -> list[Link]:
         ("accounts:person_list", R.VIEW_PEOPLE in caps, _("Personel"), _("Siapa bertugas di mana")),
         ("accounts:agency_list", R.VIEW_PEOPLE in caps, _("Instansi"), _("Instansi mitra dan kontaknya")),
         ("accounts:audit_list", R.VIEW_AUDIT in caps, _("Catatan audit"), _("Siapa mengubah apa, kapan")),
+        ("ops:drill", R.PLAN_DEPLOYMENT in caps, _("Latihan hari pemungutan suara"),
+         _("Putar ulang hari-H pada kecepatan pilihan; data latihan terpisah dari data nyata")),
         ("admin:index", bool(getattr(request.user, "is_staff", False)), _("Administrasi"),
          _("Pengguna, peran dan data dasar")),
     ]
@@ -84,8 +87,18 @@ def quick_links(request: HttpRequest) -> list[Link]:
     return out
 
 
-def modules() -> list[dict[str, Any]]:
-    return [{"label": label, "note": note, "url": url_or_none(name)} for name, label, note in MODULES]
+# What a person must hold to open each module's first page (the module is not listed otherwise).
+MODULE_NEEDS: dict[str, str] = {
+    "situation:dashboard": R.VIEW_TERRITORY, "risk:index": R.VIEW_TERRITORY, "deployment:index": R.VIEW_DEPLOYMENT,
+    "reports:index": R.REPORTS_VIEW, "infowatch:index": R.INFOWATCH_ANALYSE, "coordination:index": R.VIEW_TERRITORY,
+}
+
+
+def modules(request: HttpRequest | None = None) -> list[dict[str, Any]]:
+    """The modules this person may open (all, without a request); never a link to a page that answers 403."""
+    caps = getattr(request, "capabilities", None) if request is not None else None
+    return [{"label": label, "note": note, "url": url_or_none(name)} for name, label, note in MODULES
+            if caps is None or MODULE_NEEDS.get(name, "") in caps]
 
 
 def homes_of(request: HttpRequest) -> list[str]:
@@ -132,7 +145,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "kecamatan_rows": kec_rows,
         "desa_rows": desa_rows,
         "links": quick_links(request),
-        "modules": modules(),
+        "modules": modules(request),
+        "work": my_work(request),
         "scope_empty": request.scope.is_empty,  # type: ignore[attr-defined]
         "stages": stage_panel(request.GET.get("tanggal", ""), request),
     }

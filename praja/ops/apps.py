@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    """Work reaching its owner: the home page's own-work lists, the error pages inside the navigation and
+    drill mode (latihan)."""
+
+    name = "praja.ops"
+    label = "ops"
+    verbose_name = _("Operasi")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from praja.ops.drillctx import tag_report
+        from praja.reports.models import Report
+
+        pre_save.connect(tag_report, sender=Report, dispatch_uid="praja.ops.tag_report")
