@@ -51,7 +51,7 @@ def run() -> dict[str, Any]:
     clf.fit(x_train, y[train])
     train_prior = float(y[train].mean())
     pos, neg = test[y[test]], test[~y[test]]
-    results = []
+    results: list[dict[str, Any]] = []
     for share in (0.05, 0.10, 0.20, round(train_prior, 2)):
         for seed in range(5):
             r = np.random.default_rng(seed)
@@ -68,7 +68,7 @@ def run() -> dict[str, Any]:
                                                           average="macro")), 4),
             })
     summary = []
-    for share in sorted({r["share"] for r in results}):
+    for share in sorted({float(str(r["share"])) for r in results}):
         part = [r for r in results if r["share"] == share]
         summary.append({"share": share,
                         "estimated_share_mean": round(float(np.mean([r["estimated_share"] for r in part])), 4),
