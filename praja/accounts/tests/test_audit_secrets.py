@@ -30,6 +30,8 @@ NOT_SECRET = {
     ("infowatch.item", "key"): "feed item / narrative keys",
     ("infowatch.narrative", "key"): "feed item / narrative keys",
     ("infowatch.verdict", "note"): "an analyst's note on a public post",
+    ("infowatch.factcheck", "claim_key"): "hash of a public fact-check's headline (de-duplication)",
+    ("infowatch.clarification", "return_note"): "the approver's note on a draft of a public clarification",
     ("situation.lapsit", "commander_notes"): "part of the issued lapsit",
     ("territory.region", "centroid_lat"): "public geography",
     ("territory.region", "centroid_lng"): "public geography",

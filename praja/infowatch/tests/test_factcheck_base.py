@@ -129,3 +129,15 @@ def test_the_demo_ships_its_own_factchecks_including_the_ballot_box_swap(fake_co
         assert fcmod.load_demo_factchecks() == 0  # loaded once
     swap = FactCheck.objects.get(external_id="DEMO-CF-001")
     assert "kotak suara" in swap.title.lower() and "Kromengan" in swap.title and swap.verdict == "hoaks"
+
+
+def test_the_scheduled_fetch_command_fills_the_base_and_regroups(feeds_server: str, fake_core: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("infowatch", "fetch", stdout=out)
+    text = out.getvalue()
+    assert "TurnBackHoax (Mafindo): ok new=2" in text and "Cermin: ok new=0 duplicates=2" in text
+    assert "narasi diperbarui" in text and FactCheck.objects.count() == 2

@@ -193,6 +193,9 @@ class Command(BaseCommand):
             # the periodic sweep: anything left unanalysed (a job that died with its process) is done now
             left = list(Item.objects.filter(analysed_at__isnull=True).values_list("pk", flat=True)[:5000])
             services.after_input(left, reason="sweep", sync=True)
+            # manual entries and forwarded reports between two runs join their narratives here
+            alerts = services.update_narratives()
+        self.stdout.write(f"narasi diperbarui / narratives updated, {len(alerts)} peringatan baru / new alerts")
 
     def _analyse(self, opts: dict[str, Any]) -> None:
         from praja.infowatch import tasks
