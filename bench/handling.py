@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 HANDLERS = int(os.environ.get("PRAJA_HANDLERS", "50"))
-POOL = int(os.environ.get("PRAJA_HANDLING_POOL", "3000"))
+POOL = int(os.environ.get("PRAJA_HANDLING_POOL", "600"))
 HANDLER_ACCOUNT = "ops.polres"
 
 

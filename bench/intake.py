@@ -67,6 +67,9 @@ CHANNELS = os.environ.get(
     "api_public,api_partner,officer_sync,officer_form,sms,whatsapp,public_form,import",
 ).split(",")
 CEILING_CLIENTS = (16, 64)
+# The tree the server runs from (``python -m praja.cli serve`` imports praja from its working directory): another
+# checkout's code against the same database, for a before/after comparison on the same machine and hour.
+SERVER_ROOT = Path(os.environ.get("PRAJA_BENCH_SERVER_ROOT", str(lg.ROOT)))
 GATEWAY_TOKEN = "bench-gateway-token"
 OFFICER = "polsek.donomulyo"
 HISTORY_PREFIX = "HIST-"
@@ -397,7 +400,7 @@ def start_serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes]
     out = open(log, "ab")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "praja.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(WORKERS)], env=env, cwd=lg.ROOT, stdout=out, stderr=subprocess.STDOUT,
+         "--workers", str(WORKERS)], env=env, cwd=SERVER_ROOT, stdout=out, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     lg.wait_answering(proc, port, log)
@@ -475,7 +478,7 @@ def run() -> dict[str, Any]:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
                     "shared": "the 2 cores are shared with other people's work while this runs: see the load "
                               "averages"},
-        "server": {"command": f"praja serve --host 127.0.0.1 --workers {WORKERS}",
+        "server": {"command": f"praja serve --host 127.0.0.1 --workers {WORKERS}", "code": str(SERVER_ROOT),
                    "settings": "praja.settings_production", "load_generator": "bench/loadgen.py, same machine"},
         "seconds_per_case": SECONDS, "warmup_s": WARMUP,
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
