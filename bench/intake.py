@@ -382,8 +382,12 @@ def pending() -> int:
         return int(row[0]) if row else 0
 
 
-def drain(timeout: float = 180.0) -> dict[str, Any]:
+DRAIN_S = float(os.environ.get("PRAJA_BENCH_DRAIN_S", "180"))
+
+
+def drain(timeout: float | None = None) -> dict[str, Any]:
     """After a burst: how long the server's after-intake worker threads take to finish what is pending."""
+    timeout = DRAIN_S if timeout is None else timeout
     t0 = time.perf_counter()
     first = left = pending()
     while left and time.perf_counter() - t0 < timeout:
