@@ -67,6 +67,9 @@ CHANNELS = os.environ.get(
     "api_public,api_partner,officer_sync,officer_form,sms,whatsapp,public_form,import",
 ).split(",")
 CEILING_CLIENTS = (16, 64)
+# The tree the server runs from (``python -m praja.cli serve`` imports praja from its working directory): another
+# checkout's code against the same database, for a before/after comparison on the same machine and hour.
+SERVER_ROOT = Path(os.environ.get("PRAJA_BENCH_SERVER_ROOT", str(lg.ROOT)))
 GATEWAY_TOKEN = "bench-gateway-token"
 OFFICER = "polsek.donomulyo"
 HISTORY_PREFIX = "HIST-"
@@ -126,8 +129,11 @@ def prepare(env: dict[str, str]) -> dict[str, Any]:
         if not exists:
             conn.execute(f"CREATE DATABASE {DB_NAME}")
     praja(env, "manage", "migrate", "--verbosity", "0")
-    print("bench intake: building the demo district if it is not there", flush=True)
-    praja(env, "demo", "--no-serve")
+    with _pg(DB_NAME) as conn:
+        built = conn.execute("SELECT count(*) FROM territory_tps").fetchone()[0]
+    if not built:
+        print("bench intake: building the demo district", flush=True)
+        praja(env, "demo", "--no-serve")
     t_demo = time.perf_counter()
     added = build_history()
     with _pg(DB_NAME) as conn:
@@ -376,8 +382,12 @@ def pending() -> int:
         return int(row[0]) if row else 0
 
 
-def drain(timeout: float = 180.0) -> dict[str, Any]:
+DRAIN_S = float(os.environ.get("PRAJA_BENCH_DRAIN_S", "180"))
+
+
+def drain(timeout: float | None = None) -> dict[str, Any]:
     """After a burst: how long the server's after-intake worker threads take to finish what is pending."""
+    timeout = DRAIN_S if timeout is None else timeout
     t0 = time.perf_counter()
     first = left = pending()
     while left and time.perf_counter() - t0 < timeout:
@@ -394,7 +404,7 @@ def start_serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes]
     out = open(log, "ab")  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "praja.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(WORKERS)], env=env, cwd=lg.ROOT, stdout=out, stderr=subprocess.STDOUT,
+         "--workers", str(WORKERS)], env=env, cwd=SERVER_ROOT, stdout=out, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     lg.wait_answering(proc, port, log)
@@ -472,7 +482,7 @@ def run() -> dict[str, Any]:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
                     "shared": "the 2 cores are shared with other people's work while this runs: see the load "
                               "averages"},
-        "server": {"command": f"praja serve --host 127.0.0.1 --workers {WORKERS}",
+        "server": {"command": f"praja serve --host 127.0.0.1 --workers {WORKERS}", "code": str(SERVER_ROOT),
                    "settings": "praja.settings_production", "load_generator": "bench/loadgen.py, same machine"},
         "seconds_per_case": SECONDS, "warmup_s": WARMUP,
         "load_average_start": [round(x, 2) for x in os.getloadavg()],

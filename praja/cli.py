@@ -79,7 +79,7 @@ def serve(host: str, port: int, workers: int, job_workers: int | None = None) ->
         return 2
     args = [
         gunicorn, "praja.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
-        "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "10",
+        "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "10", *_thread_args(),
     ]
     n_jobs = job_workers if job_workers is not None else int(getattr(settings, "PRAJA_JOBS_WORKERS", 2))
     print(f"Praja: http://{host}:{port}/  ({workers} workers, gunicorn; {n_jobs} job workers)", flush=True)
@@ -197,6 +197,13 @@ def bench(name: str) -> int:
     print(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"-> {out}")
     return 0
+
+
+def _thread_args() -> list[str]:
+    """Each gunicorn worker serves PRAJA_THREADS requests at once (default 4, gthread): the threads overlap the
+    requests' database waits, which sync workers (one request each) leave idle. 1: sync workers."""
+    threads = int(os.environ.get("PRAJA_THREADS", "4"))
+    return ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,5 +43,6 @@ def test_verify_refer_and_close_each_cost_a_bounded_number_of_statements(hworld:
     # columns, COMMIT, and the step's one audit entry. Before: the row re-read for the audit signal, every
     # column written, and two audit entries (report and timeline entry): 10 more statements a step.
     bounds = {"verify": 10 + 6 + audit_cost(), "refer": 11 + 5 + audit_cost(), "close": 10 + 5 + audit_cost()}
+    print("statements:", costs, "audit entry:", audit_cost())
     over = {k: (costs[k], bounds[k], shown[k]) for k in bounds if costs[k] > bounds[k]}
     assert not over, over
