@@ -225,6 +225,9 @@ PRAJA_CELERY_QUEUE = os.environ.get("PRAJA_CELERY_QUEUE", "praja")
 # host cannot see, is taken as lost; `praja serve` starts this many worker processes next to gunicorn.
 PRAJA_JOBS_STALE_S = int(os.environ.get("PRAJA_JOBS_STALE_S", "60"))
 PRAJA_JOBS_WORKERS = int(os.environ.get("PRAJA_JOBS_WORKERS", "2"))
+# Local processes one command uses to map a pure task (e.g. `praja deployment plan` without --workers and
+# without a broker); 1 = in this process. Not the job-queue workers above.
+PRAJA_MAP_WORKERS = int(os.environ.get("PRAJA_MAP_WORKERS", "1"))
 PRAJA_JOBS_MODULES = os.environ.get("PRAJA_JOBS_MODULES", "")
 PRAJA_JOBS_EAGER = os.environ.get("PRAJA_JOBS_EAGER", "") == "1"
 # A request that starts an export waits this long for it before showing the job's progress page.

@@ -93,6 +93,7 @@ def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
     handler.click("button[type=submit]")
     handler.wait_for_url(live_server.url + "/")
     handler.goto(live_server.url + "/laporan/")
+    handler.click("nav.rh-tabs a[href*='tampilan=baru']")  # a new report waits in the triage inbox
     handler.click(f"a[href*='{code}']")
     handler.wait_for_url(f"**/laporan/r/{code}/")
     handler.click("form[action$='/aksi/verify/'] button[type=submit]")

@@ -28,6 +28,7 @@ NOT_SECRET = {
     ("reports.report", "status_reason"): "a handler's public reason for a status",
     ("reports.reportlink", "reason"): "why two reports are linked",
     ("infowatch.item", "key"): "feed item / narrative keys",
+    ("jobqueue.job", "key"): "what a background job is about (its progress key, e.g. deployment.plan:7)",
     ("infowatch.narrative", "key"): "feed item / narrative keys",
     ("infowatch.verdict", "note"): "an analyst's note on a public post",
     ("infowatch.factcheck", "claim_key"): "hash of a public fact-check's headline (de-duplication)",

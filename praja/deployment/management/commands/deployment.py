@@ -72,7 +72,7 @@ class Command(BaseCommand):
         p.add_argument("--area", choices=["desa", "kecamatan"])
         p.add_argument("--reserve-share", type=float, dest="reserve_share")
         p.add_argument("--workers", type=int, help="worker processes for planning and writing, without a broker "
-                       "(default: PRAJA_JOBS_WORKERS, else 1); with a broker the Celery workers plan")
+                       "(default: PRAJA_MAP_WORKERS, else 1); with a broker the Celery workers plan")
         p.add_argument("--no-pdf", action="store_true", dest="no_pdf",
                        help="no PDF annex per regency (the slowest file)")
         p.add_argument("--max-km-from-desa", type=float, dest="max_km_from_desa",
