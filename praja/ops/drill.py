@@ -195,17 +195,23 @@ def tick(drill: Drill, now: datetime.datetime | None = None, limit: int = 500,
     most `limit`; the drill is done when the last one has run. Returns how many ran."""
     clock = until or drill.clock(now)
     due = list(DrillEvent.objects.filter(drill=drill, done=False, at__lte=clock).order_by("at", "pk")[:limit])
+    ran = 0
     with audit.acting_as(ACTOR):
         for ev in due:
             with transaction.atomic():
+                # Claimed by one UPDATE: the drill page's poll and the play job may tick at once, and an event
+                # runs once (a failed runner rolls the claim back with its writes).
+                if not DrillEvent.objects.filter(pk=ev.pk, done=False).update(done=True):
+                    continue
                 ev.result = RUNNERS[ev.kind](drill, ev)[:200]
                 ev.done = True
-                ev.save(update_fields=["result", "done"])
+                ev.save(update_fields=["result"])
+                ran += 1
     if not DrillEvent.objects.filter(drill=drill, done=False).exists() and drill.status == Drill.Status.RUNNING:
         drill.status = Drill.Status.DONE
         drill.stopped_clock = drill.end_at()
         drill.save(update_fields=["status", "stopped_clock"])
-    return len(due)
+    return ran
 
 
 def stop(drill: Drill) -> None:

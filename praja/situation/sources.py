@@ -317,6 +317,11 @@ def current_plan(viewer: Viewer, area_code: str, at: datetime.datetime | None = 
     from praja.deployment.services import visible_plans
 
     regency = child_of(area_code, 2)
+    from praja.ops import drillctx
+
+    drill_plan = drillctx.viewed_plan(regency) if regency else None
+    if drill_plan is not None and visible_plans(viewer.scope).filter(pk=drill_plan.pk).exists():
+        return drill_plan
     qs = (
         visible_plans(viewer.scope).filter(status=Plan.Status.DONE)
         .filter(Q(region_id=regency) | Q(region_id=child_of(area_code, 1)) | Q(region__isnull=True))
@@ -387,9 +392,15 @@ def posts_manned(viewer: Viewer, area: Scope, plan: Any, day: datetime.date) -> 
     if plan is None:
         return 0
     from praja.deployment.services import visible_posts
+    from praja.ops import drillctx
 
-    return visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"), manned_at__gte=_start_of(day),
-                                                    manned_at__lte=end_of(day)).count()
+    posts = visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"))
+    drill = drillctx.manned_overrides()
+    if drill is not None:  # a drill is viewed: its posts' reports
+        start, end = _start_of(day), end_of(day)
+        ids = {pk for pk, (at, _people) in drill.items() if start <= at <= end}
+        return posts.filter(pk__in=ids).count() if ids else 0
+    return posts.filter(manned_at__gte=_start_of(day), manned_at__lte=end_of(day)).count()
 
 
 # --- coordination ---------------------------------------------------------------------------------------

@@ -43,8 +43,9 @@ def _day(request: HttpRequest) -> datetime.date:
     """?tanggal (or the day of ?saat); today when neither; an impossible date answers 400."""
     raw = request.POST.get("tanggal") or request.GET.get("tanggal", "")
     at = _moment(request)
-    day = parse_day(raw) or (timezone.localtime(at).date() if at else None) or timezone.localdate()
-    return min(day, timezone.localdate())
+    today = timezone.localtime(M.now()).date()  # the drill's day while a drill is viewed
+    day = parse_day(raw) or (timezone.localtime(at).date() if at else None) or today
+    return min(day, max(today, timezone.localdate()))
 
 
 def _moment(request: HttpRequest) -> datetime.datetime | None:
