@@ -40,6 +40,13 @@ def period(day: datetime.date, at: datetime.datetime | None = None) -> tuple[dat
     return start, end
 
 
+def _drill_viewed() -> int | None:
+    """The drill whose data this lapsit is built from (printed LATIHAN on it), or None for real data."""
+    from praja.ops import drillctx
+
+    return drillctx.viewing()
+
+
 def signatory(region: Region) -> dict[str, str]:
     """Who signs the lapsit: the configured leadership, never whoever pressed the button.
 
@@ -213,6 +220,7 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "day_posts": day_posts,
         "report_ids": sorted(report_ids),
         "signatory": signatory(region),
+        "drill": _drill_viewed(),
         "audit_head": audit_head(),
         "audience_label": audience_label,
         "kec_names": {r.code: r.name for r in pic.kecamatan} | S.region_names(

@@ -92,6 +92,11 @@ def lapsit_issue(request: HttpRequest) -> HttpResponse:
     viewer, region, area = resolve_area(request)
     if not viewer.scope.covers(region.code):
         raise Http404(region.code)  # only a region wholly inside one's scope is reported on
+    if getattr(request, "drill_id", None):
+        # an issued lapsit is an official, archived record: never built from a drill's data
+        messages.error(request, _("Lapsit tidak dapat diterbitkan dari data latihan. Kembali ke data nyata dulu; "
+                                  "draf latihan dapat dilihat dan diunduh."))
+        return redirect(reverse("situation:lapsit_list"))
     notes = (request.POST.get("catatan") or "").strip()[:10000]
     lap = L.issue(viewer, region, area, _day(request), notes, request.user, at=_moment(request))
     messages.success(request, _("Lapsit diterbitkan dan diarsipkan."))
