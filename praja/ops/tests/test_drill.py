@@ -101,6 +101,7 @@ def test_a_viewed_drill_drives_the_situation_and_the_real_picture_stays_clean(di
     from praja.situation import index as I
     from praja.situation import moment
     from praja.situation import posts as P
+    from praja.territory.scope import Scope
 
     d = D.plan_drill(speed=600, reports=120, surge="35.07.01")
     D.tick(d, until=d.end_at(), limit=10_000)
@@ -111,7 +112,7 @@ def test_a_viewed_drill_drives_the_situation_and_the_real_picture_stays_clean(di
         assert moment.now() == d.end_at()  # the drill's clock is the pages' now
         assert P.plan_of_day(d.day, "35.07", at).pk == district_with_plan.pk
         drilled = I.regency_index("35.07", at)["35.07.01"]
-        rows = P.state_rows(P.posts_in(district_with_plan, I.Scope.of(["35.07"])), d.day, at)
+        rows = P.state_rows(P.posts_in(district_with_plan, Scope.of(["35.07"])), d.day, at)
     def reports_part(r: Any) -> Any:
         return next(p for p in r.parts if p.key == "laporan")
 
