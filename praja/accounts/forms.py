@@ -9,10 +9,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from praja.accounts.models import Person, RoleAssignment
-from praja.accounts.roles import ROLE_CHOICES, ROLES
 from praja.accounts.visibility import can_grant_in
+from praja.base.roles import ROLE_CHOICES, ROLES
+from praja.base.scope import Scope
 from praja.territory.models import Region
-from praja.territory.scope import Scope
 
 
 class TokenForm(forms.Form):

@@ -28,13 +28,14 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability, needs_second_factor, require_capability
-from praja.accounts.audit import audit_reading
-from praja.accounts.audit_display import change_rows
 from praja.accounts.forms import RoleAssignmentForm, TokenForm
-from praja.accounts.masking import mask
-from praja.accounts.models import Agency, AuditBatch, AuditEntry, Person, RoleAssignment
-from praja.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
+from praja.accounts.models import Agency, Person, RoleAssignment
+from praja.base.access import capability_required, has_capability, needs_second_factor, require_capability
+from praja.base.audit import audit_reading
+from praja.base.audit_display import change_rows
+from praja.base.masking import mask
+from praja.base.models import AuditBatch, AuditEntry
+from praja.base.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
 
 PAGE_SIZE = 50
 DEVICE_NAME = "Praja TOTP"

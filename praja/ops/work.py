@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
 
 LIMIT = 8
 POLICE_KINDS = frozenset({"polres", "polsek"})

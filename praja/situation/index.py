@@ -21,11 +21,11 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from praja.base.scope import Scope
 from praja.situation import kondusif as K
 from praja.situation import posts as P
 from praja.situation import sources as S
 from praja.territory.models import Region
-from praja.territory.scope import Scope
 
 CACHE_SECONDS = 600
 

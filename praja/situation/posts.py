@@ -21,8 +21,8 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from praja.base.scope import Scope
 from praja.situation import sources as S
-from praja.territory.scope import Scope
 
 MANNED = "terisi"
 SHORT = "kurang"

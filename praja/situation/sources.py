@@ -20,11 +20,11 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
+from praja.base.regions import is_within, level_of
+from praja.base.scope import Scope
 from praja.territory.models import TPS, Region
-from praja.territory.regions import is_within, level_of
-from praja.territory.scope import Scope
 
 try:  # issue 4 and 5 apps: guarded so the situation picture still opens without them
     from praja.reports import visibility as report_visibility

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import client_for
+from praja.base import audit
 from praja.ops import drill as D
 from praja.ops.models import Drill, DrillEvent, DrillPost
 from praja.reports.models import Report
@@ -21,7 +21,7 @@ SYSTEM = audit.Actor(None, "system:test", "", "cli")
 
 
 def signed_in(username: str) -> Client:
-    from praja.accounts.access import needs_second_factor
+    from praja.base.access import needs_second_factor
 
     user = get_user_model().objects.get(username=username)
     return client_for(user, second_factor=needs_second_factor(user))
