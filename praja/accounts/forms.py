@@ -1,4 +1,4 @@
-"""Forms of the accounts pages: the second-factor token and role assignments."""
+"""Forms of the accounts pages: the second-factor token, a recovery code and role assignments."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(gettext("Kode hanya berisi angka."), code="not_digits")
         return token
+
+
+class RecoveryCodeForm(forms.Form):
+    """A recovery code in place of the TOTP code, for a lost phone (praja/accounts/recovery.py)."""
+
+    recovery_code = forms.CharField(
+        label=_("Kode pemulihan"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
 
 
 class RoleAssignmentForm(forms.Form):
