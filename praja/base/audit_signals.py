@@ -59,7 +59,7 @@ def _report_ref(instance: Model) -> int | None:
     if cls not in _REPORT_FK:
         _REPORT_FK[cls] = next(
             (f.attname for f in meta.concrete_fields
-             if f.is_relation and f.related_model is not None
+             if f.is_relation and f.related_model is not None and not isinstance(f.related_model, str)
              and f.related_model._meta.label_lower == "reports.report"),
             None,
         )
