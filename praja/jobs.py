@@ -282,7 +282,7 @@ class Job:
 
 def _actor_dict() -> dict[str, Any] | None:
     try:
-        from praja.accounts import audit
+        from praja.base import audit
     except Exception:  # noqa: BLE001 - no Django (a worker): no actor
         return None
     actor = audit.current_actor()

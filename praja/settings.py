@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "praja.base",
     "praja.territory",
     "praja.accounts",
     "praja.risk",
@@ -58,7 +59,7 @@ MIDDLEWARE = [
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "praja.ops.drillctx.DrillMiddleware",  # the drill (latihan) a person views, if any: praja/ops/drillctx.py
+    "praja.base.drillctx.DrillMiddleware",  # the drill (latihan) a person views, if any: praja/base/drillctx.py
     "praja.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,7 +237,7 @@ PRAJA_JOBS_INLINE_WAIT_S = float(os.environ.get("PRAJA_JOBS_INLINE_WAIT_S", "3")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal": {"()": "praja.accounts.masking.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal": {"()": "praja.base.masking.MaskPersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PRAJA_LOG_LEVEL", "WARNING")},
 }

@@ -1,10 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from praja.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The audit log's admin moved with its models to the base app (issue 15); old bookmarks still arrive.
+    re_path(r"^admin/accounts/auditentry/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/base/auditentry/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
     path("akun/", include("praja.accounts.urls")),
     path("wilayah/", include("praja.territory.urls")),

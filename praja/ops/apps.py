@@ -14,7 +14,7 @@ class OpsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_save
 
-        from praja.ops.drillctx import tag_report
+        from praja.base.drillctx import tag_report
         from praja.reports import intake
         from praja.reports.models import Report
 

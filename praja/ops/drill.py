@@ -12,7 +12,7 @@ The day (default 27-11-2024, 05:30-16:00 local):
 - a neutrality report (a village head directing voters) is routed like a real one;
 - a money-politics report is verified and referred to Sentra Gakkumdu.
 Every report is tagged with the drill (``Report.drill``), dated at the drill's clock on the drill's day, and
-kept out of every real figure (praja/ops/drillctx.py).
+kept out of every real figure (praja/base/drillctx.py).
 
 Not built yet: the hoax narrative growing in infowatch (infowatch items carry no drill tag yet); the drill page
 says so.
@@ -30,8 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from praja.accounts import audit
-from praja.ops import drillctx
+from praja.base import audit, drillctx
 from praja.ops.models import Drill, DrillEvent, DrillPost
 
 ACTOR = audit.Actor(None, "system:latihan", "", "cli")

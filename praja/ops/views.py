@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from praja.accounts import roles as R
-from praja.accounts.access import capability_required
+from praja.base import roles as R
+from praja.base.access import capability_required
+from praja.base.drillctx import SESSION_KEY
 from praja.ops import drill as D
-from praja.ops.drillctx import SESSION_KEY
 from praja.ops.models import Drill
 
 # Who runs drills: the operations staff (those who plan the deployment).

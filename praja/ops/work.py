@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
 
 LIMIT = 8
 POLICE_KINDS = frozenset({"polres", "polsek"})
@@ -128,7 +128,7 @@ def _posts(request: Any, w: Work, agency: Any) -> None:
     posts = services.visible_posts(plan, visibility.scope_of(request))
     w.posts_plan = plan
     w.posts_total = posts.count()
-    from praja.ops import drillctx
+    from praja.base import drillctx
 
     drill = drillctx.manned_overrides()
     if drill is not None:  # a drill is viewed: its posts' reports stand in for the real ones

@@ -12,7 +12,11 @@ class ReportsConfig(AppConfig):
         # reports are forwarded to the hoax monitoring (forwarding.py, when present).
         from django.core.signals import request_started
 
-        from praja.reports import afterwork, handling, intake, known
+        from praja.base import extensions
+        from praja.reports import afterwork, handling, intake, known, visibility
+
+        # The audit log (praja.base) shows an entry about a report only to who may see that report.
+        extensions.points.visible_reports = visibility.visible_report_pks
 
         known.connect()  # forget remembered places and agencies when they change
 

@@ -23,9 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from praja.accounts import audit
-from praja.accounts.audit_protect import PROTECTED_TIMELINE_KINDS, protect
 from praja.accounts.models import Agency
+from praja.base import audit
+from praja.base.audit_protect import PROTECTED_TIMELINE_KINDS, protect
 from praja.reports import legal, routing
 from praja.reports.models import LegalPath, Report, Severity, Status, TimelineEntry
 
@@ -401,7 +401,7 @@ def _risk_conf() -> tuple[list[str], dict[int, float]]:
 
 def risk_place(report: Report) -> str:
     """The TPS or desa the risk index knows the report by ('' when only a kecamatan or nothing is known)."""
-    from praja.territory.regions import level_of
+    from praja.base.regions import level_of
 
     if report.tps_id:
         return str(report.tps_id)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.reports import known, sealing
 from praja.reports.models import Category, Channel, Report, Severity, SubjectKind, TimelineEntry
 

@@ -58,7 +58,7 @@ def end_of(day: datetime.date) -> datetime.datetime:
 def now() -> datetime.datetime:
     """Now: read once per page, so every part of the page shows the same moment. While a drill is viewed, the
     drill's clock (its day, its hour): the pages show the drill as it runs."""
-    from praja.ops import drillctx
+    from praja.base import drillctx
 
     clock = drillctx.viewed_clock()
     return clock if clock is not None else timezone.now()

@@ -21,8 +21,8 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from praja.base.scope import Scope
 from praja.situation import sources as S
-from praja.territory.scope import Scope
 
 MANNED = "terisi"
 SHORT = "kurang"
@@ -81,7 +81,7 @@ def state_rows(posts_qs: Any, day: datetime.date, at: datetime.datetime) -> list
         "pk", "plan_id", "number", "code", "kecamatan_code", "area_code", "cls", "police", "tni", "linmas",
         "covered", "manned_at", "manned_people", "tps_count"))
     deadline = report_by(day)
-    from praja.ops import drillctx
+    from praja.base import drillctx
 
     drill = drillctx.manned_overrides()
     for r in rows:
@@ -155,8 +155,8 @@ def whom_to_call(missing: dict[str, list[dict[str, Any]]]) -> list[Polsek]:
 def plan_of_day(day: datetime.date, regency: str, at: datetime.datetime) -> Any:
     """The plan in force on the day for the regency, read for everyone (the index): the newest finished plan
     finished by `at`."""
+    from praja.base import drillctx
     from praja.deployment.models import Plan
-    from praja.ops import drillctx
 
     drill_plan = drillctx.viewed_plan(regency)
     if drill_plan is not None:

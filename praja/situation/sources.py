@@ -20,11 +20,11 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
+from praja.base.regions import is_within, level_of
+from praja.base.scope import Scope
 from praja.territory.models import TPS, Region
-from praja.territory.regions import is_within, level_of
-from praja.territory.scope import Scope
 
 try:  # issue 4 and 5 apps: guarded so the situation picture still opens without them
     from praja.reports import visibility as report_visibility
@@ -317,7 +317,7 @@ def current_plan(viewer: Viewer, area_code: str, at: datetime.datetime | None = 
     from praja.deployment.services import visible_plans
 
     regency = child_of(area_code, 2)
-    from praja.ops import drillctx
+    from praja.base import drillctx
 
     drill_plan = drillctx.viewed_plan(regency) if regency else None
     if drill_plan is not None and visible_plans(viewer.scope).filter(pk=drill_plan.pk).exists():
@@ -391,8 +391,8 @@ def posts_manned(viewer: Viewer, area: Scope, plan: Any, day: datetime.date) -> 
     """Posts of the plan reported manned from the field on `day` (Post.manned_at; not the plan's 'covered')."""
     if plan is None:
         return 0
+    from praja.base import drillctx
     from praja.deployment.services import visible_posts
-    from praja.ops import drillctx
 
     posts = visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"))
     drill = drillctx.manned_overrides()

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from praja.accounts.access import capability_required
-from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT
+from praja.base.access import capability_required
+from praja.base.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT
 from praja.situation import lapsit as L
 from praja.situation import moment as M
 from praja.situation import sources as S

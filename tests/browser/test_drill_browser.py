@@ -17,7 +17,7 @@ SURGE = "35.07.01"  # Donomulyo: the demo's Polsek, Panwascam and Camat accounts
 
 
 def log_in(browser: Any, base: str, username: str) -> Any:
-    from praja.territory.demo import DEMO_PASSWORDS
+    from praja.demo.district import DEMO_PASSWORDS
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
@@ -49,7 +49,7 @@ def view_the_drill(page: Any) -> None:
 def test_the_kapolres_follows_a_drill_played_at_high_speed(
     live_server: Any, demo_district: Any, browser: Any, output_dir: Path, settings: Any
 ) -> None:
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.deployment import services
     from praja.jobqueue.worker import ThreadWorker
     from praja.ops.models import Drill, DrillPost

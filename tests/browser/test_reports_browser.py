@@ -132,7 +132,8 @@ def _officer_signed_in(
     live_server: Any, world: Any, browser: Any, monkeypatch: Any  # noqa: F811
 ) -> tuple[Any, Any, list[str]]:
     """The Polsek officer of the fixture world signed in on a phone-sized page; page errors are collected."""
-    from praja.accounts import access, middleware
+    from praja.accounts import middleware
+    from praja.base import access
 
     user = world.people["officer"].user
     user.set_password("petugas-uji-2024")

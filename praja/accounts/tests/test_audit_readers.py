@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
-from praja.accounts.audit_protect import digest
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, World, client_for
+from praja.base import audit
+from praja.base.audit_protect import digest
+from praja.base.models import AuditEntry
 from praja.reports import handling, identity
 from praja.reports.models import Report
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

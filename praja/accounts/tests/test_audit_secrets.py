@@ -7,11 +7,12 @@ import re
 import pytest
 from django.apps import apps
 
-from praja.accounts import audit
-from praja.accounts.audit_protect import PROTECTED_FIELDS, digest, is_protected, protect
-from praja.accounts.audit_signals import _audited
-from praja.accounts.models import AuditEntry, Person
+from praja.accounts.models import Person
 from praja.accounts.tests.fixtures import World
+from praja.base import audit
+from praja.base.audit_protect import PROTECTED_FIELDS, digest, is_protected, protect
+from praja.base.audit_signals import _audited
+from praja.base.models import AuditEntry
 
 # Field names that look personal or secret but are not: reviewed, with the reason.
 NOT_SECRET = {

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import client_for
+from praja.base import audit
 from praja.ops import drill as D
 from praja.ops.models import Drill, DrillEvent, DrillPost
 from praja.reports.models import Report
@@ -21,7 +21,7 @@ SYSTEM = audit.Actor(None, "system:test", "", "cli")
 
 
 def signed_in(username: str) -> Client:
-    from praja.accounts.access import needs_second_factor
+    from praja.base.access import needs_second_factor
 
     user = get_user_model().objects.get(username=username)
     return client_for(user, second_factor=needs_second_factor(user))
@@ -97,11 +97,11 @@ def test_only_the_operations_staff_open_the_drill_page(demo_district: Any) -> No
 
 
 def test_a_viewed_drill_drives_the_situation_and_the_real_picture_stays_clean(district_with_plan: Any) -> None:
-    from praja.ops import drillctx
+    from praja.base import drillctx
+    from praja.base.scope import Scope
     from praja.situation import index as I
     from praja.situation import moment
     from praja.situation import posts as P
-    from praja.territory.scope import Scope
 
     d = D.plan_drill(speed=600, reports=120, surge="35.07.01")
     D.tick(d, until=d.end_at(), limit=10_000)

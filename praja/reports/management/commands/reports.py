@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from praja.accounts import audit
+from praja.base import audit
 
 # --- token (API partners) --------------------------------------------------------------------------
 
