@@ -41,7 +41,7 @@ SAME_IN_ENGLISH: dict[str, str] = {
     # Indonesian administrative units: kept with their Indonesian names, as the rest of the English interface does.
     "Kec.": "abbreviation of kecamatan, an administrative unit", "Kec. %(n)s": "kecamatan abbreviation and name",
     "kecamatan": "administrative unit name", "Kecamatan: %(kec)s": "administrative unit name",
-    "{kecamatan} kecamatan": "administrative unit name", "Desa/kec.": "administrative unit names",
+    "{kecamatan} kecamatan": "administrative unit name",
     "%(n)s TPS": "TPS (polling station) is the term the English interface uses",
 }
 
@@ -99,12 +99,12 @@ def _literal(text: str) -> str:
 def template_texts(path: Path) -> list[Text]:
     """The interface texts of one template, as makemessages would extract them."""
     code = templatize(path.read_text("utf-8"), origin=str(path))
-    out = []
+    found = []
     for pattern, fields in _TEMPLATE_CALLS:
         for m in pattern.finditer(code):
             values = dict(zip(fields, (_literal(g) for g in m.groups()), strict=True))
-            out.append(Text(where=_shown(path), **values))
-    return out
+            found.append((m.start(), Text(where=_shown(path), **values)))
+    return [t for _, t in sorted(found, key=lambda f: f[0])]
 
 
 # The argument order of each gettext function.
