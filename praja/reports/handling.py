@@ -114,11 +114,19 @@ def _finish(r: Report) -> None:
     if audit.current_actor() is None or not (changed or entries):
         return
     record: dict[str, Any] = {name: [_plain(loaded[name]), _plain(value)] for name, value in changed.items()}
+    sensitivity = ""
     if entries:
+        from praja.accounts.audit_protect import PROTECTED_TIMELINE_KINDS, protect
+
+        # The entries' text and data (internal notes, questions, identity records) as keyed digests, as the
+        # model signals keep a timeline entry: never in clear in the log (docs/security.md, "No secrets").
         record["timeline"] = [
-            {"id": e.pk, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "text": e.text,
-             "data": e.data, "actor_label": e.actor_label, "channel": e.channel} for e in entries]
-    audit.record("update", "reports.report", str(r.pk), r.region_code, record)
+            {"id": e.pk, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status,
+             **protect("reports.timelineentry", {"text": e.text, "data": e.data}),
+             "actor_label": e.actor_label, "channel": e.channel} for e in entries]
+        if any(e.kind in PROTECTED_TIMELINE_KINDS for e in entries):
+            sensitivity = "protected"
+    audit.record("update", "reports.report", str(r.pk), r.region_code, record, sensitivity=sensitivity)
 
 
 def _move(report: Report, to_status: str, actor: By, kind: str, *, text: str = "",

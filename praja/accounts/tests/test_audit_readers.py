@@ -48,6 +48,8 @@ def neutrality(hworld: World) -> Report:
         req = identity.request_identity(report, act(P["gakkumdu"]), REASON)
     with as_web(P["bawaslu_custodian"]):
         identity.decide(req, act(P["bawaslu_custodian"]), True)
+    with as_web(P["gakkumdu_custodian"]):  # the second custodian, of another agency (issue 14 item 8)
+        identity.decide(req, act(P["gakkumdu_custodian"]), True)
     return Report.objects.get(pk=report.pk)
 
 
