@@ -324,6 +324,16 @@ class IncidentSignalQuerySet(models.QuerySet["IncidentSignal"]):
     def visible(self, scope: Scope) -> IncidentSignalQuerySet:
         return self.filter(scope.q("place_code"))
 
+    def readable(self, request: Any) -> IncidentSignalQuerySet:
+        """Without the incidents made from a report this reader may not see (their `ref` is the report's receipt):
+        the reports' own rule, so never a report about the reader's own unit (issue 14). Incidents entered by hand
+        (no receipt, or one that names no report) stay."""
+        from praja.reports import visibility as report_visibility  # reports sits above risk: read when asked
+        from praja.reports.models import Report
+
+        unseen = Report.objects.exclude(pk__in=report_visibility.reports(Report.objects.all(), request).values("pk"))
+        return self.exclude(ref__in=unseen.values("receipt"))
+
 
 class IncidentSignal(models.Model):
     """An incident reported elsewhere in Praja (the reports app), at a TPS or in a desa."""

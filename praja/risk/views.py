@@ -33,23 +33,6 @@ PAGE_SIZE = 50
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def readable_incidents(request: HttpRequest, incidents: Any) -> list[IncidentSignal]:
-    """The incidents this reader may be shown: one recorded from a report (its `ref` is the report's receipt) only
-    when the reader may see that report (the reports' own rule: never a report about the reader's own unit);
-    incidents entered by hand (no receipt) for everyone. The score counts them all, without naming them."""
-    from praja.reports import visibility as report_visibility  # reports sits above risk: read when asked
-    from praja.reports.models import Report
-
-    rows = list(incidents)
-    refs = {i.ref for i in rows if i.ref}
-    if not refs:
-        return rows
-    reports = Report.objects.filter(receipt__in=refs)
-    known = set(reports.values_list("receipt", flat=True))
-    seen = set(report_visibility.reports(reports, request).values_list("receipt", flat=True))
-    return [i for i in rows if not i.ref or i.ref not in known or i.ref in seen]
-
-
 def _scope(request: HttpRequest) -> Scope:
     return visibility.scope_of(request)
 
@@ -249,9 +232,10 @@ def tps_detail(request: HttpRequest, desa: str, number: int) -> HttpResponse:
         .select_related("indicator", "created_by")
         .order_by("indicator__position", "-observed_on")
     )
-    incidents = readable_incidents(request, IncidentSignal.objects.visible(_scope(request)).filter(
+    # Only incidents whose report this reader may see (IncidentSignalQuerySet.readable, issue 14)
+    incidents = IncidentSignal.objects.visible(_scope(request)).readable(request).filter(
         Q(place_code=tps.code) | Q(place_code=tps.desa_id) | Q(place_code__startswith=tps.desa_id + "/")
-    )[:50])
+    )[:50]
     return render(
         request,
         "risk/tps_detail.html",

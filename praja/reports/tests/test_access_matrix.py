@@ -33,7 +33,7 @@ POLICY: dict[str, str] = {
     "kpu_staff": "V",
     "bawaslu_staff": "VHCSP",
     "panwascam": "VHS",
-    "gakkumdu": "VHP",
+    "gakkumdu": "VHCP",  # custodian beside Bawaslu: two agencies approve an identity (issue 14)
     "propam": "VHP",
     "pemda_staff": "V",
     "camat": "",
