@@ -73,11 +73,17 @@ def test_entries_about_the_report_exist_and_hold_no_protected_value_in_clear(
     assert leaks(stored, neutrality) == ["Kapolsek mengarahkan", "membagikan amplop"]  # title and text stay
     created = next(e for e in entries if e.target_type == "reports.report" and e.action == "create")
     assert created.changes["latitude"] == digest(neutrality.latitude)
-    assert created.changes["pin_hash"] == digest(neutrality.pin_hash)
-    note = next(e for e in entries if e.target_type == "reports.timelineentry" and e.changes.get("kind") == "catatan")
-    assert note.changes["text"] == digest(NOTE)
+    # the intake path names the PIN hash without copying it ("[rahasia]"), kept as a digest too: never in clear
+    assert created.changes["pin_hash"].startswith("hmac:") and neutrality.pin_hash not in stored
+    # the note is audited with its step (a reports.report entry listing the timeline entries it appended) or by
+    # the model signals (a reports.timelineentry entry): either way its text is a digest
+    notes = [e.changes for e in entries if e.target_type == "reports.timelineentry"
+             and e.changes.get("kind") == "catatan"]
+    notes += [t for e in entries if e.target_type == "reports.report"
+              for t in e.changes.get("timeline", []) if isinstance(t, dict) and t.get("kind") == "catatan"]
+    assert notes and all(n["text"] == digest(NOTE) for n in notes)
     protected = {e.target_type for e in entries if e.sensitivity == "protected"}
-    assert protected == {"reports.identityrequest", "reports.timelineentry"}
+    assert protected == {"reports.identityrequest", "reports.identityapproval", "reports.timelineentry"}
 
 
 def test_a_kapolsek_sees_nothing_of_a_neutrality_report_about_his_unit_in_the_audit(
