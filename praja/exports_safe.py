@@ -12,8 +12,8 @@ the text itself and never evaluates; numbers, dates and booleans are written as 
 never emit a formula element: the fast writer writes inline strings only, and `openpyxl_rows` plus
 `no_formulas` make sure an openpyxl workbook holds none.
 
-No Django here: the exports and the command line both use it. Tests: praja/tests_exports_safe (see
-tests/test_exports_safe.py) and the lapsit's own test of a hostile title.
+No Django here: the exports and the command line both use it. Tests: tests/test_exports_safe.py (including one that
+fails when a module writes CSV or XLSX without this module) and the lapsit's and the plan's tests of hostile text.
 """
 
 from __future__ import annotations
