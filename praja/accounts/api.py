@@ -247,7 +247,7 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
     if not form.is_valid():
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
         return Status(400, {"detail": "invalid", "errors": errors})
-    return Status(201, form.save())
+    return Status(201, form.save(granted_by=request.user))
 
 
 @router.delete("/assignments/{int:assignment_id}", response={204: None, 403: Detail, 404: Detail})

@@ -107,7 +107,9 @@ class RoleAssignmentForm(forms.Form):
                 )
         return data
 
-    def save(self) -> RoleAssignment:
-        return RoleAssignment.objects.create(
-            person=self.person, role=self.cleaned_data["role"], region=self.cleaned_data["region"]
-        )
+    def save(self, granted_by: Any = None) -> RoleAssignment:
+        """The assignment; one that carries the custodian's capability waits, inactive, for a second
+        administrator (praja.accounts.grants)."""
+        from praja.accounts import grants
+
+        return grants.grant(self.person, self.cleaned_data["role"], self.cleaned_data["region"], granted_by)

@@ -104,6 +104,13 @@ class RoleAssignment(models.Model):
     )
     active = models.BooleanField(_("aktif"), default=True)
     granted_at = models.DateTimeField(_("diberikan"), auto_now_add=True)
+    # A role that carries the custodian's capability (reports.custodian) is inactive until a second administrator,
+    # not the one who gave it, approves it (issue 14 item 8: accounts.grants).
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("diberikan oleh"))
+    awaiting_approval = models.BooleanField(_("menunggu persetujuan"), default=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("disetujui oleh"))
 
     class Meta:
         ordering = ["person_id", "role"]

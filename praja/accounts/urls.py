@@ -14,6 +14,7 @@ urlpatterns = [
     path("personel/<int:pk>/", views.person_detail, name="person_detail"),
     path("personel/<int:pk>/peran/", views.assignment_create, name="assignment_create"),
     path("peran/<int:pk>/cabut/", views.assignment_delete, name="assignment_delete"),
+    path("peran/<int:pk>/setujui/", views.assignment_approve, name="assignment_approve"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/<int:seq>/", views.audit_detail, name="audit_detail"),
 ]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -39,7 +40,7 @@ from praja.base.audit import audit_reading
 from praja.base.audit_display import change_rows
 from praja.base.masking import mask
 from praja.base.models import AuditBatch, AuditEntry
-from praja.base.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
+from praja.base.roles import MANAGE_ACCOUNTS, ROLES, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
 
 PAGE_SIZE = 50
 DEVICE_NAME = "Praja TOTP"
@@ -329,12 +330,36 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not form.is_valid():
         return _render_person(request, person, form, status=400)
-    a = form.save()
-    messages.success(
-        request,
-        _("Peran %(role)s diberikan kepada %(name)s.") % {"role": a.get_role_display(), "name": person.full_name},
-    )
+    a = form.save(granted_by=request.user)
+    if a.awaiting_approval:
+        text = _("Peran %(role)s untuk %(name)s menunggu persetujuan administrator kedua; para kustodian diberi "
+                 "tahu.")
+        messages.success(request, text % {"role": a.get_role_display(), "name": person.full_name})
+    else:
+        messages.success(
+            request,
+            _("Peran %(role)s diberikan kepada %(name)s.") % {"role": a.get_role_display(), "name": person.full_name},
+        )
     return redirect("accounts:person_detail", pk=person.pk)
+
+
+@require_POST
+@capability_required(MANAGE_ACCOUNTS)
+def assignment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second administrator approves a custodian role given by another (praja.accounts.grants)."""
+    from praja.accounts import grants
+
+    require_capability(request, VIEW_PEOPLE)
+    a = get_object_or_404(_visible_assignments(request), pk=pk)
+    missing = ROLES[a.role].capabilities - frozenset(request.capabilities)  # type: ignore[attr-defined]
+    if missing or not visibility.can_grant_in(visibility.scope_of(request), a.region_id):
+        raise PermissionDenied(MANAGE_ACCOUNTS)
+    try:
+        grants.approve(a, request.user)
+        messages.success(request, _("Peran kustodian disetujui dan kini berlaku."))
+    except grants.GrantError as exc:
+        messages.error(request, str(exc))
+    return redirect("accounts:person_detail", pk=a.person_id)
 
 
 @require_POST

@@ -39,6 +39,7 @@ PROTECTED_FIELDS: dict[str, frozenset[str]] = {
     "reports.timelineentry": frozenset({"text", "data"}),
     # why an identity is wanted, and the custodian's decision note
     "reports.identityrequest": frozenset({"reason", "decision_note"}),
+    "reports.identityapproval": frozenset({"note"}),
     "accounts.person": frozenset({"staff_number"}),
     "coordination.stakeholder": frozenset({"notes"}),
     "otp_totp.totpdevice": frozenset({"key"}),
@@ -46,7 +47,7 @@ PROTECTED_FIELDS: dict[str, frozenset[str]] = {
 }
 
 # Entries about these are readable only by those who may see protected data (see visibility.audit_entries).
-PROTECTED_MODELS = frozenset({"reports.identityrequest"})
+PROTECTED_MODELS = frozenset({"reports.identityrequest", "reports.identityapproval"})
 PROTECTED_TIMELINE_KINDS = frozenset({"minta_identitas", "putusan_identitas", "lihat_identitas", "lihat_terlindung"})
 
 DIGEST_PREFIX = "hmac:"

@@ -50,11 +50,34 @@ def _region(instance: Model) -> str:
 _REPORT_FK: dict[type[Model], str | None] = {}
 
 
+# Objects that name their report by its receipt instead of a foreign key (the risk index's incidents, whose `ref`
+# is the receipt of the verified report they came from): the audit entry is about that report all the same.
+REPORT_BY_RECEIPT: dict[str, str] = {"risk.incidentsignal": "ref"}
+# Objects that belong to a report through another object (the field naming that object, which has `report_id`).
+REPORT_THROUGH: dict[str, str] = {"reports.identityapproval": "request"}
+
+
+def _report_by_receipt(receipt: str) -> int | None:
+    from django.apps import apps
+
+    if not receipt:
+        return None
+    pk = apps.get_model("reports", "Report").objects.filter(receipt=receipt).values_list("pk", flat=True).first()
+    return int(pk) if pk is not None else None
+
+
 def _report_ref(instance: Model) -> int | None:
-    """The report an object is, or belongs to (its first foreign key to a report), else None."""
+    """The report an object is, or belongs to (its first foreign key to a report, or the receipt it names), else
+    None."""
     meta = instance._meta
     if meta.label_lower == "reports.report":
         return int(instance.pk) if instance.pk is not None else None
+    if meta.label_lower in REPORT_THROUGH:  # e.g. an identity approval: its request's report
+        parent = getattr(instance, REPORT_THROUGH[meta.label_lower], None)
+        value = getattr(parent, "report_id", None) if parent is not None else None
+        return int(value) if value is not None else None
+    if meta.label_lower in REPORT_BY_RECEIPT:
+        return _report_by_receipt(str(getattr(instance, REPORT_BY_RECEIPT[meta.label_lower], "") or ""))
     cls = type(instance)
     if cls not in _REPORT_FK:
         _REPORT_FK[cls] = next(

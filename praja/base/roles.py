@@ -81,8 +81,10 @@ ROLES: dict[str, Role] = {
               home="supervision"),
         _role("panwascam", _("Panwascam"), VIEW_TERRITORY, REPORTS_VIEW, REPORTS_HANDLE, REPORTS_SUBMIT,
               home="supervision"),
+        # Sentra Gakkumdu holds custody too: an identity opens only with custodians of two agencies (Bawaslu and
+        # Gakkumdu), praja/reports/identity.py
         _role("gakkumdu", _("Sentra Gakkumdu"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, REPORTS_VIEW,
-              REPORTS_HANDLE, home="supervision"),
+              REPORTS_HANDLE, REPORTS_CUSTODIAN, home="supervision"),
         _role("propam", _("Propam"), VIEW_TERRITORY, VIEW_PEOPLE, VIEW_PROTECTED, REPORTS_VIEW, REPORTS_HANDLE,
               home="supervision"),
         _role("pemda_staff", _("Staf Pemerintah Daerah"), VIEW_TERRITORY, REPORTS_VIEW, home="overview"),

@@ -190,17 +190,17 @@ def summary_xlsx(rows: Sequence[Mapping[str, Any]], totals: Mapping[str, Any]) -
     from django.utils.translation import gettext as _
     from openpyxl import Workbook
 
+    from praja import exports_safe as safe
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Ringkasan"))
-    ws.append([_("Kode"), _("Kabupaten/kota"), _("Pos"), _("TPS"), _("Polri"), _("TNI"), _("Linmas"),
-               _("TPS belum terpenuhi"), _("Jarak tempuh total (km)"), _("Folder")])
-    for r in rows:
-        ws.append([r["code"], r["name"], r["posts"], r["tps"], r["officers"], r["soldiers"], r["linmas"],
-                   r["uncovered_tps"], r["km_total"], r["folder"]])
-    ws.append([_("Jumlah"), "", totals["posts"], totals["tps"], totals["officers"], totals["soldiers"],
-               totals["linmas"], sum(int(r["uncovered_tps"]) for r in rows), totals["km_total"], ""])
-    ws.append([])
-    ws.append([_("Batas bawah personel Polri"), totals["officers_lower_bound"]])
+    safe.openpyxl_rows(ws, [[_("Kode"), _("Kabupaten/kota"), _("Pos"), _("TPS"), _("Polri"), _("TNI"), _("Linmas"),
+                             _("TPS belum terpenuhi"), _("Jarak tempuh total (km)"), _("Folder")]])
+    safe.openpyxl_rows(ws, ([r["code"], r["name"], r["posts"], r["tps"], r["officers"], r["soldiers"], r["linmas"],
+                             r["uncovered_tps"], r["km_total"], r["folder"]] for r in rows))
+    safe.openpyxl_rows(ws, [[_("Jumlah"), "", totals["posts"], totals["tps"], totals["officers"], totals["soldiers"],
+                             totals["linmas"], sum(int(r["uncovered_tps"]) for r in rows), totals["km_total"], ""],
+                            [], [_("Batas bawah personel Polri"), totals["officers_lower_bound"]]])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

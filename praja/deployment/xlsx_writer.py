@@ -7,7 +7,9 @@ colour, fill, thin border, wrap, centred), merged ranges, column widths, a froze
 and an A4 landscape page fitted to its width.
 
 Safe by construction: every text is an inline string, never a formula (no <f> element is ever
-written), so an address such as "=HYPERLINK(...)" stays text; characters XML cannot hold are dropped.
+written), and goes through praja.exports_safe (the one rule of every export: text starting like a formula
+gets an apostrophe, so even a reader who edits the cell does not run it); characters XML cannot hold are
+dropped.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
+
+from praja.exports_safe import text as safe_text
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -95,7 +99,7 @@ class Sheet:
                 elif isinstance(value, (int, float)):
                     out.append(f'<c r="{ref}"{st}><v>{value!r}</v></c>')
                 else:
-                    text = escape(_ILLEGAL.sub("", str(value)))
+                    text = escape(safe_text(_ILLEGAL.sub("", str(value))))
                     out.append(f'<c r="{ref}"{st} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
             out.append("</row>")
         out.append("</sheetData>")

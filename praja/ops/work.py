@@ -52,6 +52,10 @@ class Work:
     posts_manned: int = 0
     posts_plan: Any = None
     posts_url: str = ""
+    # Custodian roles given or awaiting a second administrator in one's area (issue 14): told to the custodians,
+    # and to the administrators who may approve them.
+    custodian_grants: list[Any] = field(default_factory=list)
+    grants_awaiting: list[Any] = field(default_factory=list)
     shown: bool = False  # whether any panel applies to this person
 
 
@@ -159,7 +163,23 @@ def my_work(request: Any, now: datetime.datetime | None = None) -> Work:
     if R.VIEW_DEPLOYMENT in caps and agency is not None and agency.kind in POLICE_KINDS:
         _posts(request, w, agency)
         w.shown = True
+    if R.REPORTS_CUSTODIAN in caps or R.MANAGE_ACCOUNTS in caps:
+        _custodian_grants(request, w, caps)
+        w.shown = w.shown or bool(w.custodian_grants)
     return w
+
+
+def _custodian_grants(request: Any, w: Work, caps: frozenset[str]) -> None:
+    from praja.accounts import grants
+
+    scope = getattr(request, "scope", None)
+    if scope is None:
+        return
+    recent = grants.recent_for_custodians(scope)
+    if R.REPORTS_CUSTODIAN in caps:
+        w.custodian_grants = [a for a in recent if a.person.user_id != request.user.pk]
+    if R.MANAGE_ACCOUNTS in caps:
+        w.grants_awaiting = [a for a in recent if a.awaiting_approval and a.granted_by_id != request.user.pk]
 
 
 def current_plan_of_regency(regency: str) -> Any:

@@ -165,10 +165,12 @@ def _handle(report: Report, step: int, i: int, people: dict[str, Any], at: datet
         handling.record_outcome(report, by, respondents="Dua orang (demo)", arrests=0,
                                 steps_taken="Klarifikasi dan pemeriksaan saksi (demo)",
                                 case_number=f"LP/DEMO/{i}/XI/2024", outcome="Dihentikan: bukti kurang (demo)")
-    if step == 7 and report.reporter_sealed and "gakkumdu" in people:
-        req = identity.request_identity(report, handling.by(people["gakkumdu"], "cli"),
+    if step == 7 and report.reporter_sealed and "gakkumdu" in people and "propam" in people:
+        # Propam asks; two custodians of two agencies (Bawaslu, Sentra Gakkumdu) approve (identity.decide).
+        req = identity.request_identity(report, handling.by(people["propam"], "cli"),
                                         "Pelapor adalah saksi kunci dan perlu dimintai keterangan (demo)")
         identity.decide(req, by, True, "Alasan cukup (demo)")
+        identity.decide(req, handling.by(people["gakkumdu"], "cli"), True, "Setuju (demo)")
 
 
 def _date(report: Report, received: datetime.datetime, handled: datetime.datetime, now: datetime.datetime,

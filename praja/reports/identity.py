@@ -1,8 +1,11 @@
 """A whistleblower's identity, seen only through a request that a custodian approves (GlobaLeaks' model).
 
 1. A handler asks, stating a reason (``request_identity``): an ``IdentityRequest`` and a timeline entry.
-2. A custodian (``reports.custodian``), never the person who asked, approves or refuses it with a note
-   (``decide``): a timeline entry.
+2. Two custodians (``reports.custodian``) of two different agencies (e.g. Bawaslu and Sentra Gakkumdu; a
+   Panwascam counts as Bawaslu, the agency at the top of its chain), neither of them the person who asked,
+   approve it (``decide``); one custodian's refusal, with a note, refuses it. Each decision is a timeline entry.
+   So no single person, nor one agency alone, opens an identity: an administrator who gives a custodian role to
+   an account of his own also needs a second administrator (accounts.grants) and a custodian elsewhere.
 3. For ``IDENTITY_ACCESS_HOURS`` after the approval the handler who asked may open the identity
    (``reveal``); each opening unseals it with the key outside the database and appends a timeline entry.
 
@@ -20,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from praja.reports import legal, sealing
 from praja.reports.handling import By, HandlingError, _entry
-from praja.reports.models import IdentityRequest, Report, TimelineEntry
+from praja.reports.models import IdentityApproval, IdentityRequest, Report, TimelineEntry
 
 K = TimelineEntry.Kind
 
@@ -50,7 +53,29 @@ def request_identity(report: Report, actor: By, reason: str) -> IdentityRequest:
     return req
 
 
+APPROVALS_NEEDED = 2
+
+
+def institution(agency: Any) -> Any:
+    """The agency at the top of an agency's chain (Panwascam Donomulyo -> Bawaslu Kabupaten Malang): two custodians'
+    approvals count as two only when their institutions differ."""
+    seen: set[int] = set()
+    while agency is not None and agency.parent_id and agency.pk not in seen:
+        seen.add(agency.pk)
+        agency = agency.parent
+    return agency
+
+
+def _agency_of(user: Any) -> Any:
+    from praja.base.access import person_of
+
+    person = person_of(user)
+    return getattr(person, "agency", None)
+
+
 def decide(req: IdentityRequest, actor: By, approve: bool, note: str = "") -> IdentityRequest:
+    """One custodian's decision. A refusal (with a note) refuses the request; an approval counts, and the request is
+    approved once custodians of APPROVALS_NEEDED different institutions, none of them the requester, approved."""
     note = (note or "").strip()
     with transaction.atomic():
         req = IdentityRequest.objects.select_for_update().get(pk=req.pk)
@@ -60,16 +85,40 @@ def decide(req: IdentityRequest, actor: By, approve: bool, note: str = "") -> Id
             raise HandlingError(_("Kustodian tidak dapat memutuskan permintaannya sendiri."))
         if not approve and not note:
             raise HandlingError(_("Tuliskan alasan penolakan."))
-        req.approved = bool(approve)
-        req.decided_by = actor.user
-        req.decided_at = timezone.now()
-        req.decision_note = note
-        req.save()
+        earlier = list(IdentityApproval.objects.filter(request=req).select_related("agency"))
+        if any(a.custodian_id == getattr(actor.user, "pk", None) for a in earlier):
+            raise HandlingError(_("Anda sudah menyetujui permintaan ini; persetujuan kedua harus dari kustodian "
+                                  "instansi lain."))
+        agency = _agency_of(actor.user)
+        if approve:
+            mine = institution(agency)
+            if mine is None:
+                raise HandlingError(_("Kustodian harus tercatat pada sebuah instansi untuk menyetujui."))
+            if any(institution(a.agency) is not None and institution(a.agency).pk == mine.pk for a in earlier):
+                raise HandlingError(_("Persetujuan kedua harus dari kustodian instansi lain (mis. Bawaslu dan "
+                                      "Sentra Gakkumdu), bukan dari %(a)s lagi.") % {"a": mine.name})
+            IdentityApproval.objects.create(request=req, custodian=actor.user, agency=agency, note=note)
+            count = len(earlier) + 1
+            final = count >= APPROVALS_NEEDED
+        else:
+            count = len(earlier)
+            final = True
+        if final:
+            req.approved = bool(approve)
+            req.decided_by = actor.user
+            req.decided_at = timezone.now()
+            req.decision_note = note
+            req.save()
         _entry(req.report, actor, K.IDENTITY_DECISION, text=note, data={
-            "request": req.pk, "approved": req.approved, "requested_by": req.requested_by_id,
-            "valid_until": expires_at(req).isoformat() if req.approved else None,
+            "request": req.pk, "approved": req.approved if final else None, "requested_by": req.requested_by_id,
+            "approvals": count, "needed": APPROVALS_NEEDED, "agency": getattr(agency, "name", ""),
+            "valid_until": expires_at(req).isoformat() if final and req.approved else None,
         })
     return req
+
+
+def approvals_of(req: IdentityRequest) -> list[IdentityApproval]:
+    return list(IdentityApproval.objects.filter(request=req).select_related("custodian", "agency").order_by("at"))
 
 
 def expires_at(req: IdentityRequest) -> datetime.datetime:

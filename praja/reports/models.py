@@ -357,6 +357,27 @@ class IdentityRequest(models.Model):
         return self.report.region_code
 
 
+class IdentityApproval(models.Model):
+    """One custodian's approval of an identity request. A request is approved by two custodians of two different
+    agencies (e.g. Bawaslu and Sentra Gakkumdu), neither of them the requester (identity.decide)."""
+
+    request = models.ForeignKey(IdentityRequest, on_delete=models.PROTECT, related_name="approvals")
+    custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "custodian"], name="identity_approval_once")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.custodian_id} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def region_code(self) -> str:
+        return self.request.report.region_code
+
+
 class PartnerToken(models.Model):
     """An API token of a partner agency (stored as a hash; the token is shown once)."""
 

@@ -31,6 +31,7 @@ from praja.reports.models import (
     Attachment,
     Category,
     Channel,
+    IdentityApproval,
     IdentityRequest,
     LegalPath,
     Report,
@@ -432,11 +433,14 @@ def _custodian_reports(request: HttpRequest) -> Any:
 @require_GET
 @capability_required(R.REPORTS_CUSTODIAN)
 def identity_queue(request: HttpRequest) -> HttpResponse:
-    pending = identity.pending_for(_custodian_reports(request))
+    pending = identity.pending_for(_custodian_reports(request)).prefetch_related("approvals__custodian",
+                                                                               "approvals__agency")
     decided = (IdentityRequest.objects.filter(report__in=_custodian_reports(request), approved__isnull=False)
                .select_related("report", "requested_by", "decided_by").order_by("-decided_at")[:50])
     return render(request, "reports/handle/identity_queue.html", {
         "pending": pending, "decided": decided, "form": forms.IdentityDecisionForm(),
+        "mine": set(IdentityApproval.objects.filter(custodian_id=request.user.pk, request__approved__isnull=True)
+                    .values_list("request_id", flat=True)),
         "hours": identity.access_hours()})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from praja.base.admin import ScopedAdmin
@@ -91,6 +92,10 @@ class IncidentSignalAdmin(RiskAdmin):
 
     list_display = ["place_code", "on", "severity", "ref", "created_at"]
     search_fields = ["place_code", "ref"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IncidentSignal]:
+        # never an incident whose report the reader may not see: its ref is the report's receipt (issue 14)
+        return super().get_queryset(request).readable(request)  # type: ignore[attr-defined,no-any-return]
 
     def save_model(self, request: HttpRequest, obj: IncidentSignal, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

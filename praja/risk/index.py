@@ -557,7 +557,9 @@ def history_values(
 
     def value(key: str, items: list[tuple[float, Incident]]) -> IndicatorValue:
         total = round(sum(w for w, _ in items), _ROUND)
-        refs = ", ".join(i.ref or f"{i.place} {i.on.isoformat()}" for _, i in sorted(items, key=lambda t: t[1].on))
+        # Places and dates, never the reports' receipts: this evidence is read by everyone who sees the TPS, a
+        # receipt only by who may see its report (issue 14: a neutrality report's receipt reached its own unit).
+        refs = ", ".join(f"{i.place} {i.on.isoformat()}" for _, i in sorted(items, key=lambda t: t[1].on))
         return IndicatorValue(key, total, r.source_agency, as_of, f"{len(items)} laporan, {span}: {refs}")
 
     out: dict[str, list[IndicatorValue]] = {}

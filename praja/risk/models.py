@@ -328,6 +328,23 @@ class IncidentSignalQuerySet(models.QuerySet["IncidentSignal"]):
     def visible(self, scope: Scope) -> IncidentSignalQuerySet:
         return self.filter(scope.q("place_code"))
 
+    def readable(self, request: Any) -> IncidentSignalQuerySet:
+        """Without the incidents made from a report this reader may not see (their `ref` is the report's receipt):
+        the reports' own rule, so never a report about the reader's own unit (issue 14). Incidents entered by hand
+        (no receipt, or one that names no report) stay."""
+        from django.apps import apps
+
+        from praja.base.extensions import points  # reports sits above risk: it answers through the point
+
+        if points.visible_reports is None or not apps.is_installed("praja.reports"):
+            return self
+        report = apps.get_model("reports", "Report")
+        from praja.base.scope import Scope
+
+        scope = getattr(request, "scope", None)
+        seen = points.visible_reports(request, scope if scope is not None else Scope.nothing())
+        return self.exclude(ref__in=report.objects.exclude(pk__in=seen).values("receipt"))
+
 
 class IncidentSignal(models.Model):
     """An incident reported elsewhere in Praja (the reports app), at a TPS or in a desa."""

@@ -233,7 +233,8 @@ def tps_detail(request: HttpRequest, desa: str, number: int) -> HttpResponse:
         .select_related("indicator", "created_by")
         .order_by("indicator__position", "-observed_on")
     )
-    incidents = IncidentSignal.objects.visible(_scope(request)).filter(
+    # Only incidents whose report this reader may see (IncidentSignalQuerySet.readable, issue 14)
+    incidents = IncidentSignal.objects.visible(_scope(request)).readable(request).filter(
         Q(place_code=tps.code) | Q(place_code=tps.desa_id) | Q(place_code__startswith=tps.desa_id + "/")
     )[:50]
     return render(

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praja import exports_safe as safe
 from praja.base.scope import Scope
 from praja.coordination.models import STATE_LABELS
 from praja.situation import charts, mapdata
@@ -245,13 +246,6 @@ def render_pdf(ctx: dict[str, Any]) -> bytes:
     return pdf
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula (=, +, -, @ first) stays text: prefixed with '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def render_xlsx(ctx: dict[str, Any]) -> bytes:
     """The annexes: one sheet per section, the same numbers as the PDF; labels, never codes; no formulas."""
     from openpyxl import Workbook
@@ -264,12 +258,10 @@ def render_xlsx(ctx: dict[str, Any]) -> bytes:
         ws = wb.active if first else wb.create_sheet()
         assert ws is not None
         ws.title = title[:31]
-        ws.append([_cell(f"Lapsit {ctx['region_name']} {ctx['day']:%d-%m-%Y}")])
-        ws.append(header)
+        safe.openpyxl_rows(ws, [[f"Lapsit {ctx['region_name']} {ctx['day']:%d-%m-%Y}"], header])
         for c in ws[2]:
             c.font = bold
-        for r in rows:
-            ws.append([_cell(v) for v in r])
+        safe.openpyxl_rows(ws, rows)
         ws.freeze_panes = "A3"
         for i, _h in enumerate(header, start=1):
             ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = 18
@@ -326,11 +318,7 @@ def render_xlsx(ctx: dict[str, Any]) -> bytes:
             timezone.localtime(x["c"].closed_at).replace(tzinfo=None) if x["state"] == "done" and x["c"].closed_at
             else None]
            for x in ctx["commitments"]])
-    for ws in wb.worksheets:  # belt and braces: nothing in the annexes is ever a formula
-        for row in ws.iter_rows():
-            for c in row:
-                if c.data_type == "f":
-                    c.data_type = "s"
+    safe.no_formulas(wb)  # belt and braces: nothing in the annexes is ever a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

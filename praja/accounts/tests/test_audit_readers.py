@@ -48,6 +48,8 @@ def neutrality(hworld: World) -> Report:
         req = identity.request_identity(report, act(P["gakkumdu"]), REASON)
     with as_web(P["bawaslu_custodian"]):
         identity.decide(req, act(P["bawaslu_custodian"]), True)
+    with as_web(P["gakkumdu_custodian"]):  # the second custodian, of another agency (issue 14 item 8)
+        identity.decide(req, act(P["gakkumdu_custodian"]), True)
     return Report.objects.get(pk=report.pk)
 
 
@@ -78,7 +80,7 @@ def test_entries_about_the_report_exist_and_hold_no_protected_value_in_clear(
     note = next(t for t in appended if t.get("kind") == "catatan")
     assert note["text"] == digest(NOTE)
     protected = {e.target_type for e in entries if e.sensitivity == "protected"}
-    assert protected == {"reports.identityrequest", "reports.timelineentry"}
+    assert protected == {"reports.identityrequest", "reports.identityapproval", "reports.timelineentry"}
 
 
 def test_a_kapolsek_sees_nothing_of_a_neutrality_report_about_his_unit_in_the_audit(

@@ -111,5 +111,6 @@ def test_an_address_that_looks_like_a_formula_stays_text(ops_client: Client, don
     PlanTPS.objects.filter(plan=done_plan, code="35.07.01.2001/001").update(address='=HYPERLINK("http://x")')
     wb = workbook(ops_client.get(f"/pengamanan/rencana/{done_plan.pk}/unduh/xlsx/"))
     sheet = wb["Polsek Donomulyo"]
-    cells = [c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x")']
+    # praja.exports_safe: text that starts like a formula is written with an apostrophe, as an inline string
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "'" + '=HYPERLINK("http://x")']
     assert len(cells) == 1 and cells[0].data_type == "s"

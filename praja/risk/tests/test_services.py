@@ -124,7 +124,8 @@ def test_recording_an_incident_raises_the_score_and_crosses_a_threshold(risk_wor
     assert IncidentSignal.objects.get() == signal
     assert score(T1).score > before[T1] and score(T1).klass == "rawan"
     drivers = [c for c in score(T1).explanation["contributions"] if c["points"] > 0]
-    assert drivers[0]["key"] == "insiden_tps" and "LAP-2024-0042" in drivers[0]["evidence"][0]["note"]
+    assert drivers[0]["key"] == "insiden_tps" and "LAP-2024-0042" not in drivers[0]["evidence"][0]["note"]
+    assert (TODAY - timedelta(days=1)).isoformat() in drivers[0]["evidence"][0]["note"]  # when, not which report
     assert score(T2).score > before[T2]  # the same desa: its desa indicator moved
     assert score(T3).score == before[T3] and score(T4).score == before[T4]  # other desa: unchanged
     entry = AuditEntry.objects.filter(action="recompute").latest("seq")

