@@ -23,3 +23,4 @@ urlpatterns = [
 # 403 and 404 render the templates 403.html and 404.html with the request (the menu shows); 500 too, with a
 # plain fallback when that fails (praja/ops/errors.py).
 handler500 = "praja.ops.errors.server_error"
+handler400 = "praja.ops.errors.bad_request"  # in Indonesian, naming an impossible date (issue 14)

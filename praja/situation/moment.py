@@ -12,9 +12,22 @@ from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2099, 12, 31)
+
+
+class ImpossibleDate(BadRequest):
+    """A date or moment in the address that cannot be shown: the 400 page (praja/ops/errors.py) names it."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw[:40]
+        super().__init__(
+            _("Tanggal atau waktu tidak sah: %(raw)s. Tulis tanggal antara %(first)s dan %(last)s "
+              "(TTTT-BB-HH, misalnya 2024-11-27).")
+            % {"raw": self.raw, "first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
+        )
 
 
 def parse_date(raw: str) -> datetime.date | None:
@@ -25,9 +38,9 @@ def parse_date(raw: str) -> datetime.date | None:
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError as exc:
-        raise BadRequest(f"tanggal tidak sah: {raw[:40]}") from exc
+        raise ImpossibleDate(raw) from exc
     if not EARLIEST <= day <= LATEST:
-        raise BadRequest(f"tanggal di luar jangkauan: {raw[:40]}")
+        raise ImpossibleDate(raw)
     return day
 
 
@@ -42,9 +55,9 @@ def parse_moment(raw: str) -> datetime.datetime | None:
     try:
         naive = datetime.datetime.fromisoformat(raw.replace(" ", "T"))
     except ValueError as exc:
-        raise BadRequest(f"waktu tidak sah: {raw[:40]}") from exc
+        raise ImpossibleDate(raw) from exc
     if not EARLIEST <= naive.date() <= LATEST:
-        raise BadRequest(f"waktu di luar jangkauan: {raw[:40]}")
+        raise ImpossibleDate(raw)
     if naive.tzinfo is not None:
         return naive
     return timezone.make_aware(naive)
