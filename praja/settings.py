@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "praja.uploads.RequestBodyCap",  # a body over PRAJA_MAX_REQUEST_BYTES: 413 before it is read (issue 14)
     "django.middleware.security.SecurityMiddleware",
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -179,7 +180,14 @@ USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"  # WIB; stored in UTC, shown in the region's zone
 USE_TZ = True
 
+# Behind reverse proxies: PRAJA_TRUSTED_PROXY=1 and the number of proxies in front of Praja; the client is then
+# the X-Forwarded-For entry that many places from the right, never the leftmost (praja/accounts/middleware.py).
 PRAJA_TRUSTED_PROXY = os.environ.get("PRAJA_TRUSTED_PROXY", "0") == "1"
+PRAJA_TRUSTED_PROXY_COUNT = int(os.environ.get("PRAJA_TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "praja.accounts.middleware.client_address"  # login throttling counts the same address
+
+# The whole request body: over this (bytes, from Content-Length) a request is answered 413 unread (praja/uploads.py).
+PRAJA_MAX_REQUEST_BYTES = int(os.environ.get("PRAJA_MAX_REQUEST_BYTES", str(52 * 1024 * 1024)))
 
 # --- static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
