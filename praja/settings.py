@@ -280,11 +280,21 @@ PRAJA_REPORTS = {
     "ATTACHMENT_MAX_BYTES": int(os.environ.get("PRAJA_REPORTS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     "ATTACHMENT_TYPES": ["image/jpeg", "image/png", "image/webp", "video/mp4", "video/3gpp", "application/pdf"],
     "ATTACHMENTS_PER_REPORT": 5,
-    # Rate limits per sender address and per phone number: (requests, seconds). 0 requests lifts the limit
-    # (a benchmark does that with PRAJA_REPORTS_PUBLIC_RATE=0).
-    "PUBLIC_RATE": (int(os.environ.get("PRAJA_REPORTS_PUBLIC_RATE", "10")), 600),
+    # Rate limits: (requests, seconds); 0 requests lifts the limit (a benchmark does that with
+    # PRAJA_REPORTS_PUBLIC_RATE=0). Sized for voting day (issue 14, docs/security.md): a mobile carrier puts
+    # thousands of phones behind one address (CGNAT), so the per-address limits are wide and only stop floods;
+    # the signed per-device token (DEVICE_RATE, praja/reports/device.py) and the phone number (PHONE_RATE) do
+    # the fine-grained work.
+    "PUBLIC_RATE": (int(os.environ.get("PRAJA_REPORTS_PUBLIC_RATE", "300")), 600),
+    "DEVICE_RATE": (int(os.environ.get("PRAJA_REPORTS_DEVICE_RATE", "5")), 600),
     "PHONE_RATE": (int(os.environ.get("PRAJA_REPORTS_PHONE_RATE", "10")), 3600),
-    "FOLLOW_RATE": (int(os.environ.get("PRAJA_REPORTS_FOLLOW_RATE", "20")), 600),
+    "FOLLOW_RATE": (int(os.environ.get("PRAJA_REPORTS_FOLLOW_RATE", "300")), 600),
+    # A receipt locks after this many wrong PINs, from any address, for PIN_LOCK_HOURS (0: never locks); the
+    # follow page then tells the sender how to get help.
+    "PIN_LOCK_AFTER": int(os.environ.get("PRAJA_REPORTS_PIN_LOCK_AFTER", "5")),
+    "PIN_LOCK_HOURS": int(os.environ.get("PRAJA_REPORTS_PIN_LOCK_HOURS", "24")),
+    # Images are refused above this many pixels, read from their header before decoding (issue 14).
+    "IMAGE_MAX_PIXELS": int(os.environ.get("PRAJA_REPORTS_IMAGE_MAX_PIXELS", "50000000")),
     # The SMS/WhatsApp webhook per sending address (the gateway's own: high; 0 lifts it).
     "GATEWAY_RATE": (int(os.environ.get("PRAJA_REPORTS_GATEWAY_RATE", "600")), 60),
     # Identity access approved by a custodian is valid for this many hours.
