@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "praja.uploads.RequestBodyCap",  # a body over PRAJA_MAX_REQUEST_BYTES: 413 before it is read (issue 14)
     "django.middleware.security.SecurityMiddleware",
+    "praja.csp.ContentSecurityPolicy",  # scripts from Praja's origin only (praja/csp.py, issue 14)
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,6 +170,14 @@ SESSION_COOKIE_AGE = 60 * 60 * 12  # one working shift
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (praja/csp.py): "enforce", "report-only" or "off"; extra sources per directive as JSON.
+PRAJA_CSP = os.environ.get("PRAJA_CSP", "enforce")
+PRAJA_CSP_EXTRA: dict[str, list[str]] = json.loads(os.environ.get("PRAJA_CSP_EXTRA", "{}") or "{}")
+# Where the Django admin and the interactive API docs live (issue 14: not at their well-known defaults in
+# production). PRAJA_API_DOCS_PATH is under /api/v1/; empty turns the docs and /api/v1/openapi.json off (the
+# production default, praja/settings_production.py).
+PRAJA_ADMIN_PATH = os.environ.get("PRAJA_ADMIN_PATH", "admin/").strip("/") + "/"
+PRAJA_API_DOCS_PATH = os.environ.get("PRAJA_API_DOCS_PATH", "docs").strip("/")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -325,6 +334,11 @@ PRAJA_REPORTS = {
 # The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
 PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")
 PRAJA_REPORTS_SEAL_KEY_FILE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_FILE", "")
+# Earlier keys, kept for reading while `praja reports rotate-seal-key` re-seals (comma-separated; the command also
+# keeps them in <key file>.old). Outside production a missing key file is created on first use; production
+# settings turn that off and `praja manage check --deploy` fails without a key (praja/reports/sealing.py).
+PRAJA_REPORTS_SEAL_OLD_KEYS = os.environ.get("PRAJA_REPORTS_SEAL_OLD_KEYS", "")
+PRAJA_REPORTS_SEAL_KEY_AUTOCREATE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_AUTOCREATE", "1") == "1"
 
 # The situation picture (praja/situation): the kondusif index (praja/situation/kondusif.py, docs/kondusif-index.md),
 # the dashboard and the daily lapsit.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,7 +6,7 @@ from praja.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path(settings.PRAJA_ADMIN_PATH, admin.site.urls),  # "admin/" unless PRAJA_ADMIN_PATH says (issue 14)
     path("akun/", include("praja.accounts.urls")),
     path("wilayah/", include("praja.territory.urls")),
     path("kerawanan/", include("praja.risk.urls")),

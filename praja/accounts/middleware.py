@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
@@ -49,8 +50,6 @@ def client_address(request: HttpRequest) -> str:
     """
     import ipaddress
 
-    from django.conf import settings
-
     remote = str(request.META.get("REMOTE_ADDR", ""))
     if not getattr(settings, "PRAJA_TRUSTED_PROXY", False):
         return remote
@@ -77,7 +76,7 @@ class AuditContextMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             channel = "api"
-        elif request.path.startswith("/admin/"):
+        elif request.path.startswith("/" + str(getattr(settings, "PRAJA_ADMIN_PATH", "admin/"))):
             channel = "admin"
         else:
             channel = "web"

@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
         # reports are forwarded to the hoax monitoring (forwarding.py, when present).
         from django.core.signals import request_started
 
+        from praja import deploy_checks  # noqa: F401 - `check --deploy`: the seal key, admin path, CSP (issue 14)
         from praja.reports import afterwork, handling, intake, known
 
         known.connect()  # forget remembered places and agencies when they change
