@@ -25,7 +25,8 @@ def seal_key_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     env = str(getattr(settings, "PRAJA_REPORTS_SEAL_KEY", "") or "")
     path = _key_file()
     hint = ("set PRAJA_REPORTS_SEAL_KEY (or PRAJA_REPORTS_SEAL_KEY_FILE) to a Fernet key kept outside the database "
-            "and its backups: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'")
+            "and its backups: python -c "
+            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'")
     source = "PRAJA_REPORTS_SEAL_KEY" if env else str(path)
     raw = env.encode() if env else (path.read_bytes().strip() if path.exists() else b"")
     if not raw:

@@ -57,7 +57,8 @@ class RequestBodyCap:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponse(_("Panjang permintaan tidak sah."), status=400, content_type="text/plain; charset=utf-8")
+            return HttpResponse(_("Panjang permintaan tidak sah."), status=400,
+                                content_type="text/plain; charset=utf-8")
         cap = max_request_bytes()
         if cap > 0 and declared > cap:
             from praja.reports.attachments import human_size

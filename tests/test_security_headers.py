@@ -37,7 +37,8 @@ def test_the_map_tiles_origin_is_allowed_as_images(settings: Any, db: Any) -> No
     assert csp.tile_source("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://*.tile.openstreetmap.org"
     assert csp.tile_source("") == "" and csp.tile_source("javascript:alert(1)") == ""
     settings.PRAJA = {**settings.PRAJA, "TILE_URL": "https://peta.example.go.id/{z}/{x}/{y}.png"}
-    assert "img-src 'self' data: blob: https://peta.example.go.id;" in Client().get("/lapor/")["Content-Security-Policy"]
+    header = Client().get("/lapor/")["Content-Security-Policy"]
+    assert "img-src 'self' data: blob: https://peta.example.go.id;" in header
 
 
 def test_report_only_and_off_are_settings(settings: Any, db: Any) -> None:

@@ -34,7 +34,8 @@ def test_an_entry_that_is_not_an_address_falls_back_to_the_nearest_hop(settings:
     assert address(settings, "1.2.3.4, bukan-alamat", remote="10.0.0.2") == "10.0.0.2"
 
 
-def test_the_public_form_limit_is_not_escaped_by_a_spoofed_leftmost_address(settings: Any, client: Any, db: Any) -> None:
+def test_the_public_form_limit_is_not_escaped_by_a_spoofed_leftmost_address(settings: Any, client: Any,
+                                                                            db: Any) -> None:
     settings.PRAJA_TRUSTED_PROXY, settings.PRAJA_TRUSTED_PROXY_COUNT = True, 1
     settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "FOLLOW_RATE": (2, 600)}
     codes = [

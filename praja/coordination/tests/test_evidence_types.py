@@ -25,7 +25,8 @@ def media(settings: object, tmp_path: object) -> None:
 
 
 def commitment(meeting: Meeting, world: World, number: int = 1) -> Commitment:
-    decision, _new = Decision.objects.get_or_create(meeting=meeting, number=number, defaults={"text": f"Putusan {number}"})
+    decision, _new = Decision.objects.get_or_create(meeting=meeting, number=number,
+                                                    defaults={"text": f"Putusan {number}"})
     return Commitment.objects.create(decision=decision, owner=world.agencies["polsek-donomulyo"],
                                      due_date=timezone.localdate() + datetime.timedelta(days=5))
 

@@ -49,7 +49,8 @@ def form_key(client: Client) -> str:
     return re.search(r'name="client_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
-def test_a_png_declaring_10900_by_10900_pixels_is_refused_before_decoding_within_2_seconds(world: Any, media: Any) -> None:  # noqa: F811
+def test_a_png_declaring_10900_by_10900_pixels_is_refused_before_decoding_within_2_seconds(
+        world: Any, media: Any) -> None:  # noqa: F811
     bomb = png_declaring(10_900, 10_900)
     assert len(bomb) < 20_000  # the probe's file: about 15 KB
     client = Client()

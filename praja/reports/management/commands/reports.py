@@ -228,7 +228,8 @@ def _rotate_seal_key(cmd: BaseCommand, options: dict[str, Any]) -> None:
     if olds or options.get("generate"):
         cmd.stdout.write(
             "Simpan kunci lama (PRAJA_REPORTS_SEAL_OLD_KEYS / <key file>.old) selama masih ada PIN tanda terima lama: "
-            "PIN diperiksa dengan kunci lama lalu di-hash ulang dengan kunci baru saat dipakai. / Keep the earlier keys "
+            "PIN diperiksa dengan kunci lama lalu di-hash ulang dengan kunci baru saat dipakai. / "
+            "Keep the earlier keys "
             "while receipts issued before still need their PIN: it is checked with the earlier key and re-hashed."
         )
     if unreadable:
