@@ -51,6 +51,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check praja bench tests
 	$(BIN)/mypy praja bench
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var test-output

@@ -1,7 +1,7 @@
 """Fixtures shared by every app's tests.
 
 `malang_regions`: the regions of Kabupaten Malang (35.07) with centroids, no TPS (fast).
-`demo_district`: the whole demo district built by `praja.territory.demo.build_demo()` inside the
+`demo_district`: the whole demo district built by `praja.demo.district.build_demo()` inside the
 test's transaction (rolled back afterwards), so tests never see each other's data.
 """
 
@@ -89,7 +89,7 @@ def malang_regions(db: Any) -> Any:
 
 @pytest.fixture
 def demo_district(db: Any) -> Any:
-    from praja.territory.demo import build_demo
+    from praja.demo.district import build_demo
 
     return build_demo()
 

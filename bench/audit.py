@@ -9,7 +9,7 @@ database and the same moment:
   held until the transaction commits, so every audited write in the system waits for the one before it.
   Run here on its own two tables (``bench_audit_old_head``, ``bench_audit_old_entry``) with the same
   canonical form and SHA-256 as the old ``chain.py``.
-- ``sealed_batches`` (now): ``praja.accounts.audit.record`` (one INSERT numbered by the database, no lock);
+- ``sealed_batches`` (now): ``praja.base.audit.record`` (one INSERT numbered by the database, no lock);
   after the run, ``audit.seal()`` chains everything that was written, and its time is reported too.
 
 Writes bench/results/audit.json. Run on a scratch PostgreSQL database (it writes audit entries):
@@ -36,7 +36,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 
 SECONDS = float(os.environ.get("PRAJA_BENCH_SECONDS", "5"))
 WRITERS = [int(n) for n in os.environ.get("PRAJA_BENCH_WRITERS", "1,16,64").split(",")]

@@ -304,7 +304,7 @@ def _measure_lapsit(L: Any, day: Any, tanggal: str = "") -> dict[str, Any]:
 
     viewer = Viewer.of(_request_for(c))
     region = Region.objects.get(code=REGENCY)
-    from praja.territory.scope import Scope
+    from praja.base.scope import Scope
 
     for _ in range(3):
         t0 = time.perf_counter()
@@ -322,9 +322,9 @@ def _request_for(client: Any) -> Any:
     """A request carrying the client's user, scope and capabilities (for the module-level XLSX timing)."""
     from django.contrib.auth import get_user_model
 
-    from praja.accounts.access import person_of
-    from praja.accounts.roles import ROLES
-    from praja.territory.scope import Scope
+    from praja.base.access import person_of
+    from praja.base.roles import ROLES
+    from praja.base.scope import Scope
 
     user = get_user_model().objects.get(username="ops.polres")
     person = person_of(user)
@@ -371,8 +371,8 @@ def measure_map() -> dict[str, Any]:
     base = f"http://127.0.0.1:{port}"
     from django.core.cache import caches
 
+    from praja.demo.district import DEMO_PASSWORDS
     from praja.situation import mapdata
-    from praja.territory.demo import DEMO_PASSWORDS
 
     seconds: list[float] = []
     cold: list[float] = []
@@ -424,7 +424,7 @@ def child(result_path: str) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "praja.settings")
     django.setup()
-    from praja.accounts import audit
+    from praja.base import audit
 
     with audit.acting_as(audit.Actor(None, "system:bench", "", "cli")):
         gen = generate()

@@ -108,7 +108,7 @@ def _tree_rss_mb(root: int) -> float:
 
 
 def run_command(tps: Path, pools: Path, out: Path, workers: int) -> tuple[float, float, str]:
-    env = {**os.environ, "PRAJA_JOBS_WORKERS": str(workers)}
+    env = {**os.environ, "PRAJA_MAP_WORKERS": str(workers)}
     cmd = [PRAJA, "deployment", "plan", "--tps", str(tps), "--pools", str(pools), "--out", str(out),
            "--workers", str(workers), "--no-pdf"]
     t0 = time.perf_counter()

@@ -26,9 +26,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from praja.base.regions import tps_code
 from praja.risk import index as ix
 from praja.territory import demo_generator as gen
-from praja.territory.regions import tps_code
 
 REPEATS = int(os.environ.get("PRAJA_BENCH_REPEATS", "3"))
 NATIONAL_TPS = 435_296

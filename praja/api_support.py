@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
 
-from praja.accounts.access import has_capability
+from praja.base.access import has_capability
 
 MAX_PAGE = 1000
 MAX_OFFSET = 10_000_000

@@ -103,8 +103,8 @@ def print_accounts() -> None:
     from django.contrib.auth import get_user_model
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from praja.accounts.access import needs_second_factor
-    from praja.territory.demo import DEMO_ACCOUNTS
+    from praja.base.access import needs_second_factor
+    from praja.demo.district import DEMO_ACCOUNTS
 
     User = get_user_model()
     print("\nAkun demo / demo accounts (kata sandi / password):")
@@ -133,12 +133,12 @@ def demo(host: str, port: int, workers: int, serve_after: bool, force: bool, job
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    from praja.territory.demo import build_demo, is_built
+    from praja.demo.district import build_demo, is_built
 
     if is_built() and not force:
         from django.db import transaction
 
-        from praja.territory.demo import ensure_demo_extras, facts
+        from praja.demo.district import ensure_demo_extras, facts
 
         with transaction.atomic():
             added = ensure_demo_extras(facts()["regency"])

@@ -50,7 +50,7 @@ from typing import Any
 log = logging.getLogger("praja.jobs")
 
 # Modules whose import registers tasks. A Celery worker imports them all (praja/celery.py).
-TASK_MODULES: tuple[str, ...] = ("praja.deployment.tasks", "praja.infowatch.tasks")
+TASK_MODULES: tuple[str, ...] = ("praja.deployment.tasks", "praja.infowatch.tasks", "praja.ops.tasks")
 DEFAULT_QUEUE = "praja"
 DEFAULT_TIMEOUT_S = 3600.0
 POLL_S = 0.1
@@ -282,7 +282,7 @@ class Job:
 
 def _actor_dict() -> dict[str, Any] | None:
     try:
-        from praja.accounts import audit
+        from praja.base import audit
     except Exception:  # noqa: BLE001 - no Django (a worker): no actor
         return None
     actor = audit.current_actor()
@@ -357,7 +357,7 @@ def map(  # noqa: A001 - the name says what it does: the task over every argumen
     """Run the pure task `name` on each item (one argument each); yield (index, result) as they finish.
 
     In-process: one after another in this thread; a single item may report finer progress (the task
-    gets `progress=` when it accepts it). With `workers` > 1 (or the setting PRAJA_JOBS_WORKERS) and
+    gets `progress=` when it accepts it). With `workers` > 1 (or the setting PRAJA_MAP_WORKERS) and
     no broker: a pool of that many local processes, results as they finish. Celery: all sent at once,
     collected as they finish; one that fails raises JobError naming it, after the others are revoked.
     `timeout` bounds the whole map.
@@ -415,9 +415,9 @@ def map(  # noqa: A001 - the name says what it does: the task over every argumen
 
 
 def local_workers(workers: int | None = None) -> int:
-    """Local worker processes for `map` without a broker: `workers`, else PRAJA_JOBS_WORKERS, else 1."""
+    """Local worker processes for `map` without a broker: `workers`, else PRAJA_MAP_WORKERS, else 1."""
     if workers is None:
-        workers = int(_setting("PRAJA_JOBS_WORKERS", 1) or 1)
+        workers = int(_setting("PRAJA_MAP_WORKERS", 1) or 1)
     return max(1, int(workers))
 
 

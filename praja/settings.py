@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "praja.base",
     "praja.territory",
     "praja.accounts",
     "praja.risk",
@@ -60,7 +61,7 @@ MIDDLEWARE = [
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "praja.ops.drillctx.DrillMiddleware",  # the drill (latihan) a person views, if any: praja/ops/drillctx.py
+    "praja.base.drillctx.DrillMiddleware",  # the drill (latihan) a person views, if any: praja/base/drillctx.py
     "praja.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -242,6 +243,9 @@ PRAJA_CELERY_QUEUE = os.environ.get("PRAJA_CELERY_QUEUE", "praja")
 # host cannot see, is taken as lost; `praja serve` starts this many worker processes next to gunicorn.
 PRAJA_JOBS_STALE_S = int(os.environ.get("PRAJA_JOBS_STALE_S", "60"))
 PRAJA_JOBS_WORKERS = int(os.environ.get("PRAJA_JOBS_WORKERS", "2"))
+# Local processes one command uses to map a pure task (e.g. `praja deployment plan` without --workers and
+# without a broker); 1 = in this process. Not the job-queue workers above.
+PRAJA_MAP_WORKERS = int(os.environ.get("PRAJA_MAP_WORKERS", "1"))
 PRAJA_JOBS_MODULES = os.environ.get("PRAJA_JOBS_MODULES", "")
 PRAJA_JOBS_EAGER = os.environ.get("PRAJA_JOBS_EAGER", "") == "1"
 # A request that starts an export waits this long for it before showing the job's progress page.
@@ -250,7 +254,7 @@ PRAJA_JOBS_INLINE_WAIT_S = float(os.environ.get("PRAJA_JOBS_INLINE_WAIT_S", "3")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal": {"()": "praja.accounts.masking.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal": {"()": "praja.base.masking.MaskPersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PRAJA_LOG_LEVEL", "WARNING")},
 }

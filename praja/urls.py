@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from praja.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path(settings.PRAJA_ADMIN_PATH, admin.site.urls),  # "admin/" unless PRAJA_ADMIN_PATH says (issue 14)
+    # The audit log's admin moved with its models to the base app (issue 15); old bookmarks still arrive. The
+    # admin's path is PRAJA_ADMIN_PATH ("admin/" unless set; issue 14).
+    re_path(rf"^{settings.PRAJA_ADMIN_PATH}accounts/auditentry/(?P<rest>.*)$",
+            RedirectView.as_view(url=f"/{settings.PRAJA_ADMIN_PATH}base/auditentry/%(rest)s", permanent=True,
+                                 query_string=True)),
+    path(settings.PRAJA_ADMIN_PATH, admin.site.urls),
     path("akun/", include("praja.accounts.urls")),
     path("wilayah/", include("praja.territory.urls")),
     path("kerawanan/", include("praja.risk.urls")),

@@ -9,6 +9,6 @@ application = get_wsgi_application()
 # AUDIT_SEAL_INTERVAL seconds; a job worker may take this over (then set PRAJA_AUDIT_SEAL_INTERVAL=0).
 from django.conf import settings  # noqa: E402
 
-from praja.accounts.audit_seal import start_background_sealer  # noqa: E402
+from praja.base.audit_seal import start_background_sealer  # noqa: E402
 
 start_background_sealer(float(getattr(settings, "AUDIT_SEAL_INTERVAL", 0)))

@@ -84,7 +84,7 @@ def crawl(client: Client, start: str = "/") -> tuple[dict[str, int], dict[str, s
 
 
 def signed_in(user: Any) -> Client:
-    from praja.accounts.access import needs_second_factor
+    from praja.base.access import needs_second_factor
 
     client = Client()
     client.force_login(user)
@@ -97,7 +97,7 @@ def signed_in(user: Any) -> Client:
 def test_every_link_reachable_from_the_home_page_answers_200_for_every_demo_role(demo_district: Any) -> None:
     from django.contrib.auth import get_user_model
 
-    from praja.territory.demo import DEMO_ACCOUNTS
+    from praja.demo.district import DEMO_ACCOUNTS
 
     failures = []
     timings = []

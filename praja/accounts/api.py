@@ -17,12 +17,13 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.accounts.audit import audit_reading
 from praja.accounts.forms import RoleAssignmentForm
-from praja.accounts.masking import mask
-from praja.accounts.models import Agency, AuditEntry, Person, RoleAssignment
-from praja.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
+from praja.accounts.models import Agency, Person, RoleAssignment
 from praja.api_support import MAX_PAGE, BoundedPagination, require
+from praja.base.audit import audit_reading
+from praja.base.masking import mask
+from praja.base.models import AuditEntry
+from praja.base.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
 
 router = Router(tags=["accounts"])
 

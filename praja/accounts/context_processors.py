@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from praja.accounts.access import needs_second_factor, person_of
+from praja.base.access import needs_second_factor, person_of
 
 
 def praja(request: HttpRequest) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Forms of the accounts pages: the second-factor token and role assignments."""
+"""Forms of the accounts pages: the second-factor token, a recovery code and role assignments."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from praja.accounts.models import Person, RoleAssignment
-from praja.accounts.roles import ROLE_CHOICES, ROLES
 from praja.accounts.visibility import can_grant_in
+from praja.base.roles import ROLE_CHOICES, ROLES
+from praja.base.scope import Scope
 from praja.territory.models import Region
-from praja.territory.scope import Scope
 
 
 class TokenForm(forms.Form):
@@ -35,6 +35,16 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(gettext("Kode hanya berisi angka."), code="not_digits")
         return token
+
+
+class RecoveryCodeForm(forms.Form):
+    """A recovery code in place of the TOTP code, for a lost phone (praja/accounts/recovery.py)."""
+
+    recovery_code = forms.CharField(
+        label=_("Kode pemulihan"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
 
 
 class RoleAssignmentForm(forms.Form):

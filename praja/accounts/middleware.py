@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 
-from praja.accounts import audit
-from praja.accounts.access import capabilities_for, needs_second_factor, scope_for
+from praja.base import audit
+from praja.base.access import capabilities_for, needs_second_factor, scope_for
 
 # Paths a person who still owes a second factor may open: signing in and out, the second factor itself.
 # (Not all of /akun/: the people, roles and audit pages live there too.)

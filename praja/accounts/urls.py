@@ -7,6 +7,7 @@ urlpatterns = [
     path("masuk/", views.login_view, name="login"),
     path("keluar/", views.logout_view, name="logout"),
     path("faktor-kedua/", views.second_factor, name="second_factor"),
+    path("keamanan/", views.security, name="security"),
     path("instansi/", views.agency_list, name="agency_list"),
     path("instansi/<slug:slug>/", views.agency_detail, name="agency_detail"),
     path("personel/", views.person_list, name="person_list"),

@@ -1,4 +1,5 @@
-"""Sign-in, the second factor (TOTP), agencies, people and their roles, and the audit log pages.
+"""Sign-in, the second factor (TOTP or a recovery code), the security page, agencies, people and their roles,
+and the audit log pages.
 
 Every list and lookup passes through praja.accounts.visibility: outside the scope is 404.
 """
@@ -21,20 +22,24 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability, needs_second_factor, require_capability
-from praja.accounts.audit import audit_reading
-from praja.accounts.audit_display import change_rows
-from praja.accounts.forms import RoleAssignmentForm, TokenForm
-from praja.accounts.masking import mask
-from praja.accounts.models import Agency, AuditBatch, AuditEntry, Person, RoleAssignment
-from praja.accounts.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
+from praja.accounts import recovery, visibility
+from praja.accounts.forms import RecoveryCodeForm, RoleAssignmentForm, TokenForm
+from praja.accounts.models import Agency, Person, RoleAssignment
+from praja.base import audit
+from praja.base.access import capability_required, has_capability, needs_second_factor, require_capability
+from praja.base.audit import audit_reading
+from praja.base.audit_display import change_rows
+from praja.base.masking import mask
+from praja.base.models import AuditBatch, AuditEntry
+from praja.base.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERRITORY
 
 PAGE_SIZE = 50
 DEVICE_NAME = "Praja TOTP"
@@ -105,8 +110,26 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         candidates = [device]
     else:
         candidates = confirmed
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    using_recovery = request.method == "POST" and "recovery_code" in request.POST
+    form = TokenForm(request.POST if request.method == "POST" and not using_recovery else None)
+    recovery_form = RecoveryCodeForm(request.POST if using_recovery else None)
+    if using_recovery and recovery_form.is_valid():
+        used = recovery.use(user, recovery_form.cleaned_data["recovery_code"])
+        if used is not None:
+            django_otp.login(request, used)
+            left = recovery.status(user).remaining
+            messages.warning(request, _(
+                "Anda masuk dengan kode pemulihan; sisa %(left)s kode. Buat kode baru dan pasang ulang aplikasi "
+                "autentikator di halaman Keamanan."
+            ) % {"left": number_format(left, decimal_pos=0, force_grouping=True)})
+            return redirect(next_url)
+        if recovery.throttled(user):
+            recovery_form.add_error(
+                "recovery_code", _("Terlalu banyak percobaan salah. Tunggu sebentar lalu coba lagi.")
+            )
+        else:
+            recovery_form.add_error("recovery_code", _("Kode pemulihan salah atau sudah dipakai."))
+    if request.method == "POST" and not using_recovery and form.is_valid():
         verified = None
         throttled = 0
         with transaction.atomic():
@@ -129,11 +152,47 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("token", _("Terlalu banyak percobaan salah. Tunggu sebentar lalu coba lagi."))
         else:
             form.add_error("token", _("Kode salah atau sudah kedaluwarsa."))
-    context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": next_url}
+    context: dict[str, Any] = {
+        "form": form, "enrolling": enrolling, "next": next_url, "recovery_form": recovery_form,
+        "has_recovery_codes": recovery.status(user).remaining > 0,
+    }
     if enrolling:
         context["qr_svg"] = mark_safe(_qr_svg(device.config_url))  # noqa: S308 - SVG made by segno from our URI
         context["secret"] = _pretty_secret(device)
     return render(request, "accounts/second_factor.html", context)
+
+
+# --- the security page: second factor and recovery codes ---------------------------------------------
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The person's second factor and recovery codes. New codes (POST) are shown once, in this answer only;
+    they replace every earlier code. Only a person who owes the second factor has passed it to get here (the
+    middleware), so codes are never given out on a password alone."""
+    user: Any = request.user
+    owes = needs_second_factor(user)
+    codes: list[str] = []
+    if request.method == "POST":
+        if not owes:
+            return redirect("accounts:security")
+        if request.POST.get("action") == "reenrol":
+            # A new phone: the old authenticator stops working now, and the next step enrols the new one.
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user).delete()
+                audit.record("second_factor_reset", "auth.user", str(user.pk), "", {"by": "self"})
+            request.session.pop(DEVICE_ID_SESSION_KEY, None)
+            return redirect(reverse("accounts:second_factor") + "?" + urlencode({"next": reverse("accounts:security")}))
+        codes = recovery.generate(user)
+    context = {
+        "needs_second_factor": owes,
+        "totp_enrolled": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "status": recovery.status(user),
+        "codes": codes,
+    }
+    response = render(request, "accounts/security.html", context)
+    response["Cache-Control"] = "no-store"  # the codes are not kept by the browser's cache either
+    return response
 
 
 # --- agencies -------------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 
-from praja.accounts.admin import ScopedAdmin
+from praja.base.admin import ScopedAdmin
+from praja.base.scope import Scope
 from praja.coordination.models import Attendance, Commitment, Decision, Election, Meeting
-from praja.territory.scope import Scope
 
 
 def _meetings(qs: QuerySet[Any], scope: Scope) -> QuerySet[Any]:

@@ -303,7 +303,7 @@ class ActivityPhoto(models.Model):
 
 class Stakeholder(models.Model):
     """Someone the operation speaks with: an agency's spokesperson, a religious or customary leader, FKUB, the
-    media. Their phone and e-mail are personal data: masked in lists (praja/accounts/masking.py), shown whole
+    media. Their phone and e-mail are personal data: masked in lists (praja/base/masking.py), shown whole
     only on the person's page to those who may see people (`accounts.view_people`)."""
 
     class Kind(models.TextChoices):

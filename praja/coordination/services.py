@@ -17,7 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from praja.accounts.access import person_of
+from praja.base.access import person_of
+from praja.base.scope import Scope
 from praja.coordination.models import (
     ActivityPhoto,
     ActivityReport,
@@ -28,7 +29,6 @@ from praja.coordination.models import (
     Operation,
     Stage,
 )
-from praja.territory.scope import Scope
 
 
 class CommitmentError(ValueError):

@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability
 from praja.accounts.models import Person
-from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT, VIEW_TERRITORY
+from praja.base.access import capability_required, has_capability
+from praja.base.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT, VIEW_TERRITORY
 from praja.coordination import services
 from praja.coordination.forms import (
     ActivityReportForm,

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability
-from praja.accounts.masking import mask
-from praja.accounts.roles import MANAGE_COORDINATION, VIEW_PEOPLE, VIEW_TERRITORY
+from praja.base.access import capability_required, has_capability
+from praja.base.masking import mask
+from praja.base.roles import MANAGE_COORDINATION, VIEW_PEOPLE, VIEW_TERRITORY
+from praja.base.scope import Scope
 from praja.coordination.forms import StakeholderForm, agencies_for, regions_for
 from praja.coordination.models import Stakeholder
-from praja.territory.scope import Scope
 
 
 def visible_stakeholders(scope: Scope) -> QuerySet[Stakeholder]:

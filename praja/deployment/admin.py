@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 
-from praja.accounts.admin import ScopedAdmin
+from praja.base.admin import ScopedAdmin
+from praja.base.scope import Scope
 from praja.deployment.models import Pattern, Plan, PlanSettings, Pool
-from praja.territory.scope import Scope
 
 
 def _by_region(field: str) -> Any:

@@ -13,13 +13,13 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.accounts.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
 from praja.api_support import BoundedPagination, require
+from praja.base.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
+from praja.base.scope import Scope
 from praja.deployment import services
 from praja.deployment.models import Pattern, Plan, Post
 from praja.deployment.solver import Settings
 from praja.territory.models import Region
-from praja.territory.scope import Scope
 
 router = Router(tags=["deployment"])
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from praja.base.regions import parse_tps_code
 from praja.deployment.solver import CLASSES, PRESETS, TPS, ClassPattern, Pattern, Pool, Settings
 from praja.deployment.solver_geometry import haversine_km
 from praja.territory.importers import (
@@ -45,7 +46,6 @@ from praja.territory.importers import (
     parse_int,
     xlsx_rows,
 )
-from praja.territory.regions import parse_tps_code
 
 MAX_UNIT = 120
 DEFAULT_MAX_ROWS = 2_000_000  # TPS rows of one file (Indonesia had about 820,000 TPS in 2024); a setting

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from praja import jobs
-from praja.accounts import audit
+from praja.base import audit
+from praja.base.scope import Scope
 from praja.deployment import tasks
 from praja.deployment.models import (
     CLASS_LABELS,
@@ -55,7 +56,6 @@ from praja.deployment.solver import Post as CorePost
 from praja.deployment.solver_plan import STRICTNESS
 from praja.territory.models import TPS as TPSRow
 from praja.territory.models import Jurisdiction, Region
-from praja.territory.scope import Scope
 
 log = logging.getLogger("praja.deployment")
 _CHUNK = 900  # stays under SQLite's bound on query parameters
@@ -567,7 +567,7 @@ def export_file(plan_id: int, fmt: str, kecamatan: str | None, user_id: int | No
     """The XLSX or PDF of a plan as the user `user_id` sees it, kept as the running job's file."""
     from django.contrib.auth import get_user_model
 
-    from praja.accounts.access import scope_for
+    from praja.base.access import scope_for
     from praja.deployment import exports
 
     if fmt not in EXPORT_TYPES:

@@ -25,17 +25,17 @@ from django.views.decorators.http import require_POST
 
 from praja import jobs
 from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability
-from praja.accounts.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
+from praja.base.access import capability_required, has_capability
+from praja.base.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
+from praja.base.scope import Scope
 from praja.deployment import exports, services
 from praja.deployment.forms import PatternForm, PlanForm, PostForm
 from praja.deployment.models import CLASS_LABELS, Pattern, Plan, PlanTPS, Pool, Post
 from praja.deployment.solver import CLASSES, Settings
 from praja.deployment.solver_geometry import haversine_km
 from praja.jobqueue.views import start_export
-from praja.situation import regionpick
+from praja.territory import regionpick
 from praja.territory.models import TPS, Region
-from praja.territory.scope import Scope
 
 SHOW_ALL_POSTS = 80  # up to this many visible posts, the plan page lists them all at once
 

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.infowatch import netguard
 from praja.infowatch.models import FactCheck, FactCheckFeed
 from praja.territory.importers import (

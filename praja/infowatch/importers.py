@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.infowatch import services
 from praja.infowatch.models import Channel, FactCheck
 from praja.infowatch.services_input import decode

@@ -101,7 +101,7 @@ def after_input(item_ids: list[int], reason: str = "") -> dict[str, Any]:
     """Analyse the new items of an import or fetch, regroup the narratives (their verdicts reach new members)
     and re-score the queue. Local: it reads and writes the database; the classification fans out through
     `analyse_backlog` when Celery is configured."""
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.infowatch import services
 
     with audit.acting_as(audit.current_actor() or audit.system_actor(f"infowatch after {reason}"[:60])):

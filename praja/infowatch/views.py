@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability
-from praja.accounts.roles import INFOWATCH_ANALYSE, INFOWATCH_APPROVE
+from praja.base import extensions
+from praja.base.access import capability_required, has_capability
+from praja.base.roles import INFOWATCH_ANALYSE, INFOWATCH_APPROVE
+from praja.base.scope import Scope
 from praja.infowatch import factchecks as fcmod
 from praja.infowatch import feeds, services
 from praja.infowatch import services_analysis as core
-from praja.infowatch.area import area_classes
 from praja.infowatch.forms import (
     ClarificationForm,
     FactCheckImportForm,
@@ -53,7 +54,6 @@ from praja.infowatch.models import (
 )
 from praja.infowatch.services_input import FLAG_LABELS
 from praja.territory.models import Region
-from praja.territory.scope import Scope
 from praja.uploads import csv_template, upload_problem
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -190,7 +190,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         fc = match.factcheck
         match.shared = shared_terms(text, f"{fc.title}. {fc.claim}")  # type: ignore[attr-defined]
     kec = sorted({services.kecamatan_of(p) for p in it.places} - {""})
-    classes = area_classes(request, kec)  # the dashboard's class, one label everywhere
+    # The situation dashboard's class, one label everywhere (praja/situation/areaclass.py); none without it.
+    area_classes = extensions.points.area_classes
+    classes = area_classes(request, kec) if area_classes is not None else {}
     names = dict(Region.objects.filter(code__in=list(it.places) + kec).values_list("code", "name"))
     places = []
     for p in it.places:

@@ -180,7 +180,7 @@ class _Heartbeat(threading.Thread):
 def execute(j: Job, worker: str, *, heartbeat: bool = True) -> None:
     """Run a claimed job to its end: done (result) or failed (error). A `jobs.Stop` (the worker was told
     to stop) leaves it to `lost`."""
-    from praja.accounts import audit
+    from praja.base import audit
 
     t = jobs.lookup(j.name)
     beat = _Heartbeat(j.pk, worker)

@@ -14,7 +14,14 @@ class OpsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_save
 
-        from praja.ops.drillctx import tag_report
+        from praja.base.drillctx import tag_report
+        from praja.reports import intake
         from praja.reports.models import Report
 
         pre_save.connect(tag_report, sender=Report, dispatch_uid="praja.ops.tag_report")
+        if not any(getattr(h, "__name__", "") == "tag_drill_report" for h in intake.BEFORE_WRITE):
+
+            def tag_drill_report(report: Report) -> None:  # intake's one write sends no pre_save
+                tag_report(Report, report)
+
+            intake.BEFORE_WRITE.append(tag_drill_report)

@@ -12,7 +12,7 @@ The day (default 27-11-2024, 05:30-16:00 local):
 - a neutrality report (a village head directing voters) is routed like a real one;
 - a money-politics report is verified and referred to Sentra Gakkumdu.
 Every report is tagged with the drill (``Report.drill``), dated at the drill's clock on the drill's day, and
-kept out of every real figure (praja/ops/drillctx.py).
+kept out of every real figure (praja/base/drillctx.py).
 
 Not built yet: the hoax narrative growing in infowatch (infowatch items carry no drill tag yet); the drill page
 says so.
@@ -30,8 +30,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from praja.accounts import audit
-from praja.ops import drillctx
+from praja.base import audit, drillctx
 from praja.ops.models import Drill, DrillEvent, DrillPost
 
 ACTOR = audit.Actor(None, "system:latihan", "", "cli")
@@ -195,17 +194,23 @@ def tick(drill: Drill, now: datetime.datetime | None = None, limit: int = 500,
     most `limit`; the drill is done when the last one has run. Returns how many ran."""
     clock = until or drill.clock(now)
     due = list(DrillEvent.objects.filter(drill=drill, done=False, at__lte=clock).order_by("at", "pk")[:limit])
+    ran = 0
     with audit.acting_as(ACTOR):
         for ev in due:
             with transaction.atomic():
+                # Claimed by one UPDATE: the drill page's poll and the play job may tick at once, and an event
+                # runs once (a failed runner rolls the claim back with its writes).
+                if not DrillEvent.objects.filter(pk=ev.pk, done=False).update(done=True):
+                    continue
                 ev.result = RUNNERS[ev.kind](drill, ev)[:200]
                 ev.done = True
-                ev.save(update_fields=["result", "done"])
+                ev.save(update_fields=["result"])
+                ran += 1
     if not DrillEvent.objects.filter(drill=drill, done=False).exists() and drill.status == Drill.Status.RUNNING:
         drill.status = Drill.Status.DONE
         drill.stopped_clock = drill.end_at()
         drill.save(update_fields=["status", "stopped_clock"])
-    return len(due)
+    return ran
 
 
 def stop(drill: Drill) -> None:

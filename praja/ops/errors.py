@@ -1,8 +1,9 @@
 """The error pages in Bahasa Indonesia (English when chosen) inside the normal navigation.
 
 400 (a bad address, an impossible date) names what could not be read. 403 and 404 use Django's own handlers with
-the templates ``403.html`` and ``404.html`` (they render with the request, so the menu of the person's roles shows). A 500 is rendered with the request too, so the navigation
-stays; if that itself fails (the database is down, say), a plain page without the menu answers."""
+the templates ``403.html`` and ``404.html`` (they render with the request, so the menu of the person's roles
+shows). A 500 is rendered with the request too, so the navigation stays; if that itself fails (the database is
+down, say), a plain page without the menu answers."""
 
 from __future__ import annotations
 

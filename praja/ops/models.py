@@ -1,7 +1,7 @@
 """Drill mode (latihan): a voting day replayed on a running Praja at a chosen speed.
 
 Everything a drill writes is tagged with it: reports carry ``Report.drill`` (set by a pre_save hook while the
-drill engine writes, praja/ops/drillctx.py), posts reported manned are ``DrillPost`` rows of the drill, never
+drill engine writes, praja/base/drillctx.py), posts reported manned are ``DrillPost`` rows of the drill, never
 the real plan's ``Post.manned_at``. Deleting the drill deletes all of it (``praja latihan hapus``)."""
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from praja.accounts import roles as R
-from praja.accounts.access import capability_required
+from praja.base import roles as R
+from praja.base.access import capability_required
+from praja.base.drillctx import SESSION_KEY
 from praja.ops import drill as D
-from praja.ops.drillctx import SESSION_KEY
 from praja.ops.models import Drill
 
 # Who runs drills: the operations staff (those who plan the deployment).
@@ -33,7 +33,7 @@ def _kecamatan_names() -> list[tuple[str, str]]:
 def _context(request: HttpRequest) -> dict[str, object]:
     d = Drill.objects.order_by("-started_at", "-pk").first()
     return {"d": d, "s": D.summary(d) if d is not None else None,
-            "kecamatan": _kecamatan_names(), "speeds": [30, 60, 120, 300, 600]}
+            "kecamatan": _kecamatan_names(), "speeds": [30, 60, 120, 300, 600, 3600]}
 
 
 @never_cache
@@ -72,6 +72,9 @@ def drill_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("ops:drill")
     request.session[SESSION_KEY] = d.pk
+    from praja import jobs
+
+    jobs.submit("ops.drill_play", d.pk, progress_key=f"ops.drill:{d.pk}", title=_("Latihan hari pemungutan suara"))
     messages.success(request, _("Latihan dimulai. Anda kini melihat data latihan."))
     return redirect("ops:drill")
 

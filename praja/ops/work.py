@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
 
 LIMIT = 8
 POLICE_KINDS = frozenset({"polres", "polsek"})
@@ -128,8 +128,16 @@ def _posts(request: Any, w: Work, agency: Any) -> None:
     posts = services.visible_posts(plan, visibility.scope_of(request))
     w.posts_plan = plan
     w.posts_total = posts.count()
-    w.posts_manned = posts.filter(manned_at__isnull=False).count()
-    w.posts = list(posts.filter(manned_at__isnull=True).order_by("number")[:LIMIT])
+    from praja.base import drillctx
+
+    drill = drillctx.manned_overrides()
+    if drill is not None:  # a drill is viewed: its posts' reports stand in for the real ones
+        ids = list(drill)
+        w.posts_manned = posts.filter(pk__in=ids).count()
+        w.posts = list(posts.exclude(pk__in=ids).order_by("number")[:LIMIT])
+    else:
+        w.posts_manned = posts.filter(manned_at__isnull=False).count()
+        w.posts = list(posts.filter(manned_at__isnull=True).order_by("number")[:LIMIT])
     w.posts_url = _url("deployment:plan", plan.pk)
 
 

@@ -37,8 +37,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from praja.accounts import audit
 from praja.accounts.middleware import client_address
+from praja.base import audit
 from praja.reports import intake, limits, sealing
 from praja.reports.models import Category, Channel, PartnerToken, Report, SubjectKind
 

@@ -13,7 +13,11 @@ class ReportsConfig(AppConfig):
         from django.core.signals import request_started
 
         from praja import deploy_checks  # noqa: F401 - `check --deploy`: the seal key, admin path, CSP (issue 14)
-        from praja.reports import afterwork, handling, intake, known
+        from praja.base import extensions
+        from praja.reports import afterwork, handling, intake, known, visibility
+
+        # The audit log (praja.base) shows an entry about a report only to who may see that report.
+        extensions.points.visible_reports = visibility.visible_report_pks
 
         known.connect()  # forget remembered places and agencies when they change
 

@@ -13,8 +13,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
 from praja.reports import legal, routing, visibility
 from praja.reports.models import Category, Channel, LegalPath, Report, Severity, Status
 from praja.territory.models import Region

@@ -1,6 +1,6 @@
 """Demo reports for the demo district: made up (``Report.generated``), spread over its kecamatan and every
 step of handling, so the board, the overdue list, the neutrality routing and the identity requests can be
-shown. Called from praja/territory/demo.py (ensure_demo_extras) only when the district has no reports."""
+shown. Called from praja/demo/district.py (ensure_demo_extras) only when the district has no reports."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.models import Agency
+from praja.base import audit
 from praja.reports import duplicates, handling, identity, intake, routing
 from praja.reports.models import Report
 from praja.territory.models import TPS, Region

@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from praja.accounts import audit
 from praja.accounts.models import Agency
+from praja.base import audit
+from praja.base.audit_protect import PROTECTED_TIMELINE_KINDS, protect
 from praja.reports import legal, routing
 from praja.reports.models import LegalPath, Report, Severity, Status, TimelineEntry
 
@@ -114,11 +115,17 @@ def _finish(r: Report) -> None:
     if audit.current_actor() is None or not (changed or entries):
         return
     record: dict[str, Any] = {name: [_plain(loaded[name]), _plain(value)] for name, value in changed.items()}
+    sensitivity = ""
     if entries:
+        # Each appended entry as the log keeps a timeline entry: its text and data (internal notes, questions,
+        # routing) digested, never in clear (audit_protect); an identity step makes the whole entry protected.
         record["timeline"] = [
-            {"id": e.pk, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "text": e.text,
-             "data": e.data, "actor_label": e.actor_label, "channel": e.channel} for e in entries]
-    audit.record("update", "reports.report", str(r.pk), r.region_code, record)
+            protect("reports.timelineentry", {
+                "id": e.pk, "kind": e.kind, "from_status": e.from_status, "to_status": e.to_status, "text": e.text,
+                "data": e.data, "actor_label": e.actor_label, "channel": e.channel}) for e in entries]
+        if any(e.kind in PROTECTED_TIMELINE_KINDS for e in entries):
+            sensitivity = "protected"
+    audit.record("update", "reports.report", str(r.pk), r.region_code, record, sensitivity=sensitivity)
 
 
 def _move(report: Report, to_status: str, actor: By, kind: str, *, text: str = "",
@@ -394,7 +401,7 @@ def _risk_conf() -> tuple[list[str], dict[int, float]]:
 
 def risk_place(report: Report) -> str:
     """The TPS or desa the risk index knows the report by ('' when only a kecamatan or nothing is known)."""
-    from praja.territory.regions import level_of
+    from praja.base.regions import level_of
 
     if report.tps_id:
         return str(report.tps_id)

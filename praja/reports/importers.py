@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import transaction
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.reports import intake, known
 from praja.reports.models import Channel
 from praja.territory.importers import (

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.reports import known, sealing
 from praja.reports.models import Category, Channel, Report, Severity, SubjectKind, TimelineEntry
 
@@ -311,23 +311,24 @@ class Guard:
     params: tuple[Any, ...] = ()
 
 
-_HIDDEN_IN_AUDIT = {"pin_hash": "[rahasia]", "reporter_sealed": "[disegel]", "phone_hash": "[hash]"}
-
-
 def _audit_changes(report: Report, entry: TimelineEntry) -> dict[str, Any]:
-    """What the audit entry of a stored report says: every column of the report as written (the PIN hash and
-    the sealed identity only named, never copied) and its first timeline entry."""
+    """What the audit entry of a stored report says: every column of the report as written and its first
+    timeline entry. ``audit.record`` keeps the protected ones (PIN hash, sealed identity, exact point...) as
+    keyed digests, never in clear (accounts/audit_protect.py)."""
     out: dict[str, Any] = {}
     for f in Report._meta.concrete_fields:
         value = getattr(report, f.attname)
-        if f.attname in _HIDDEN_IN_AUDIT:
-            value = _HIDDEN_IN_AUDIT[f.attname] if value else ""
-        elif not isinstance(value, (str, int, float, bool, type(None))):
+        if not isinstance(value, (str, int, float, bool, type(None))):
             value = str(value)
         out[f.attname] = value
     out["timeline"] = {"id": entry.pk, "kind": entry.kind, "actor_label": entry.actor_label,
                        "channel": entry.channel, "to_status": entry.to_status}
     return out
+
+
+# Called with each report just before the one write stores it (that write sends no model signals): the drill
+# engine tags the reports written while it plays (registered by praja/ops/apps.py).
+BEFORE_WRITE: list[Callable[[Report], None]] = []
 
 
 def _write(report: Report, entry: TimelineEntry, guard: Guard | None = None) -> None:
@@ -343,6 +344,8 @@ def _write(report: Report, entry: TimelineEntry, guard: Guard | None = None) -> 
     """
     from django.db import connection
 
+    for hook in BEFORE_WRITE:
+        hook(report)
     rcols, rvals = _columns(report, connection)
     tcols, tvals = _columns(entry, connection, skip=("report_id",))
     rtable = connection.ops.quote_name(Report._meta.db_table)
@@ -530,6 +533,8 @@ def _write_many(connection: Any, rows: list[tuple[Report, TimelineEntry]]) -> di
     names: list[str] = []
     params: list[Any] = []
     for report, entry in rows:
+        for hook in BEFORE_WRITE:
+            hook(report)
         if (entry.at, entry.actor_id, entry.actor_label, entry.channel) != (
                 template.at, template.actor_id, template.actor_label, template.channel):
             raise ValueError("submit_many: one timeline entry template per batch")

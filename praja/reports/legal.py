@@ -297,7 +297,7 @@ def overdue_by_agency(qs: QuerySet[Report], now: datetime.datetime | None = None
 def recipients(path: str, region_code: str) -> list[Agency]:
     """Agencies of the path's recipient kind serving the report's place (nearest first: desa, kecamatan,
     regency, province), else every agency of that kind."""
-    from praja.territory.regions import ancestors_of
+    from praja.base.regions import ancestors_of
 
     spec = PATHS.get(path)
     if spec is None:

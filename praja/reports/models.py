@@ -164,7 +164,7 @@ class Report(models.Model):
     outcome = models.TextField(_("hasil"), blank=True)
     # Made up for the demo district (praja/reports/demo.py), never a real report.
     generated = models.BooleanField(_("dibangkitkan (demo)"), default=False)
-    # Written by a drill (latihan, praja/ops): kept out of every real figure (praja/ops/drillctx.py)
+    # Written by a drill (latihan, praja/ops): kept out of every real figure (praja/base/drillctx.py)
     drill = models.ForeignKey("ops.Drill", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                               verbose_name=_("latihan"))
     # When the after-intake work (routing, duplicate linking, hoax forwarding: praja/reports/afterwork.py) was

@@ -109,7 +109,7 @@ def excluded_units(report: Report) -> list[Agency]:
     code = report.region_code
     if not kinds or not code:
         return []
-    from praja.territory.regions import ancestors_of
+    from praja.base.regions import ancestors_of
 
     return list(Agency.objects.filter(kind__in=kinds, region_id__in=[code, *ancestors_of(code)]).order_by("name"))
 
@@ -123,7 +123,7 @@ def route(report: Report) -> Route:
     recipients = [a for a in legal.recipients(path, code) if a.pk not in excluded_ids] if path else []
     bawaslu: list[Agency] = []
     if path or excluded:
-        from praja.territory.regions import ancestors_of
+        from praja.base.regions import ancestors_of
 
         chain = [code, *reversed(ancestors_of(code))] if code else []
         found = list(Agency.objects.filter(kind=Agency.Kind.BAWASLU, region_id__in=chain)) if chain else []

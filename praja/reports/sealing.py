@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from lokal import parse_phone
 
 
 def _key_file() -> Path:
@@ -184,7 +185,12 @@ def keyed_hash_matches(stored: str, value: str, purpose: str = "") -> tuple[bool
 
 
 def normalise_phone(phone: str) -> str:
-    """+62 812-3456 7890, 0812 3456 7890 and 6281234567890 are the same number."""
+    """+62 812-3456 7890, 0812 3456 7890, 6281234567890 and 812 3456 7890 are the same number: 6281234567890
+    (lokal-id's E.164 form without the plus). What lokal-id does not take for an Indonesian number is kept as its
+    digits (a leading 0 read as 62), as before, so that it is still counted by the limits."""
+    info = parse_phone(phone)
+    if info.valid and info.e164:
+        return info.e164.removeprefix("+")
     digits = "".join(ch for ch in phone if ch.isdigit())
     if digits.startswith("0"):
         digits = "62" + digits[1:]

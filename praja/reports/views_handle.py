@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from praja.accounts import roles as R
 from praja.accounts import visibility as account_visibility
-from praja.accounts.access import capability_required, require_capability
 from praja.accounts.models import Agency
+from praja.base import roles as R
+from praja.base.access import capability_required, require_capability
 from praja.reports import attachments as attachmod
 from praja.reports import board as boardmod
 from praja.reports import duplicates, forms, handling, identity, legal, routing, visibility

@@ -15,9 +15,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from praja.accounts import roles as R
 from praja.accounts import visibility
-from praja.accounts.access import capability_required
+from praja.base import roles as R
+from praja.base.access import capability_required
 from praja.reports import importers
 from praja.reports.models import Category, SubjectKind
 from praja.territory.models import Region

@@ -14,12 +14,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
-from praja.ops import drillctx
+from praja.base import drillctx
+from praja.base import roles as R
+from praja.base.access import person_of
+from praja.base.scope import Scope
 from praja.reports import routing
 from praja.reports.models import Report
-from praja.territory.scope import Scope
 
 
 def reports(
@@ -47,6 +47,12 @@ def reports(
     if agency is not None:
         qs = qs.exclude(routing.hidden_from_q(agency))
     return qs
+
+
+def visible_report_pks(request: Any, scope: Scope) -> QuerySet[Any]:
+    """The numbers of the reports this reader may see (the audit log's rule for entries about a report,
+    `praja.base.visibility.audit_entries`, asks it through `extensions.points.visible_reports`)."""
+    return reports(Report.objects.all(), request, scope=scope).values("pk")
 
 
 def can_see(report: Report, request: Any) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from praja.accounts.admin import ScopedAdmin
+from praja.base.admin import ScopedAdmin
 from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, RiskConfig, TPSScore
 
 

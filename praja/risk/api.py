@@ -15,14 +15,14 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.accounts.roles import VIEW_TERRITORY
 from praja.api_support import MAX_PAGE, BoundedPagination, require
+from praja.base.regions import is_region_code
+from praja.base.roles import VIEW_TERRITORY
+from praja.base.scope import Scope
 from praja.risk import index as ix
 from praja.risk import services
 from praja.risk.models import Klass, TPSScore
 from praja.territory.models import Region
-from praja.territory.regions import is_region_code
-from praja.territory.scope import Scope
 
 router = Router(tags=["risk"])
 MAP_FIELDS = ["code", "lat", "lng", "klass", "score"]

@@ -32,6 +32,7 @@ from datetime import date, datetime
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
+from praja.base.regions import tps_code
 from praja.risk import catalogue as cat
 from praja.territory.importers import (
     MAX_ROWS,
@@ -47,11 +48,10 @@ from praja.territory.importers import (
     read_source,
     xlsx_rows,
 )
-from praja.territory.regions import tps_code
 
 if TYPE_CHECKING:
+    from praja.base.scope import Scope
     from praja.risk.services import RecomputeResult
-    from praja.territory.scope import Scope
 
 MAX_COUNT = 100_000
 MAX_NOTE = 500
@@ -570,7 +570,7 @@ def import_mapping(
     from django.db import transaction
     from django.utils import timezone
 
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.risk import services
     from praja.risk.models import Indicator, IndicatorValue
 

@@ -427,7 +427,7 @@ def score_tps(values: Sequence[IndicatorValue], config: Config | None = None, tp
 
 
 def desa_of(tps_code: str) -> str:
-    """'35.07.01.2001/003' -> '35.07.01.2001' (Kemendagri codes, praja.territory.regions)."""
+    """'35.07.01.2001/003' -> '35.07.01.2001' (Kemendagri codes, praja.base.regions)."""
     return tps_code.split("/", 1)[0]
 
 

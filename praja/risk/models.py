@@ -28,7 +28,7 @@ from praja.risk import index as ix
 from praja.territory.models import TPS, Region
 
 if TYPE_CHECKING:
-    from praja.territory.scope import Scope
+    from praja.base.scope import Scope
 
 KEY_VALIDATOR = RegexValidator(
     r"^[a-z][a-z0-9_]{1,39}$",

@@ -28,13 +28,13 @@ from django.db import transaction
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
+from praja.base.regions import is_region_code, level_of, parse_tps_code
+from praja.base.scope import Scope
 from praja.risk import catalogue as cat
 from praja.risk import index as ix
 from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, Klass, RiskConfig, TPSScore
 from praja.territory.models import TPS, Region
-from praja.territory.regions import is_region_code, level_of, parse_tps_code
-from praja.territory.scope import Scope
 
 Progress = Callable[[str, int, int], None]
 _CHUNK = 900  # stays under SQLite's bound on query parameters

@@ -17,16 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability
-from praja.accounts.roles import EDIT_RISK, VIEW_TERRITORY
+from praja.base.access import capability_required, has_capability
+from praja.base.regions import level_of
+from praja.base.roles import EDIT_RISK, VIEW_TERRITORY
+from praja.base.scope import Scope
 from praja.risk import catalogue as cat
 from praja.risk import importers, services
 from praja.risk import index as ix
 from praja.risk.forms import DistrictIndicatorForm, ImportForm, SettingsForm
 from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, Klass, TPSScore
 from praja.territory.models import TPS, Region
-from praja.territory.regions import level_of
-from praja.territory.scope import Scope
 from praja.uploads import csv_template, too_large
 
 PAGE_SIZE = 50

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from praja.accounts.roles import VIEW_TERRITORY
+from praja.base.roles import VIEW_TERRITORY
 from praja.situation import mapdata
-from praja.situation.regionpick import active_code
+from praja.territory.regionpick import active_code
 
 router = Router(tags=["map"])
 

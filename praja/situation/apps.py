@@ -25,3 +25,20 @@ class SituationConfig(AppConfig):
         from praja.territory.signals import regions_changed
 
         regions_changed.connect(_forget, weak=False, dispatch_uid="situation_regions_changed")
+
+        def _warm(sender: Any, **kwargs: Any) -> None:
+            from praja.situation.mapdata import warm_map_cache
+
+            warm_map_cache()
+
+        # `praja territory boundaries FILE`: the map's outlines are drawn once now, not on a first visit.
+        from praja.territory.signals import boundaries_imported
+
+        boundaries_imported.connect(_warm, weak=False, dispatch_uid="situation_boundaries_imported")
+
+        # What territory's TPS page and infowatch's items ask of the situation app (praja/base/extensions.py).
+        from praja.base import extensions
+        from praja.situation import areaclass, tpslinks
+
+        extensions.points.tps_links = tpslinks.tps_links
+        extensions.points.area_classes = areaclass.area_classes

@@ -12,11 +12,11 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from praja.base.regions import level_of
+from praja.base.scope import Scope
 from praja.situation import kondusif as K
 from praja.situation import sources as S
 from praja.territory.models import TPS, Region
-from praja.territory.regions import level_of
-from praja.territory.scope import Scope
 
 
 def config() -> K.Config:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
+from praja.base.scope import Scope
 from praja.territory.models import TPS, Region
-from praja.territory.scope import Scope
 
 _GENERATED = Q(voters_generated=True) | Q(location_generated=True)
 

@@ -21,11 +21,11 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from praja.base.scope import Scope
 from praja.situation import kondusif as K
 from praja.situation import posts as P
 from praja.situation import sources as S
 from praja.territory.models import Region
-from praja.territory.scope import Scope
 
 CACHE_SECONDS = 600
 
@@ -39,9 +39,11 @@ def conduct_q() -> Q:
 
 def counted_reports(area: Scope) -> Any:
     """The reports the index counts: every report in the area but the conduct ones and the rejected."""
+    from praja.base import drillctx
     from praja.reports.models import Report
 
-    return Report.objects.filter(area.q("region__code")).exclude(conduct_q()).exclude(status="ditolak")
+    return (Report.objects.filter(area.q("region__code")).filter(drillctx.reports_q()).exclude(conduct_q())
+            .exclude(status="ditolak"))
 
 
 def posts_due(day: datetime.date) -> bool:
@@ -81,7 +83,9 @@ def _stamp(regency: str) -> str:
 
 def regency_index(regency: str, at: datetime.datetime) -> dict[str, K.Result]:
     """The index of every kecamatan of the regency at `at`, from everything (cached)."""
-    key = f"praja:kondusif:{regency}:{int(at.timestamp())}:{_stamp(regency)}"
+    from praja.base import drillctx
+
+    key = f"praja:kondusif:{regency}:{int(at.timestamp())}:{_stamp(regency)}:{drillctx.stamp()}"
     got: dict[str, K.Result] | None = cache.get(key)
     if got is None:
         got = {r.code: r for r in compute(regency, at)}

@@ -19,13 +19,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praja.base.scope import Scope
 from praja.coordination.models import STATE_LABELS
 from praja.situation import charts, mapdata
 from praja.situation import dashboard as D
 from praja.situation import sources as S
 from praja.situation.models import Lapsit
 from praja.territory.models import Region
-from praja.territory.scope import Scope
 
 MAX_ROWS = 500  # rows of a section kept for the XLSX annexes
 PDF_ROWS = 20  # rows of a section printed in the PDF (the rest: "see the XLSX annex")
@@ -38,6 +38,13 @@ def period(day: datetime.date, at: datetime.datetime | None = None) -> tuple[dat
     if at is not None and start <= at < end:
         end = at
     return start, end
+
+
+def _drill_viewed() -> int | None:
+    """The drill whose data this lapsit is built from (printed LATIHAN on it), or None for real data."""
+    from praja.base import drillctx
+
+    return drillctx.viewing()
 
 
 def signatory(region: Region) -> dict[str, str]:
@@ -70,7 +77,7 @@ def signatory(region: Region) -> dict[str, str]:
 def audit_head() -> str:
     """The audit chain's head hash (printed in the lapsit: anchors the chain outside the database), when the
     audit module offers it."""
-    from praja.accounts import audit
+    from praja.base import audit
 
     fn = getattr(audit, "current_head", None)
     if fn is None:
@@ -213,6 +220,7 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "day_posts": day_posts,
         "report_ids": sorted(report_ids),
         "signatory": signatory(region),
+        "drill": _drill_viewed(),
         "audit_head": audit_head(),
         "audience_label": audience_label,
         "kec_names": {r.code: r.name for r in pic.kecamatan} | S.region_names(
@@ -341,7 +349,7 @@ GENERAL = "umum"
 
 def without_reports(viewer: S.Viewer) -> S.Viewer:
     """The same viewer without any report capability: the `umum` version holds no report detail."""
-    from praja.accounts import roles as R
+    from praja.base import roles as R
 
     caps = frozenset(c for c in viewer.capabilities if not c.startswith("reports."))
     caps = caps - {R.REPORTS_VIEW}

@@ -21,8 +21,8 @@ from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from shapely.geometry import mapping, shape
 
+from praja.base.scope import Scope
 from praja.territory.models import TPS, Region
-from praja.territory.scope import Scope
 
 # Simplification tolerance (degrees; 0.0001 ~ 11 m) and coordinate precision (decimals) per level.
 SIMPLIFY = {3: (0.0005, 4), 4: (0.0005, 4)}

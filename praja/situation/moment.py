@@ -69,8 +69,12 @@ def end_of(day: datetime.date) -> datetime.datetime:
 
 
 def now() -> datetime.datetime:
-    """Now: read once per page, so every part of the page shows the same moment."""
-    return timezone.now()
+    """Now: read once per page, so every part of the page shows the same moment. While a drill is viewed, the
+    drill's clock (its day, its hour): the pages show the drill as it runs."""
+    from praja.base import drillctx
+
+    clock = drillctx.viewed_clock()
+    return clock if clock is not None else timezone.now()
 
 
 def from_request(request: Any) -> tuple[datetime.datetime, bool]:

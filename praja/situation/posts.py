@@ -21,8 +21,8 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
+from praja.base.scope import Scope
 from praja.situation import sources as S
-from praja.territory.scope import Scope
 
 MANNED = "terisi"
 SHORT = "kurang"
@@ -81,7 +81,12 @@ def state_rows(posts_qs: Any, day: datetime.date, at: datetime.datetime) -> list
         "pk", "plan_id", "number", "code", "kecamatan_code", "area_code", "cls", "police", "tni", "linmas",
         "covered", "manned_at", "manned_people", "tps_count"))
     deadline = report_by(day)
+    from praja.base import drillctx
+
+    drill = drillctx.manned_overrides()
     for r in rows:
+        if drill is not None:  # a drill is viewed: its posts' reports, never the real ones
+            r["manned_at"], r["manned_people"] = drill.get(r["pk"], (None, None))
         required = (r["police"] or 0) + (r["tni"] or 0) + (r["linmas"] or 0)
         r["required"] = required
         reported = r["manned_at"] is not None and start <= r["manned_at"] <= at
@@ -150,8 +155,12 @@ def whom_to_call(missing: dict[str, list[dict[str, Any]]]) -> list[Polsek]:
 def plan_of_day(day: datetime.date, regency: str, at: datetime.datetime) -> Any:
     """The plan in force on the day for the regency, read for everyone (the index): the newest finished plan
     finished by `at`."""
+    from praja.base import drillctx
     from praja.deployment.models import Plan
 
+    drill_plan = drillctx.viewed_plan(regency)
+    if drill_plan is not None:
+        return drill_plan
     return (Plan.objects.filter(status=Plan.Status.DONE)
             .filter(Q(region_id=regency) | Q(region_id=regency.split(".")[0]) | Q(region__isnull=True))
             .filter(Q(finished_at__lte=at) | Q(finished_at__isnull=True, created_at__lte=at))

@@ -20,11 +20,11 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
+from praja.base.regions import is_within, level_of
+from praja.base.scope import Scope
 from praja.territory.models import TPS, Region
-from praja.territory.regions import is_within, level_of
-from praja.territory.scope import Scope
 
 try:  # issue 4 and 5 apps: guarded so the situation picture still opens without them
     from praja.reports import visibility as report_visibility
@@ -317,6 +317,11 @@ def current_plan(viewer: Viewer, area_code: str, at: datetime.datetime | None = 
     from praja.deployment.services import visible_plans
 
     regency = child_of(area_code, 2)
+    from praja.base import drillctx
+
+    drill_plan = drillctx.viewed_plan(regency) if regency else None
+    if drill_plan is not None and visible_plans(viewer.scope).filter(pk=drill_plan.pk).exists():
+        return drill_plan
     qs = (
         visible_plans(viewer.scope).filter(status=Plan.Status.DONE)
         .filter(Q(region_id=regency) | Q(region_id=child_of(area_code, 1)) | Q(region__isnull=True))
@@ -386,10 +391,16 @@ def posts_manned(viewer: Viewer, area: Scope, plan: Any, day: datetime.date) -> 
     """Posts of the plan reported manned from the field on `day` (Post.manned_at; not the plan's 'covered')."""
     if plan is None:
         return 0
+    from praja.base import drillctx
     from praja.deployment.services import visible_posts
 
-    return visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"), manned_at__gte=_start_of(day),
-                                                    manned_at__lte=end_of(day)).count()
+    posts = visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"))
+    drill = drillctx.manned_overrides()
+    if drill is not None:  # a drill is viewed: its posts' reports
+        start, end = _start_of(day), end_of(day)
+        ids = {pk for pk, (at, _people) in drill.items() if start <= at <= end}
+        return posts.filter(pk__in=ids).count() if ids else 0
+    return posts.filter(manned_at__gte=_start_of(day), manned_at__lte=end_of(day)).count()
 
 
 # --- coordination ---------------------------------------------------------------------------------------

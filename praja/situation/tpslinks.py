@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from praja.base.scope import Scope
 from praja.situation import posts as P
 from praja.situation import sources as S
-from praja.territory.scope import Scope
 
 
 def tps_links(request: Any, tps: Any) -> dict[str, Any]:

@@ -16,12 +16,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from praja.accounts import roles as R
-from praja.accounts.access import person_of
+from praja.base import roles as R
+from praja.base.access import person_of
 from praja.ops.work import my_work
 from praja.situation import figures as fig
-from praja.situation import regionpick
 from praja.situation.stages import stage_panel
+from praja.territory import regionpick
 from praja.territory.models import Region
 
 # Modules of the mission that are not built yet: shown as "coming", linked once their page exists.

@@ -17,15 +17,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from praja.accounts.access import capability_required
-from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT, VIEW_TERRITORY
+from praja.base.access import capability_required
+from praja.base.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT, VIEW_TERRITORY
 from praja.coordination.models import STATE_LABELS
-from praja.situation import charts, regionpick
+from praja.situation import charts
 from praja.situation import dashboard as D
 from praja.situation import kondusif as K
 from praja.situation import moment as M
 from praja.situation import sources as S
 from praja.situation.views import layer_text, region_title
+from praja.territory import regionpick
 from praja.territory.models import Region
 
 CLASS_LABELS = {

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from praja.accounts.access import capability_required
-from praja.accounts.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT
+from praja.base.access import capability_required
+from praja.base.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT
 from praja.situation import lapsit as L
 from praja.situation import moment as M
 from praja.situation import sources as S
@@ -43,8 +43,9 @@ def _day(request: HttpRequest) -> datetime.date:
     """?tanggal (or the day of ?saat); today when neither; an impossible date answers 400."""
     raw = request.POST.get("tanggal") or request.GET.get("tanggal", "")
     at = _moment(request)
-    day = parse_day(raw) or (timezone.localtime(at).date() if at else None) or timezone.localdate()
-    return min(day, timezone.localdate())
+    today = timezone.localtime(M.now()).date()  # the drill's day while a drill is viewed
+    day = parse_day(raw) or (timezone.localtime(at).date() if at else None) or today
+    return min(day, max(today, timezone.localdate()))
 
 
 def _moment(request: HttpRequest) -> datetime.datetime | None:
@@ -91,6 +92,11 @@ def lapsit_issue(request: HttpRequest) -> HttpResponse:
     viewer, region, area = resolve_area(request)
     if not viewer.scope.covers(region.code):
         raise Http404(region.code)  # only a region wholly inside one's scope is reported on
+    if getattr(request, "drill_id", None):
+        # an issued lapsit is an official, archived record: never built from a drill's data
+        messages.error(request, _("Lapsit tidak dapat diterbitkan dari data latihan. Kembali ke data nyata dulu; "
+                                  "draf latihan dapat dilihat dan diunduh."))
+        return redirect(reverse("situation:lapsit_list"))
     notes = (request.POST.get("catatan") or "").strip()[:10000]
     lap = L.issue(viewer, region, area, _day(request), notes, request.user, at=_moment(request))
     messages.success(request, _("Lapsit diterbitkan dan diarsipkan."))

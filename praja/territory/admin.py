@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from praja.accounts import visibility
-from praja.accounts.admin import ScopedAdmin
+from praja.base.admin import ScopedAdmin
+from praja.territory import visibility
 from praja.territory.models import TPS, Jurisdiction, Region
 
 

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from praja.accounts import visibility
-from praja.accounts.roles import EDIT_TPS, VIEW_TERRITORY
 from praja.api_support import MAX_PAGE, BoundedPagination, require
+from praja.base.roles import EDIT_TPS, VIEW_TERRITORY
+from praja.base.visibility import scope_of
+from praja.territory import visibility
 from praja.territory.models import TPS, Jurisdiction, Region
 from praja.territory.tps_forms import TPSForm
 
@@ -103,7 +104,7 @@ class JurisdictionOut(Schema):
 
     @staticmethod
     def resolve_kecamatan(obj: Jurisdiction, context: dict[str, Any]) -> list[str]:
-        scope = visibility.scope_of(context["request"])
+        scope = scope_of(context["request"])
         return [k.code for k in obj.kecamatan.all() if scope.covers(k.code)]
 
 
@@ -111,7 +112,7 @@ class JurisdictionOut(Schema):
 
 
 def _regions(request: HttpRequest) -> QuerySet[Region]:
-    return visibility.regions(Region.objects.all(), visibility.scope_of(request))
+    return visibility.regions(Region.objects.all(), scope_of(request))
 
 
 @router.get("/regions", response=list[RegionOut], summary="Regions: children of `parent`, or the scope's roots")
@@ -123,7 +124,7 @@ def list_regions(request: HttpRequest, parent: str = "", level: int | None = Non
         get_object_or_404(qs, code=parent)
         qs = qs.filter(parent_id=parent)
     elif level is None:
-        scope = visibility.scope_of(request)
+        scope = scope_of(request)
         qs = qs.filter(parent__isnull=True) if scope.national else qs.filter(code__in=sorted(scope.regions))
     if level is not None:
         qs = qs.filter(level=level)
@@ -140,7 +141,7 @@ def get_region(request: HttpRequest, code: str) -> Region:
 
 
 def _tps(request: HttpRequest) -> QuerySet[TPS]:
-    return visibility.tps(TPS.objects.select_related("desa"), visibility.scope_of(request))
+    return visibility.tps(TPS.objects.select_related("desa"), scope_of(request))
 
 
 @router.get("/tps", response=list[TPSOut], summary="TPS in scope; filter by kecamatan, desa, code search")
@@ -201,7 +202,7 @@ def patch_tps(request: HttpRequest, desa: str, number: int, payload: TPSPatch) -
 def _jurisdictions(request: HttpRequest) -> QuerySet[Jurisdiction]:
     return visibility.jurisdictions(
         Jurisdiction.objects.select_related("parent").prefetch_related("kecamatan"),
-        visibility.scope_of(request),
+        scope_of(request),
     )
 
 

@@ -26,11 +26,11 @@ from os import PathLike
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
+from praja.base.regions import is_within, tps_code
 from praja.territory.geo import Area, area_from_geojson, area_from_points, polygon_problem
-from praja.territory.regions import is_within, tps_code
 
 if TYPE_CHECKING:
-    from praja.territory.scope import Scope
+    from praja.base.scope import Scope
 
 # (phase, done, total): "periksa" while checking rows, "simpan" while writing.
 Progress = Callable[[str, int, int], None]
@@ -821,7 +821,7 @@ def _load_tps(
     from django.db import transaction
     from django.utils import timezone
 
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.territory.models import TPS
 
     if audit.current_actor() is None:
@@ -932,7 +932,7 @@ def import_boundaries(
     """
     from django.db import transaction
 
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.territory.models import Region
 
     file_name, data = read_source(file, data)

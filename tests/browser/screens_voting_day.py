@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MOMENT = "2024-11-27T11:00"
 FILL = """
 import datetime
-from praja.accounts import audit
+from praja.base import audit
 from praja.situation import votingday
 with audit.acting_as(audit.Actor(None, "system:screens", "", "cli")):
     vote = datetime.date(2024, 11, 27)

@@ -25,11 +25,10 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
 def test_ops_officer_plans_the_demo_district_and_downloads_the_xlsx(
     live_server: Any, demo_district: Any, page: Any, output_dir: Path, settings: Any, tmp_path: Path, request: Any
 ) -> None:
+    from praja.demo.district import DEMO_PASSWORDS
     from praja.deployment.models import Plan
-    from praja.territory.demo import DEMO_PASSWORDS
-    from praja.territory.models import Jurisdiction
-
     from praja.jobqueue.worker import ThreadWorker
+    from praja.territory.models import Jurisdiction
 
     # The plan runs as a job in the durable queue, taken by a worker (here a thread of the test's process; under
     # `praja serve` a worker process); the page polls its progress until it is done. The XLSX is a job too: its

@@ -25,7 +25,7 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
 def test_an_item_goes_from_the_queue_to_a_published_clarification(
     live_server: Any, people: Any, factchecks: Any, page: Any, output_dir: Path, settings: Any
 ) -> None:
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.infowatch import services
     from praja.infowatch.tests.appfixtures import SYSTEM, donomulyo_rawan
 
@@ -91,7 +91,7 @@ def test_five_variants_become_one_narrative_whose_verdict_and_clarification_reac
     in the feeds."""
     import json
 
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.infowatch import services_analysis as core
     from praja.infowatch.factchecks import load_demo_factchecks
     from praja.infowatch.tests.appfixtures import SYSTEM, FakeClassifier, donomulyo_rawan

@@ -34,7 +34,7 @@ def horizontal_overflow(page: Any) -> int:
 def test_polres_officer_sees_33_kecamatan_and_4042_tps_on_the_map(
     live_server: Any, demo_district: Any, page: Any, output_dir: Path
 ) -> None:
-    from praja.territory.demo import DEMO_PASSWORDS
+    from praja.demo.district import DEMO_PASSWORDS
 
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -85,7 +85,7 @@ def test_polres_officer_sees_33_kecamatan_and_4042_tps_on_the_map(
 def test_region_picker_loads_desa_with_htmx_and_narrows_the_home_page(
     live_server: Any, demo_district: Any, page: Any
 ) -> None:
-    from praja.territory.demo import DEMO_PASSWORDS
+    from praja.demo.district import DEMO_PASSWORDS
     from praja.territory.models import TPS
 
     log_in(page, live_server.url, "ops.polres", DEMO_PASSWORDS["ops.polres"])
@@ -103,7 +103,7 @@ def test_region_picker_loads_desa_with_htmx_and_narrows_the_home_page(
 
 
 def test_home_and_map_fit_a_phone_screen(live_server: Any, demo_district: Any, browser: Any, output_dir: Path) -> None:
-    from praja.territory.demo import DEMO_PASSWORDS
+    from praja.demo.district import DEMO_PASSWORDS
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True,
                                   has_touch=True, locale="id-ID")

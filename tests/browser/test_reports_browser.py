@@ -94,6 +94,7 @@ def test_a_citizen_files_a_report_on_a_phone_and_follows_it_by_receipt(
     handler.click("button[type=submit]")
     handler.wait_for_url(live_server.url + "/")
     handler.goto(live_server.url + "/laporan/")
+    handler.click("nav.rh-tabs a[href*='tampilan=baru']")  # a new report waits in the triage inbox
     handler.click(f"a[href*='{code}']")
     handler.wait_for_url(f"**/laporan/r/{code}/")
     handler.click("form[action$='/aksi/verify/'] button[type=submit]")
@@ -132,7 +133,8 @@ def _officer_signed_in(
     live_server: Any, world: Any, browser: Any, monkeypatch: Any  # noqa: F811
 ) -> tuple[Any, Any, list[str]]:
     """The Polsek officer of the fixture world signed in on a phone-sized page; page errors are collected."""
-    from praja.accounts import access, middleware
+    from praja.accounts import middleware
+    from praja.base import access
 
     user = world.people["officer"].user
     user.set_password("petugas-uji-2024")

@@ -14,8 +14,9 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from praja.accounts import audit
-from praja.accounts.models import Agency, AuditEntry, Person, RoleAssignment
+from praja.accounts.models import Agency, Person, RoleAssignment
+from praja.base import audit
+from praja.base.models import AuditEntry
 from praja.territory.models import TPS, Jurisdiction, Region
 
 HOME_KEC = "35.07.01"

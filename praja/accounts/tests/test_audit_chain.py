@@ -12,10 +12,10 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test.utils import CaptureQueriesContext
 
-from praja.accounts import audit, chain
-from praja.accounts.audit_seal import log_id, read_anchors
-from praja.accounts.models import AuditBatch, AuditEntry, AuditHead
 from praja.accounts.tests.fixtures import World, raw_sql
+from praja.base import audit, chain
+from praja.base.audit_seal import log_id, read_anchors
+from praja.base.models import AuditBatch, AuditEntry, AuditHead
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connections, transaction
 
-from praja.accounts import audit
-from praja.accounts.models import Agency, AuditBatch, AuditEntry
+from praja.accounts.models import Agency
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, World, raw_sql
+from praja.base import audit
+from praja.base.models import AuditBatch, AuditEntry
 from praja.territory.models import TPS
 
 WRITERS = 32

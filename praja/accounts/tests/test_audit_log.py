@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts import audit
-from praja.accounts.audit import verify_chain
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import HOME_DESA, World, client_for, raw_sql
+from praja.base import audit
+from praja.base.audit import verify_chain
+from praja.base.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -124,25 +124,31 @@ def test_entries_cannot_be_changed_or_deleted_through_the_model(world: World) ->
 
 
 class TestAdmin:
+    def test_the_old_admin_address_of_the_audit_log_still_arrives(self, root_client: Client, world: World) -> None:
+        pk = world.audit["home"].pk
+        r = root_client.get(f"/admin/accounts/auditentry/{pk}/change/?x=1")
+        assert r.status_code == 301 and r["Location"] == f"/admin/base/auditentry/{pk}/change/?x=1"
+        assert root_client.get(r["Location"]).status_code == 200
+
     def test_admin_lists_entries_but_offers_no_add_change_or_delete(
         self, root_client: Client, world: World
     ) -> None:
         pk = world.audit["home"].pk
-        r = root_client.get("/admin/accounts/auditentry/")
+        r = root_client.get("/admin/base/auditentry/")
         assert r.status_code == 200
         body = r.content.decode()
         assert f"{HOME_DESA}/001" in body
-        assert "/admin/accounts/auditentry/add/" not in body
+        assert "/admin/base/auditentry/add/" not in body
         assert 'name="action"' not in body  # no bulk actions (so no "delete selected")
-        assert root_client.get("/admin/accounts/auditentry/add/").status_code == 403
-        assert root_client.get(f"/admin/accounts/auditentry/{pk}/delete/").status_code == 403
+        assert root_client.get("/admin/base/auditentry/add/").status_code == 403
+        assert root_client.get(f"/admin/base/auditentry/{pk}/delete/").status_code == 403
         assert (
-            root_client.post(f"/admin/accounts/auditentry/{pk}/delete/", {"post": "yes"}).status_code == 403
+            root_client.post(f"/admin/base/auditentry/{pk}/delete/", {"post": "yes"}).status_code == 403
         )
-        r = root_client.get(f"/admin/accounts/auditentry/{pk}/change/")
+        r = root_client.get(f"/admin/base/auditentry/{pk}/change/")
         assert r.status_code == 200  # a read-only view
         assert 'name="_save"' not in r.content.decode()
-        r = root_client.post(f"/admin/accounts/auditentry/{pk}/change/", {"actor_label": "someone-else"})
+        r = root_client.post(f"/admin/base/auditentry/{pk}/change/", {"actor_label": "someone-else"})
         assert r.status_code == 403
         assert AuditEntry.objects.get(pk=pk).actor_label == "system:test"
         assert verify_chain()[1] is None
@@ -153,7 +159,7 @@ class TestAdmin:
         user.is_staff = True
         user.save()
         client = client_for(user)
-        body = client.get("/admin/accounts/auditentry/").content.decode()
+        body = client.get("/admin/base/auditentry/").content.decode()
         assert f"{HOME_DESA}/001" in body and "35.07.02.2001/001" not in body
-        r = client.get(f"/admin/accounts/auditentry/{world.audit['other'].pk}/change/")
+        r = client.get(f"/admin/base/auditentry/{world.audit['other'].pk}/change/")
         assert r.status_code == 302  # Django admin sends a missing object back to the list

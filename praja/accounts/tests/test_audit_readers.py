@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
-from praja.accounts.audit_protect import digest
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, World, client_for
+from praja.base import audit
+from praja.base.audit_protect import digest
+from praja.base.models import AuditEntry
 from praja.reports import handling, identity
 from praja.reports.models import Report
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
@@ -72,8 +72,11 @@ def test_entries_about_the_report_exist_and_hold_no_protected_value_in_clear(
     created = next(e for e in entries if e.target_type == "reports.report" and e.action == "create")
     assert created.changes["latitude"] == digest(neutrality.latitude)
     assert created.changes["pin_hash"] == digest(neutrality.pin_hash)
-    note = next(e for e in entries if e.target_type == "reports.timelineentry" and e.changes.get("kind") == "catatan")
-    assert note.changes["text"] == digest(NOTE)
+    # A handling step is one audit entry about the report; the timeline entries it appended are inside it.
+    appended = [t for e in entries if e.target_type == "reports.report" for t in e.changes.get("timeline") or []
+                if isinstance(t, dict)]
+    note = next(t for t in appended if t.get("kind") == "catatan")
+    assert note["text"] == digest(NOTE)
     protected = {e.target_type for e in entries if e.sensitivity == "protected"}
     assert protected == {"reports.identityrequest", "reports.timelineentry"}
 

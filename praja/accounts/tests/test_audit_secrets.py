@@ -7,11 +7,12 @@ import re
 import pytest
 from django.apps import apps
 
-from praja.accounts import audit
-from praja.accounts.audit_protect import PROTECTED_FIELDS, digest, is_protected, protect
-from praja.accounts.audit_signals import _audited
-from praja.accounts.models import AuditEntry, Person
+from praja.accounts.models import Person
 from praja.accounts.tests.fixtures import World
+from praja.base import audit
+from praja.base.audit_protect import PROTECTED_FIELDS, digest, is_protected, protect
+from praja.base.audit_signals import _audited
+from praja.base.models import AuditEntry
 
 # Field names that look personal or secret but are not: reviewed, with the reason.
 NOT_SECRET = {
@@ -28,6 +29,7 @@ NOT_SECRET = {
     ("reports.report", "status_reason"): "a handler's public reason for a status",
     ("reports.reportlink", "reason"): "why two reports are linked",
     ("infowatch.item", "key"): "feed item / narrative keys",
+    ("jobqueue.job", "key"): "what a background job is about (its progress key, e.g. deployment.plan:7)",
     ("infowatch.narrative", "key"): "feed item / narrative keys",
     ("infowatch.verdict", "note"): "an analyst's note on a public post",
     ("infowatch.factcheck", "claim_key"): "hash of a public fact-check's headline (de-duplication)",

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import World
+from praja.base.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

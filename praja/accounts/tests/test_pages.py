@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from praja.accounts.forms import RoleAssignmentForm
 from praja.accounts.models import RoleAssignment
-from praja.accounts.roles import MANAGE_ACCOUNTS, VIEW_PEOPLE
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, World, main_of
-from praja.territory.scope import Scope
+from praja.base.roles import MANAGE_ACCOUNTS, VIEW_PEOPLE
+from praja.base.scope import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_regional_admin_cannot_remove_a_national_role(polsek_admin_client: Clien
 
 
 def test_grant_is_audited(polsek_admin_client: Client, world: World) -> None:
-    from praja.accounts.models import AuditEntry
+    from praja.base.models import AuditEntry
 
     officer = world.people["officer"]
     r = polsek_admin_client.post(

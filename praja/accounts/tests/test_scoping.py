@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts.models import AuditEntry, RoleAssignment
+from praja.accounts.models import RoleAssignment
 from praja.accounts.tests.fixtures import (
     HOME_DESA,
     HOME_DESA_2,
@@ -27,6 +27,7 @@ from praja.accounts.tests.fixtures import (
     World,
     main_of,
 )
+from praja.base.models import AuditEntry
 from praja.territory.models import TPS
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import *  # noqa: F401,F403
 from praja.accounts.tests.fixtures import HOME_KEC, World, client_for
+from praja.base import audit
 from praja.coordination.models import Decision, Meeting
 
 SYSTEM = audit.Actor(None, "system:test", "", "cli")

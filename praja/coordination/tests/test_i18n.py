@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import World, main_of
+from praja.base import audit
 from praja.coordination import services
 from praja.coordination.models import Meeting
 from praja.coordination.tests.conftest import SYSTEM

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, World, main_of
+from praja.base import audit
 from praja.coordination import services
 from praja.coordination.models import ActivityPhoto, ActivityReport, Line, LineMember, Operation
 from praja.coordination.tests.conftest import SYSTEM

@@ -13,7 +13,7 @@ from praja.coordination.tests.conftest import SYSTEM
 
 @pytest.fixture
 def people(world: World) -> dict[str, Stakeholder]:
-    from praja.accounts import audit
+    from praja.base import audit
 
     with audit.acting_as(SYSTEM):
         return {

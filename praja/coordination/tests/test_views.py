@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import HOME_KEC, OTHER_KEC, World, main_of
+from praja.base.models import AuditEntry
 from praja.coordination.models import Attendance, Commitment, Decision, Meeting
 
 
@@ -188,7 +188,7 @@ def test_a_later_rakor_follows_up_the_commitments_of_earlier_ones(
 ) -> None:
     """A rakor held after the first one lists the first one's commitments as they stood then:
     one still open and overdue, one closed since, and none of another kecamatan's."""
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.coordination.tests.conftest import SYSTEM
     from praja.coordination.views import notulen_html
 

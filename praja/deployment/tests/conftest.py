@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import *  # noqa: F401,F403
 from praja.accounts.tests.fixtures import World, client_for
+from praja.base import audit
 from praja.territory.models import TPS, Jurisdiction, Region
 
 SYSTEM = audit.Actor(None, "system:test", "", "cli")

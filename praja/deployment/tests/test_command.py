@@ -146,7 +146,7 @@ def test_region_mode_stores_a_plan_of_the_database(tmp_path: Path, dep_world: Wo
     body = json.loads((tmp_path / "o" / "plan.json").read_text())
     assert body["tps"] == 16 and body["officers"] == plan.officers and len(body["posts"]) == plan.posts_count
     assert "rencana / plan" in stdout.getvalue()
-    from praja.accounts.models import AuditEntry
+    from praja.base.models import AuditEntry
 
     created = AuditEntry.objects.get(target_type="deployment.plan", action="create")
     assert created.actor_label.startswith("system:deployment plan") and created.channel == "cli"

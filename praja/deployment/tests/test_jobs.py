@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from praja import jobs
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import World
+from praja.base import audit
 from praja.deployment import services, tasks
 from praja.deployment.models import Plan, Post
 

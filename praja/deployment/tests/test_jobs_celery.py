@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import World
+from praja.base import audit
 from praja.deployment import services, tasks
 from praja.deployment.models import Plan, Post
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from praja.accounts.models import AuditEntry
+from praja.base.models import AuditEntry
 from praja.deployment.models import Plan, PlanTPS, Post
 
 
@@ -21,7 +21,7 @@ def test_a_plan_of_the_regency_stores_every_tps_in_a_post(done_plan: Any) -> Non
 
 
 def test_running_a_plan_again_replaces_its_posts_with_one_audit_summary(done_plan: Any) -> None:
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.deployment import services
 
     from .conftest import SYSTEM
@@ -39,7 +39,7 @@ def test_running_a_plan_again_replaces_its_posts_with_one_audit_summary(done_pla
 
 
 def test_when_people_are_short_sangat_rawan_is_covered_first_and_the_bko_need_is_stated(dep_world: Any) -> None:
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.deployment import services
     from praja.deployment.models import Pool
 

@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from praja import jobs
-from praja.accounts.models import Agency, AuditEntry
+from praja.accounts.models import Agency
 from praja.accounts.tests.fixtures import World, client_for, main_of, make_person
+from praja.base.models import AuditEntry
 from praja.deployment import services
 from praja.deployment.models import Pattern, Plan, PlanTPS, Pool, Post
 
@@ -106,7 +107,7 @@ def test_a_polsek_officer_sees_only_his_kecamatan_and_404_outside(polsek_client:
 
 
 def test_a_plan_of_another_regency_is_404(ops_client: Client, dep_world: World) -> None:
-    from praja.accounts import audit
+    from praja.base import audit
 
     from .conftest import SYSTEM
 

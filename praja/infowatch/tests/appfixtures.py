@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import *  # noqa: F401,F403
 from praja.accounts.tests.fixtures import HOME_KEC, World, client_for, make_person
+from praja.base import audit
 from praja.infowatch import services_analysis as core
 
 SYSTEM = audit.Actor(None, "system:test", "", "cli")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.infowatch import factchecks as fcmod
 from praja.infowatch.models import FactCheck, FactCheckFeed
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403

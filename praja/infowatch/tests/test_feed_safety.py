@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import HOME_KEC, client_for, make_person
+from praja.base import audit
 from praja.infowatch import feeds, netguard
 from praja.infowatch.models import Item, Source
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403

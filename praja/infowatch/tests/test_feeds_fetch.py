@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.infowatch import feeds, netguard
 from praja.infowatch.models import Item, Source
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import HOME_KEC
+from praja.base import audit
 from praja.infowatch import services
 from praja.infowatch.models import Clarification, Item
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403
@@ -77,11 +77,11 @@ def test_feed_titles_do_not_say_the_verdict_twice(draft: Clarification, people: 
 
 def test_the_item_page_uses_the_dashboards_class_for_the_kecamatan_and_indonesian_numbers(
         fake_core: None, humas: Any, people: Any) -> None:
+    from praja.base.scope import Scope
     from praja.situation import dashboard
     from praja.situation import sources as S
     from praja.situation.views_dashboard import CLASS_LABELS
     from praja.territory.models import Region
-    from praja.territory.scope import Scope
 
     donomulyo_rawan()
     with audit.acting_as(SYSTEM):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.infowatch.importers import import_posts
 from praja.infowatch.models import Item
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403

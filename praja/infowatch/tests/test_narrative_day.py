@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.infowatch import services
 from praja.infowatch import services_analysis as core
 from praja.infowatch.factchecks import load_demo_factchecks

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.infowatch import services
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403
 from praja.infowatch.tests.appfixtures import SYSTEM

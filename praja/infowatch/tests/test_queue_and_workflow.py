@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import main_of
+from praja.base import audit
 from praja.infowatch import services
 from praja.infowatch.models import Clarification, Item
 from praja.infowatch.tests.appfixtures import *  # noqa: F401,F403

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from praja import jobs
-from praja.accounts import audit
+from praja.base import audit
 from praja.jobqueue import queue
 from praja.jobqueue.models import Job
 from praja.jobqueue.worker import ThreadWorker

@@ -21,8 +21,8 @@ import pytest
 from django.db import connection
 
 from praja import jobs
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import *  # noqa: F401,F403
+from praja.base import audit
 from praja.deployment import services
 from praja.deployment.models import Plan
 from praja.deployment.tests.conftest import dep_world  # noqa: F401 - the fixture

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import client_for
+from praja.base import audit
 from praja.ops import drill as D
 from praja.ops.models import Drill, DrillEvent, DrillPost
 from praja.reports.models import Report
@@ -21,7 +21,7 @@ SYSTEM = audit.Actor(None, "system:test", "", "cli")
 
 
 def signed_in(username: str) -> Client:
-    from praja.accounts.access import needs_second_factor
+    from praja.base.access import needs_second_factor
 
     user = get_user_model().objects.get(username=username)
     return client_for(user, second_factor=needs_second_factor(user))
@@ -94,3 +94,43 @@ def test_only_the_operations_staff_open_the_drill_page(demo_district: Any) -> No
                                                                  "lonjakan": "35.07.01"})
     assert response.status_code == 302
     assert Drill.objects.filter(status=Drill.Status.RUNNING, speed=600).exists()
+
+
+def test_a_viewed_drill_drives_the_situation_and_the_real_picture_stays_clean(district_with_plan: Any) -> None:
+    from praja.base import drillctx
+    from praja.base.scope import Scope
+    from praja.situation import index as I
+    from praja.situation import moment
+    from praja.situation import posts as P
+
+    d = D.plan_drill(speed=600, reports=120, surge="35.07.01")
+    D.tick(d, until=d.end_at(), limit=10_000)
+    d.refresh_from_db()
+    at = d.end_at()
+    real = I.regency_index("35.07", at)["35.07.01"]
+    with drillctx.view(d.pk):
+        assert moment.now() == d.end_at()  # the drill's clock is the pages' now
+        assert P.plan_of_day(d.day, "35.07", at).pk == district_with_plan.pk
+        drilled = I.regency_index("35.07", at)["35.07.01"]
+        rows = P.state_rows(P.posts_in(district_with_plan, Scope.of(["35.07"])), d.day, at)
+    def reports_part(r: Any) -> Any:
+        return next(p for p in r.parts if p.key == "laporan")
+
+    # the surge lives in the drill only: siaga from its reports; the real day has none of them
+    assert drilled.klass == "siaga" and reports_part(drilled).klass == "siaga"
+    assert not reports_part(real).pressure
+    manned = {p.post_id for p in DrillPost.objects.filter(drill=d) if p.people >= p.required}
+    assert {r["pk"] for r in rows if r["state"] == P.MANNED} == manned
+    assert not district_with_plan.posts.filter(manned_at__isnull=False).exists()
+
+
+def test_a_lapsit_is_never_issued_from_drill_data(district_with_plan: Any) -> None:
+    from praja.situation.models import Lapsit
+
+    d = D.plan_drill(speed=600, reports=5)
+    ops = signed_in("ops.polres")
+    ops.post("/latihan/lihat/", {"lihat": str(d.pk), "next": "/"})
+    draft = ops.get("/situasi/lapsit/draf/?wilayah=35.07&tanggal=2024-11-27").content.decode()
+    assert "LATIHAN" in draft and 'id="drill-mark"' in draft
+    response = ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07", "tanggal": "2024-11-27"})
+    assert response.status_code == 302 and not Lapsit.objects.exists()

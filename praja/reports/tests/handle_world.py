@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
 from praja.accounts.models import Agency
 from praja.accounts.tests.fixtures import *  # noqa: F401,F403
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, OTHER_KEC, World, make_person
+from praja.base import audit
 from praja.reports import handling, intake
 from praja.reports.models import Report
 

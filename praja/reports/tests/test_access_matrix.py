@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 
-from praja.accounts import audit
-from praja.accounts.roles import ROLES
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, OTHER_DESA, World, client_for, make_person
+from praja.base import audit
+from praja.base.roles import ROLES
 from praja.reports import identity, intake
 from praja.reports.models import Attachment, IdentityRequest, Report
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from praja.accounts.models import Agency, AuditEntry
+from praja.accounts.models import Agency
+from praja.base.models import AuditEntry
 from praja.reports import intake
 from praja.reports.models import PartnerToken, Report, TimelineEntry
 from praja.territory.models import Region

@@ -9,8 +9,8 @@ from typing import Any
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, World, client_for, main_of
+from praja.base import audit
 from praja.reports import handling
 from praja.reports.models import Report, Status, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_DESA_2, OTHER_DESA, World, client_for, main_of
+from praja.base import audit
 from praja.reports import duplicates, handling
 from praja.reports.models import Report, ReportLink, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

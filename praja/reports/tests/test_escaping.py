@@ -84,7 +84,8 @@ def test_the_webhook_answers_escape_what_was_sent(world: Any, settings: Any) -> 
 
 
 def test_the_officer_form_escapes_what_was_typed(world: Any, monkeypatch: Any) -> None:  # noqa: F811
-    from praja.accounts import access, middleware
+    from praja.accounts import middleware
+    from praja.base import access
 
     real = access.capabilities_for
     monkeypatch.setattr(middleware, "capabilities_for", lambda u: real(u) | {"reports.submit"})
@@ -121,7 +122,7 @@ def test_the_handler_pages_escape_every_text_field(world: Any) -> None:  # noqa:
 
 
 def test_the_identity_queue_escapes_the_handlers_stated_reasons_and_notes(hworld: Any) -> None:  # noqa: F811
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.reports import identity
     from praja.reports.tests.handle_world import SYSTEM, act
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import World
+from praja.base import audit
 from praja.reports import handling
 from praja.reports.models import Report, Status, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from praja.accounts.models import AuditEntry
+from praja.base.models import AuditEntry
 from praja.reports.models import Status
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
 from praja.reports.tests.handle_world import World, client_for, file_report

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import World, client_for, main_of
+from praja.base import audit
 from praja.reports import handling, identity
 from praja.reports.models import IdentityRequest, Report, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

@@ -17,8 +17,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import HOME_DESA, client_for, world  # noqa: F401
+from praja.base import audit
 from praja.reports import api, importers
 from praja.reports.models import Report
 

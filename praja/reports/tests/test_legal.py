@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import World
+from praja.base import audit
 from praja.reports import handling, legal
 from praja.reports.models import Report, Status
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

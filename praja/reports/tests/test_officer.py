@@ -17,7 +17,8 @@ from praja.reports.models import Report
 @pytest.fixture
 def officer(world: Any, monkeypatch: Any) -> Client:  # noqa: F811
     """The Polsek officer of the small world, with the capability to submit reports."""
-    from praja.accounts import access, middleware
+    from praja.accounts import middleware
+    from praja.base import access
 
     user = world.people["officer"].user
     if "reports.submit" not in access.capabilities_for(user):  # before the handling roles landed

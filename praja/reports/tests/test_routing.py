@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from praja.accounts import audit
-from praja.accounts.access import capabilities_for, scope_for
 from praja.accounts.models import Person
 from praja.accounts.tests.fixtures import HOME_DESA, OTHER_DESA, World
+from praja.base import audit
+from praja.base.access import capabilities_for, scope_for
 from praja.reports import handling, routing, visibility
 from praja.reports.models import Report, TimelineEntry
 from praja.reports.tests.handle_world import *  # noqa: F401,F403

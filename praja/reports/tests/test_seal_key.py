@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.core.management import call_command
 from django.test import Client
 
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import world  # noqa: F401
+from praja.base.models import AuditEntry
 from praja.reports import intake, sealing
 from praja.reports.models import Report
 from praja.reports.tests.test_public import send, shown

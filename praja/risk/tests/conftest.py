@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from praja.accounts import audit
 from praja.accounts.tests.fixtures import *  # noqa: F401,F403
 from praja.accounts.tests.fixtures import World, client_for, make_person
+from praja.base import audit
 from praja.risk.models import IncidentSignal, IndicatorValue, RiskConfig, TPSScore
 from praja.territory.models import TPS, Region
 

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from praja.accounts import audit
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import World
+from praja.base import audit
+from praja.base.models import AuditEntry
+from praja.base.scope import Scope
 from praja.risk import catalogue as cat
 from praja.risk.importers import (
     IndicatorSpec,
@@ -34,7 +35,6 @@ from praja.risk.tests.conftest import (
     snapshot,
     xlsx_bytes,
 )
-from praja.territory.scope import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from praja.accounts.tests.fixtures import World
+from praja.base.scope import Scope
 from praja.risk import catalogue as cat
 from praja.risk import index as ix
 from praja.risk import services
 from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, RiskConfig, TPSScore
 from praja.risk.tests.conftest import T1, T3, T4, T_OTHER_REGENCY, add_value
-from praja.territory.scope import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import World
+from praja.base.models import AuditEntry
+from praja.base.scope import Scope
 from praja.risk import catalogue as cat
 from praja.risk import index as ix
 from praja.risk import services
 from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, RiskConfig, TPSScore
 from praja.risk.tests.conftest import T1, T2, T3, T4, T_OTHER_REGENCY, add_value
-from praja.territory.scope import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts import audit
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import World, client_for, main_of
+from praja.base import audit
+from praja.base.models import AuditEntry
 from praja.risk import services
 from praja.risk.models import Indicator, IndicatorValue, RiskConfig, TPSScore
 from praja.risk.tests.conftest import SYSTEM, T1, T2, T3, T4, T_OTHER_REGENCY, add_value, csv_bytes, snapshot

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from praja.situation import regionpick
+from praja.territory import regionpick
 
 register = template.Library()
 

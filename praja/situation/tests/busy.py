@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 
 if TYPE_CHECKING:
     from praja.situation.tests.conftest import World

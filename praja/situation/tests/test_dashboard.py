@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.situation.tests.busy import SYSTEM, make_report
 from praja.situation.tests.conftest import World
 

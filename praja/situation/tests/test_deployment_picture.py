@@ -10,7 +10,7 @@ import io
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.situation.tests.busy import SYSTEM, make_plan
 from praja.situation.tests.conftest import World, client_for, person
 

@@ -154,11 +154,11 @@ def test_a_lapsit_of_a_past_day_counts_a_commitment_closed_later_as_still_open(b
                                                                               polres_ops: Client) -> None:
     import datetime
 
+    from praja.base.scope import Scope
     from praja.situation import lapsit as L
     from praja.situation.sources import Viewer
     from praja.situation.tests.busy import make_rakor
     from praja.territory.models import Region
-    from praja.territory.scope import Scope
 
     make_rakor(busy, hours_ago=30, decisions=[("Sosialisasi netralitas ASN", "pemprov", 20, True)])
     request = polres_ops.get("/situasi/?wilayah=35.07").wsgi_request
@@ -175,7 +175,7 @@ def test_the_pdf_prints_twenty_clarifications_and_points_to_the_xlsx_for_the_res
                                                                                  polres_ops: Client) -> None:
     import datetime
 
-    from praja.accounts import audit
+    from praja.base import audit
     from praja.infowatch.models import Clarification
     from praja.situation.tests.busy import SYSTEM
 

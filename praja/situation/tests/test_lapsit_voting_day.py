@@ -172,7 +172,7 @@ def test_a_title_that_looks_like_a_formula_stays_text_in_the_xlsx(filled: voting
 def test_the_lapsit_prints_the_audit_head_when_the_audit_offers_it(filled: votingday.Summary,
                                                                     polres_ops: Client,
                                                                     monkeypatch: Any) -> None:
-    from praja.accounts import audit
+    from praja.base import audit
 
     monkeypatch.setattr(audit, "current_head", lambda: "ab12cd34" * 8, raising=False)
     with time_machine.travel(EVENING + datetime.timedelta(hours=1), tick=False):

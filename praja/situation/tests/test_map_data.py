@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from praja.base.scope import Scope
 from praja.situation import mapdata
 from praja.situation.tests.conftest import World, client_for, person
 from praja.territory.models import TPS, Region
-from praja.territory.scope import Scope
 
 pytestmark = pytest.mark.django_db
 

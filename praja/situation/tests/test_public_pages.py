@@ -8,7 +8,7 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.situation.tests.busy import SYSTEM
 from praja.situation.tests.conftest import World
 

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from praja.situation import regionpick
+from praja.base.scope import Scope
 from praja.situation.tests.conftest import World
-from praja.territory.scope import Scope
+from praja.territory import regionpick
 
 pytestmark = pytest.mark.django_db
 

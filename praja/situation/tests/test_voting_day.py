@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.situation.tests.busy import SYSTEM, make_report
 from praja.situation.tests.conftest import World, client_for, person
 

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from praja.territory.demo import boundary_files
+from praja.demo.district import boundary_files
 
 _DIR: Path | None = None
 

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import (  # noqa: F401 - fixtures
     HOME_DESA,
     HOME_DESA_2,
@@ -24,6 +23,7 @@ from praja.accounts.tests.fixtures import (  # noqa: F401 - fixtures
     officer_client,
     world,
 )
+from praja.base.models import AuditEntry
 from praja.territory.models import TPS
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from praja.accounts.models import AuditEntry
+from praja.base.models import AuditEntry
 from praja.territory.models import TPS, Region
 from praja.territory.tests.import_support import (
     BAD_ROWS,

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts.models import AuditEntry
+from praja.base.models import AuditEntry
 from praja.territory.models import TPS
 from praja.territory.tests.import_support import (
     BAD_CELLS,

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from praja.accounts.audit import acting_as, system_actor
-from praja.accounts.models import AuditEntry
+from praja.base.audit import acting_as, system_actor
+from praja.base.models import AuditEntry
+from praja.base.scope import Scope
 from praja.territory.geo import area_from_geojson, area_from_points
 from praja.territory.importers import (
     Problem,
@@ -21,7 +22,6 @@ from praja.territory.importers import (
     validate_tps_rows,
 )
 from praja.territory.models import TPS, Region
-from praja.territory.scope import Scope
 from praja.territory.tests.import_support import (
     BAD_CELLS,
     BAD_ROWS,

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from praja.accounts.models import AuditEntry
+from praja.base.models import AuditEntry
 from praja.territory.loader import load_regions
 from praja.territory.models import Region
 

@@ -12,7 +12,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from praja.accounts.models import AuditEntry
 from praja.accounts.tests.fixtures import (  # noqa: F401 - fixtures
     HOME_DESA,
     HOME_DESA_2,
@@ -25,6 +24,7 @@ from praja.accounts.tests.fixtures import (  # noqa: F401 - fixtures
     officer_client,
     world,
 )
+from praja.base.models import AuditEntry
 from praja.territory.models import TPS
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from praja.accounts.audit_seal import anchor_path, seal, verify_log
+from praja.base.audit_seal import anchor_path, seal, verify_log
 
 
 class Command(BaseCommand):

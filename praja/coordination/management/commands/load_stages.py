@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from praja.accounts.audit import acting_as, system_actor
+from praja.base.audit import acting_as, system_actor
 from praja.coordination import services
 
 

@@ -39,7 +39,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from praja import jobs
-from praja.accounts import audit
+from praja.base import audit
 from praja.deployment import exports, importers, outputs, tasks
 from praja.deployment.solver import PRESETS, Pattern, Plan, Pool, Settings, preset
 from praja.progress import PhaseBar
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         p.add_argument("--area", choices=["desa", "kecamatan"])
         p.add_argument("--reserve-share", type=float, dest="reserve_share")
         p.add_argument("--workers", type=int, help="worker processes for planning and writing, without a broker "
-                       "(default: PRAJA_JOBS_WORKERS, else 1); with a broker the Celery workers plan")
+                       "(default: PRAJA_MAP_WORKERS, else 1); with a broker the Celery workers plan")
         p.add_argument("--no-pdf", action="store_true", dest="no_pdf",
                        help="no PDF annex per regency (the slowest file)")
         p.add_argument("--max-km-from-desa", type=float, dest="max_km_from_desa",
@@ -266,10 +266,10 @@ class Command(BaseCommand):
     # --- from the database --------------------------------------------------------------------------------------
 
     def _from_database(self, opts: dict[str, Any]) -> None:
+        from praja.base.scope import Scope
         from praja.deployment import services
         from praja.deployment.models import Pattern as PatternRow
         from praja.territory.models import Region
-        from praja.territory.scope import Scope
 
         code = opts["region"].strip()
         region_code = "" if code.upper() in ("ID", "ALL") else code

@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.progress import PhaseBar
 
 SHARED_DATA = Path(getattr(settings, "SHARED_DATA_DIR", "../shared/data"))

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from praja.accounts import audit
+from praja.base import audit
 
 # --- token (API partners) --------------------------------------------------------------------------
 
@@ -211,8 +211,6 @@ def _rotate_seal_key(cmd: BaseCommand, options: dict[str, Any]) -> None:
         last_pk, done = chunk[-1][0], done + len(chunk)
         bar("identitas", done, total)
     bar.close()
-    from praja.accounts import audit
-
     with audit.acting_as(audit.system_actor("reports rotate-seal-key")):
         audit.record("rotate_key", "reports.seal_key", target_id=sealing.key_id(current), changes={
             "key": sealing.key_id(current), "earlier_keys": [sealing.key_id(k) for k in olds],

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.progress import PhaseBar
 from praja.risk import services
 from praja.risk.importers import import_mapping

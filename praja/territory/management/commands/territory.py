@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
-from praja.accounts import audit
+from praja.base import audit
 from praja.territory.loader import load_regions, read_centroid_file, registry_regions
+from praja.territory.signals import boundaries_imported
 
 
 class Command(BaseCommand):
@@ -40,12 +41,8 @@ class Command(BaseCommand):
             return
         if action == "boundaries":
             call_command("territory_import", "boundaries", str(opts["file"]), stdout=self.stdout, stderr=self.stderr)
-            from django.apps import apps
-
-            if apps.is_installed("praja.situation"):  # the map's outlines, drawn once now, not on a first visit
-                from praja.situation.mapdata import warm_map_cache
-
-                warm_map_cache()
+            # The map's outlines, drawn once now, not on a first visit (situation listens).
+            boundaries_imported.send(sender=self.__class__)
             return
         code = opts["code"]
         try:

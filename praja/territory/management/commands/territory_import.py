@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from praja.accounts import audit
+from praja.base import audit
+from praja.base.regions import is_region_code, level_of
 from praja.progress import PhaseBar
 from praja.territory.importers import Problem, import_boundaries, import_tps
 from praja.territory.models import Region
-from praja.territory.regions import is_region_code, level_of
 
 
 class Command(BaseCommand):

@@ -14,12 +14,12 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from praja.accounts import audit
-from praja.accounts.audit_protect import PROTECTED_MODELS, PROTECTED_TIMELINE_KINDS
+from praja.base import audit
+from praja.base.audit_protect import PROTECTED_MODELS, PROTECTED_TIMELINE_KINDS
 
 # Every model is audited except the log itself, sessions, throttling counters and framework tables.
 _SKIP_APPS = {"sessions", "axes", "admin", "contenttypes", "migrations"}
-_SKIP_MODELS = {"accounts.auditentry", "accounts.audithead", "accounts.auditbatch"}
+_SKIP_MODELS = {"base.auditentry", "base.audithead", "base.auditbatch"}
 
 
 def _audited(sender: type[Model]) -> bool:
@@ -59,7 +59,7 @@ def _report_ref(instance: Model) -> int | None:
     if cls not in _REPORT_FK:
         _REPORT_FK[cls] = next(
             (f.attname for f in meta.concrete_fields
-             if f.is_relation and f.related_model is not None
+             if f.is_relation and f.related_model is not None and not isinstance(f.related_model, str)
              and f.related_model._meta.label_lower == "reports.report"),
             None,
         )

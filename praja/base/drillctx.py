@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -48,6 +49,54 @@ def reports_q(prefix: str = "") -> Q:
     if drill is None:
         return Q(**{f"{prefix}drill__isnull": True})
     return Q(**{f"{prefix}drill_id": drill})
+
+
+def _viewed_drill() -> Any:
+    drill = _viewing.get()
+    if drill is None:
+        return None
+    from django.apps import apps
+
+    return apps.get_model("ops", "Drill").objects.filter(pk=drill).first()
+
+
+def viewed_clock() -> datetime.datetime | None:
+    """While a drill is viewed: the drill's clock (its day and hour), the 'now' of every situation page."""
+    d = _viewed_drill()
+    return d.clock() if d is not None else None
+
+
+def viewed_plan(regency: str) -> Any:
+    """While a drill of `regency` is viewed: the plan it plays (its posts report in); else None."""
+    d = _viewed_drill()
+    if d is None or d.plan_id is None or not regency.startswith(d.regency):
+        return None
+    return d.plan
+
+
+def manned_overrides() -> dict[int, tuple[datetime.datetime, int]] | None:
+    """While a drill is viewed: {post id: (reported manned at, people there)} from the drill, which stand in
+    for the real posts' reports (a drill never touches them); None when no drill is viewed."""
+    drill = _viewing.get()
+    if drill is None:
+        return None
+    from django.apps import apps
+
+    rows = apps.get_model("ops", "DrillPost").objects.filter(drill_id=drill).values_list("post_id", "manned_at",
+                                                                                          "people")
+    return {pk: (at, people) for pk, at, people in rows}
+
+
+def stamp() -> str:
+    """What changes the cached situation of the viewed drill: '' when none is viewed."""
+    drill = _viewing.get()
+    if drill is None:
+        return ""
+    from django.apps import apps
+    from django.db.models import Count, Max
+
+    got = apps.get_model("ops", "DrillPost").objects.filter(drill_id=drill).aggregate(n=Count("pk"), m=Max("pk"))
+    return f"drill{drill}:{got['n']}:{got['m']}"
 
 
 def tag_report(sender: Any, instance: Any, **kwargs: Any) -> None:

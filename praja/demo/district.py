@@ -18,8 +18,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from praja.accounts import audit
 from praja.accounts.models import Agency, Person, RoleAssignment
+from praja.base import audit
 from praja.territory import demo_generator as gen
 from praja.territory.loader import load_regions
 from praja.territory.models import TPS, Jurisdiction, Region

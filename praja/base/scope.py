@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from praja.territory.regions import ancestors_of, is_within
+from praja.base.regions import ancestors_of, is_within
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""One area label everywhere: the class an item page shows beside a kecamatan is the situation dashboard's
-(Kondusif / Waspada / Siaga), asked of the situation app, never recomputed here.
+"""One area label everywhere: the class an infowatch item page shows beside a kecamatan is the situation
+dashboard's (Kondusif / Waspada / Siaga), never recomputed there.
 
-`area_classes` is the only call into the situation app: when its index changes (the kondusif redesign), this one
-function is what to switch.
+Infowatch sits below situation, so it asks through `praja.base.extensions.points.area_classes`, which the
+situation app fills with `area_classes` when it starts (apps.py). When the index changes (the kondusif
+redesign), this one function is what to switch.
 """
 
 from __future__ import annotations
@@ -18,12 +19,10 @@ from praja.territory.models import Region
 def area_classes(request: Any, kecamatan: Iterable[str]) -> dict[str, tuple[str, str]]:
     """{kecamatan code: (class key, label)} as the dashboard shows them to this reader now; a kecamatan the
     reader cannot see, or one without data, is absent."""
-    try:
-        from praja.situation import dashboard
-        from praja.situation import sources as S
-        from praja.situation.views_dashboard import CLASS_LABELS
-    except ImportError:
-        return {}
+    from praja.situation import dashboard
+    from praja.situation import sources as S
+    from praja.situation.views_dashboard import CLASS_LABELS
+
     viewer = S.Viewer.of(request)
     now = timezone.now()
     out: dict[str, tuple[str, str]] = {}

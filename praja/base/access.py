@@ -6,8 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from praja.accounts.roles import ALL_CAPABILITIES
-from praja.territory.scope import Scope
+from praja.base.roles import ALL_CAPABILITIES
+from praja.base.scope import Scope
 
 
 def person_of(user: Any) -> Any | None:

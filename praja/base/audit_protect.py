@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-from praja.accounts.masking import mask
+from praja.base.masking import mask
 
 # Protected wherever they appear (any model, and the summaries that commands pass to `audit.record`).
 PROTECTED_ANYWHERE = frozenset({

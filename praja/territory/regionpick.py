@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from praja.base.regions import ancestors_of, is_region_code, is_within, level_of
+from praja.base.scope import Scope
 from praja.territory.models import Region
-from praja.territory.regions import ancestors_of, is_region_code, is_within, level_of
-from praja.territory.scope import Scope
 
 SESSION_KEY = "praja_active_region"
 # A picker never lists more options than this in one <select> (a whole country of kecamatan would be

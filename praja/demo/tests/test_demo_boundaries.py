@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from praja.accounts import audit
-from praja.territory.demo import attach_boundaries, boundary_files
+from praja.base import audit
+from praja.demo.district import attach_boundaries, boundary_files
 from praja.territory.models import Region
 
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parents[2] / "territory"  # the data ships with territory
 
 
 def test_the_boundary_files_are_in_the_package_with_their_licence(settings: Any, tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ import pytest
 from django.db.models import Count, Max, Min, Sum
 from shapely.geometry import Point, shape
 
-from praja.accounts.models import Agency, AuditEntry, Person
-from praja.territory.demo import build_demo, facts
+from praja.accounts.models import Agency, Person
+from praja.base.models import AuditEntry
+from praja.demo.district import build_demo, facts
 from praja.territory.models import TPS, Jurisdiction, Region
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,8 @@ def test_the_build_is_in_the_audit_log(demo_district: Any) -> None:
 
 def test_a_demo_built_by_an_older_praja_gains_what_newer_apps_add(demo_district: Any) -> None:
     from praja.coordination.models import Election
+    from praja.demo.district import ensure_demo_extras
     from praja.deployment.models import Pool
-    from praja.territory.demo import ensure_demo_extras
 
     assert ensure_demo_extras("35.07") == []  # a fresh demo has everything
     Election.objects.all().delete()

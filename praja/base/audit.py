@@ -16,13 +16,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from praja.accounts import chain
-from praja.accounts.audit_protect import PROTECTED_MODELS, protect
-from praja.accounts.audit_seal import SealResult as SealResult
-from praja.accounts.audit_seal import VerifyResult as VerifyResult
-from praja.accounts.audit_seal import chain_mapping, verify_log
-from praja.accounts.audit_seal import current_head as current_head
-from praja.accounts.audit_seal import seal as seal
+from praja.base import chain
+from praja.base.audit_protect import PROTECTED_MODELS, protect
+from praja.base.audit_seal import SealResult as SealResult
+from praja.base.audit_seal import VerifyResult as VerifyResult
+from praja.base.audit_seal import chain_mapping, verify_log
+from praja.base.audit_seal import current_head as current_head
+from praja.base.audit_seal import seal as seal
 
 __all__ = [
     "Actor", "SealResult", "VerifyResult", "acting_as", "audit_reading", "current_actor", "current_head",
@@ -87,7 +87,7 @@ def record(
     if they may see that report); `sensitivity="protected"` keeps it to those who may see protected data.
     Needs an actor (explicit or current).
     """
-    from praja.accounts.models import AuditEntry
+    from praja.base.models import AuditEntry
 
     who = actor or current_actor()
     if who is None:

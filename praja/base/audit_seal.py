@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from praja.accounts import chain
+from praja.base import chain
 
 ENTRY_FIELDS = (
     "seq", "at", "actor_label", "address", "channel", "action", "target_type", "target_id", "region_code",
@@ -87,7 +87,7 @@ def _pg_quiet_since(t: datetime) -> bool:
 
 
 def _visible_max() -> int:
-    from praja.accounts.models import AuditEntry
+    from praja.base.models import AuditEntry
 
     last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
     return int(last or 0)
@@ -111,7 +111,7 @@ def seal(*, wait: float = 2.0, batch_size: int = BATCH_SIZE) -> SealResult:
     Run it in its own transaction (the command, the background loop); `wait` is how long to wait, at
     most, for open transactions older than this run (PostgreSQL) before sealing only up to an older mark.
     """
-    from praja.accounts.models import AuditBatch, AuditHead
+    from praja.base.models import AuditBatch, AuditHead
 
     pg = connection.vendor == "postgresql"
     if pg:
@@ -170,7 +170,7 @@ def seal(*, wait: float = 2.0, batch_size: int = BATCH_SIZE) -> SealResult:
 
 
 def _entries_after(after: int, upto: int, limit: int) -> Iterator[dict[str, Any]]:
-    from praja.accounts.models import AuditEntry
+    from praja.base.models import AuditEntry
 
     qs = AuditEntry.objects.filter(seq__gt=after, seq__lte=upto).order_by("seq").values(*ENTRY_FIELDS)
     return iter(qs[:limit])
@@ -178,7 +178,7 @@ def _entries_after(after: int, upto: int, limit: int) -> Iterator[dict[str, Any]
 
 def current_head() -> tuple[int, str]:
     """The log's head as sealed now: (entries in all sealed batches, head hash). For the lapsit footer."""
-    from praja.accounts.models import AuditHead
+    from praja.base.models import AuditHead
 
     head = AuditHead.objects.filter(id=1).values_list("size", "last_hash").first()
     return (int(head[0]), str(head[1])) if head else (0, chain.GENESIS)
@@ -225,7 +225,7 @@ def read_anchors() -> list[Anchored]:
 
 def anchor(log_id: str) -> int:
     """Append to the anchor file every batch head of this log that is not there yet; returns how many."""
-    from praja.accounts.models import AuditBatch
+    from praja.base.models import AuditBatch
 
     done = max((a.number for a in read_anchors() if a.log_id == log_id), default=0)
     new = list(
@@ -265,7 +265,7 @@ class VerifyResult:
 
 def verify_log(*, seal_first: bool = True) -> VerifyResult:
     """Seal what is pending (unless told not to), then check every batch, the head row and the anchors."""
-    from praja.accounts.models import AuditBatch, AuditEntry, AuditHead
+    from praja.base.models import AuditBatch, AuditEntry, AuditHead
 
     if seal_first:
         seal()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class BaseConfig(AppConfig):
+    name = "praja.base"
+    label = "base"
+    verbose_name = "Dasar dan audit / Base and audit"
+
+    def ready(self) -> None:
+        from praja.base import audit_signals  # noqa: F401  (connects the audit receivers)
