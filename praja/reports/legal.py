@@ -21,7 +21,7 @@ from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Min, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from praja.accounts.models import Agency
 from praja.reports.models import LegalPath, Report, Status
@@ -231,11 +231,11 @@ def humanise(delta: datetime.timedelta | None) -> str:
     minutes = rest // 60
     parts = []
     if days:
-        parts.append(_("%(n)s hari") % {"n": days})
+        parts.append(ngettext("%(n)s hari", "%(n)s hari", days) % {"n": days})
     if hours or (days and not late):
-        parts.append(_("%(n)s jam") % {"n": hours})
+        parts.append(ngettext("%(n)s jam", "%(n)s jam", hours) % {"n": hours})
     if not days and not hours:
-        parts.append(_("%(n)s menit") % {"n": minutes})
+        parts.append(ngettext("%(n)s menit", "%(n)s menit", minutes) % {"n": minutes})
     text = " ".join(parts)
     return _("terlambat %(t)s") % {"t": text} if late else _("%(t)s lagi") % {"t": text}
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from praja.risk import catalogue as cat
@@ -142,8 +143,11 @@ class Indicator(models.Model):
         )
 
     def variable_label(self) -> str:
+        """The name of the indicator's variable in the interface language."""
         v = cat.VARIABLE_BY_KEY.get(self.variable)
-        return v.label_id if v is not None else self.variable.replace("_", " ")
+        if v is None:
+            return self.variable.replace("_", " ")
+        return v.label_en if (get_language() or "").startswith("en") else v.label_id
 
 
 # --- a district's settings ------------------------------------------------------------------------

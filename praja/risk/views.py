@@ -26,6 +26,7 @@ from praja.risk import importers, services
 from praja.risk import index as ix
 from praja.risk.forms import DistrictIndicatorForm, ImportForm, SettingsForm
 from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, Klass, TPSScore
+from praja.risk.templatetags import risk_tags
 from praja.territory.models import TPS, Region
 from praja.uploads import csv_template, too_large
 
@@ -248,7 +249,7 @@ def tps_detail(request: HttpRequest, desa: str, number: int) -> HttpResponse:
             "contributions": expl.get("contributions", []),
             "missing": missing,
             "khusus_by": [
-                indicators[k].label_id if k in indicators else k for k in expl.get("khusus_by", [])
+                risk_tags.label(indicators[k]) if k in indicators else k for k in expl.get("khusus_by", [])
             ],
             "values": values,
             "incidents": incidents,

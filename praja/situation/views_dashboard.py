@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from praja.base.access import capability_required
 from praja.base.roles import MANAGE_COORDINATION, VIEW_DEPLOYMENT, VIEW_TERRITORY
@@ -42,7 +42,7 @@ PART_LABELS = {
     "pos": gettext_lazy("Pos tidak terisi"),
 }
 EVENT_LABELS = {
-    "report": gettext_lazy("Laporan"),
+    "report": pgettext_lazy("satu laporan", "Laporan"),
     "severe": gettext_lazy("Laporan berat"),
     "alert": gettext_lazy("Narasi tumbuh"),
     "clarification": gettext_lazy("Klarifikasi terbit"),

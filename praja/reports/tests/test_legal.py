@@ -16,6 +16,7 @@ from praja.reports import handling, legal
 from praja.reports.models import Report, Status
 from praja.reports.tests.handle_world import *  # noqa: F401,F403
 from praja.reports.tests.handle_world import SYSTEM, act, file_report
+from praja.situation.tests.conftest import compiled_messages  # noqa: F401 - the fixture
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -105,3 +106,21 @@ def test_a_report_filed_after_the_seven_day_window_is_referred_only_when_the_han
     assert legal.filing_check(file_report()).late is None
     recent = file_report(occurred_at=(timezone.now() - datetime.timedelta(days=2)).isoformat())
     assert legal.filing_check(recent).late is False
+
+
+
+@pytest.mark.parametrize(("delta", "english", "indonesian"), [
+    (datetime.timedelta(days=1, hours=1), "1 day 1 hour left", "1 hari 1 jam lagi"),
+    (datetime.timedelta(days=-2, hours=-5), "2 days 5 hours overdue", "terlambat 2 hari 5 jam"),
+    (datetime.timedelta(hours=-1), "1 hour overdue", "terlambat 1 jam"),
+    (datetime.timedelta(minutes=1), "1 minute left", "1 menit lagi"),
+])
+def test_the_time_left_reads_one_day_and_two_days(
+    compiled_messages: Any, delta: datetime.timedelta, english: str, indonesian: str  # noqa: F811
+) -> None:
+    from django.utils import translation
+
+    with translation.override("id"):
+        assert legal.humanise(delta) == indonesian
+    with translation.override("en"):
+        assert legal.humanise(delta) == english

@@ -10,6 +10,7 @@ from django.test import Client
 
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, world  # noqa: F401
 from praja.reports.models import Report, TimelineEntry
+from praja.situation.tests.conftest import compiled_messages  # noqa: F401 - the fixture
 
 FORM = "/lapor/"
 
@@ -190,3 +191,13 @@ def test_the_form_and_the_api_share_one_limit_per_address_and_per_phone(world: A
                                                 content_type="application/json")
     assert other.status_code == 429
     assert Report.objects.count() == 2
+
+
+def test_the_follow_page_in_english_names_one_report(world: Any, compiled_messages: Any) -> None:  # noqa: F811
+    client = Client()
+    send(client)
+    code, _pin = shown(client)
+    client.post("/i18n/setlang/", {"language": "en", "next": f"/lapor/ikuti/{code}/"})
+    page = client.get(f"/lapor/ikuti/{code}/").content.decode()
+    assert re.search(rf"<h1>Report <span class=\"code\">{code}</span></h1>", page), page[:2000]
+    assert f"<title>Report {code}" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from praja.risk.models import Klass
@@ -47,3 +48,19 @@ def get(mapping: Any, key: str) -> Any:
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+@register.filter
+def label(item: Any) -> str:
+    """An indicator's name in the interface language: its English name (label_en) when the page is in English and
+    it has one, else its Indonesian name (label_id). Takes an indicator, a contribution of a score's explanation
+    (a dict) or a bare key (returned as it is)."""
+    if isinstance(item, str):
+        return item
+
+    def field(name: str) -> str:
+        value = item.get(name) if isinstance(item, dict) else getattr(item, name, "")
+        return str(value or "")
+
+    english = field("label_en") if (get_language() or "").startswith("en") else ""
+    return english or field("label_id")

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import translation
-from django.utils.translation.template import templatize
 
-PRAJA = Path(__file__).resolve().parents[2]
+from praja.situation.tests import i18n_texts
+from praja.situation.tests.i18n_texts import python_msgids, template_msgids
+
+PRAJA = i18n_texts.PRAJA
 TEMPLATES = [
     PRAJA / "templates" / "base.html",
     *sorted((PRAJA / "situation" / "templates" / "situation").glob("*.html")),
 ]
 PYTHON = [PRAJA / "situation" / n for n in ("views.py", "views_dashboard.py", "views_lapsit.py", "lapsit.py")]
-_CALL = re.compile(r"""\b(?:gettext|ngettext|pgettext)\(\s*u?('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""")
-# Texts that read the same in both languages.
-SAME_IN_ENGLISH = {"Kec.", "Audit", "Info", "Polri", "No.", "Status", "Volume", "PDF", "XLSX", "SHA-256 PDF",
-                   "SHA-256 XLSX", "{kecamatan} kecamatan", "Desa/kec.", "Polsek"}
-
-
-def template_msgids(path: Path) -> list[str]:
-    return [ast.literal_eval(m.group(1)) for m in _CALL.finditer(templatize(path.read_text("utf-8"), origin=str(path)))]
-
-
-def python_msgids(path: Path) -> list[str]:
-    out = []
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            f = node.func
-            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
-            if name in {"_", "gettext", "gettext_lazy"} and isinstance(node.args[0].value, str):
-                out.append(node.args[0].value)
-    return out
+# Texts that read the same in both languages (the reviewed list, with reasons, is in i18n_texts).
+SAME_IN_ENGLISH = set(i18n_texts.SAME_IN_ENGLISH)
 
 
 def all_msgids() -> set[str]:
