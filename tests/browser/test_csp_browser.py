@@ -27,7 +27,7 @@ def violations(page: Any) -> list[str]:
 def test_maps_htmx_and_forms_work_under_the_policy_without_a_violation(
     live_server: Any, demo_district: Any, page: Any
 ) -> None:
-    from praja.territory.demo import DEMO_PASSWORDS
+    from praja.demo.district import DEMO_PASSWORDS
 
     seen: list[str] = []
     page.add_init_script(WATCH)
