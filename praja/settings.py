@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "praja.uploads.RequestBodyCap",  # a body over PRAJA_MAX_REQUEST_BYTES: 413 before it is read (issue 14)
     "django.middleware.security.SecurityMiddleware",
-    "praja.csp.ContentSecurityPolicy",  # scripts from Praja's origin only (praja/csp.py, issue 14)
+    "praja.base.csp.ContentSecurityPolicy",  # scripts from Praja's origin only (praja/base/csp.py, issue 14)
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,7 +171,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 12  # one working shift
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy (praja/csp.py): "enforce", "report-only" or "off"; extra sources per directive as JSON.
+# Content-Security-Policy (praja/base/csp.py): "enforce", "report-only" or "off"; extra sources per directive as JSON.
 PRAJA_CSP = os.environ.get("PRAJA_CSP", "enforce")
 PRAJA_CSP_EXTRA: dict[str, list[str]] = json.loads(os.environ.get("PRAJA_CSP_EXTRA", "{}") or "{}")
 # Where the Django admin and the interactive API docs live (issue 14: not at their well-known defaults in

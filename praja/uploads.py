@@ -37,6 +37,13 @@ def csv_template(filename: str, header: Sequence[Any], row: Sequence[Any]) -> Ht
     return response
 
 
+def human_size(n: int) -> str:
+    """52 MB, 900 KB (as the attachment messages write sizes)."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, n // 1024)} KB"
+
+
 DEFAULT_MAX_REQUEST_BYTES = 52 * 1024 * 1024  # five 10 MB attachments and the form around them
 
 
@@ -61,8 +68,6 @@ class RequestBodyCap:
                                 content_type="text/plain; charset=utf-8")
         cap = max_request_bytes()
         if cap > 0 and declared > cap:
-            from praja.reports.attachments import human_size
-
             text = _("Kiriman terlalu besar (%(size)s; batas seluruh kiriman %(max)s). Kirim lebih sedikit atau "
                      "lebih kecil lampiran.") % {"size": human_size(declared), "max": human_size(cap)}
             response = HttpResponse(text, status=413, content_type="text/plain; charset=utf-8")

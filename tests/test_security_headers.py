@@ -9,7 +9,7 @@ from typing import Any
 
 from django.test import Client
 
-from praja import csp
+from praja.base import csp
 
 ROOT = Path(__file__).resolve().parents[1] / "praja"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)

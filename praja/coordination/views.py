@@ -257,8 +257,8 @@ def commitment_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _day(request: HttpRequest) -> datetime.date:
-    """?tanggal=YYYY-MM-DD, else today; an impossible date answers 400 (praja/situation/moment.py)."""
-    from praja.situation.moment import parse_date
+    """?tanggal=YYYY-MM-DD, else today; an impossible date answers 400 (praja/base/dates.py)."""
+    from praja.base.dates import parse_date
 
     return parse_date(request.GET.get("tanggal", "")) or timezone.localdate()
 

@@ -36,7 +36,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None,
     """400 in Indonesian: what Praja could not read (an impossible date names itself), inside the navigation."""
     from django.utils.translation import gettext as _
 
-    from praja.situation.moment import ImpossibleDate
+    from praja.base.dates import ImpossibleDate
 
     if isinstance(exception, ImpossibleDate):
         title, text = _("Tanggal atau waktu tidak sah"), str(exception)

@@ -12,9 +12,8 @@ class ReportsConfig(AppConfig):
         # reports are forwarded to the hoax monitoring (forwarding.py, when present).
         from django.core.signals import request_started
 
-        from praja import deploy_checks  # noqa: F401 - `check --deploy`: the seal key, admin path, CSP (issue 14)
         from praja.base import extensions
-        from praja.reports import afterwork, handling, intake, known, visibility
+        from praja.reports import afterwork, checks, handling, intake, known, visibility  # noqa: F401
 
         # The audit log (praja.base) shows an entry about a report only to who may see that report.
         extensions.points.visible_reports = visibility.visible_report_pks

@@ -145,7 +145,10 @@ def check_dimensions(data: bytes, content_type: str, name: str) -> None:
         raise AttachmentError(_("%(name)s rusak atau bukan gambar.") % {"name": name}) from exc
     cap = image_max_pixels()
     if width * height > cap:
-        from praja.situation.templatetags.praja_shell import num as angka  # 10.900 in Indonesian
+        from django.utils.formats import number_format
+
+        def angka(n: int) -> str:  # 10.900 in Indonesian, 10,900 in English
+            return number_format(n, decimal_pos=0, force_grouping=True)
 
         raise AttachmentError(
             _("%(name)s terlalu besar ukurannya: %(w)s x %(h)s piksel (batas %(mp)s megapiksel). "

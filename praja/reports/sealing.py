@@ -3,7 +3,7 @@
 The key comes from ``PRAJA_REPORTS_SEAL_KEY`` (a Fernet key, urlsafe base64 of 32 bytes) or, when that is
 empty, from the file ``PRAJA_REPORTS_SEAL_KEY_FILE`` (default ``<var>/keys/reports-seal.key``), which is
 created with mode 0600 on first use outside production (``PRAJA_REPORTS_SEAL_KEY_AUTOCREATE``; off in
-production, where `praja manage check --deploy` fails without a key: praja/deploy_checks.py). A database dump alone
+production, where `praja manage check --deploy` fails without a key: praja/reports/checks.py). A database dump alone
 never reveals a reporter. Keyed hashes (phone numbers for rate limits, PINs) use a second key derived from the
 same secret with HKDF-SHA256 (issue 14; the earlier ``sha256(prefix + key)`` derivation is still accepted when
 checking a PIN made before, and the PIN's hash is then rewritten under the current derivation).

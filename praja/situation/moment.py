@@ -10,38 +10,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import BadRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-EARLIEST = datetime.date(2000, 1, 1)
-LATEST = datetime.date(2099, 12, 31)
+# The dates a page may show, and what an impossible one raises (a 400 naming it): praja/base/dates.py.
+from praja.base.dates import EARLIEST, LATEST, ImpossibleDate, parse_date
 
-
-class ImpossibleDate(BadRequest):
-    """A date or moment in the address that cannot be shown: the 400 page (praja/ops/errors.py) names it."""
-
-    def __init__(self, raw: str) -> None:
-        self.raw = raw[:40]
-        super().__init__(
-            _("Tanggal atau waktu tidak sah: %(raw)s. Tulis tanggal antara %(first)s dan %(last)s "
-              "(TTTT-BB-HH, misalnya 2024-11-27).")
-            % {"raw": self.raw, "first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
-        )
-
-
-def parse_date(raw: str) -> datetime.date | None:
-    """YYYY-MM-DD inside 2000..2099; '' is None; anything else raises BadRequest."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ImpossibleDate(raw) from exc
-    if not EARLIEST <= day <= LATEST:
-        raise ImpossibleDate(raw)
-    return day
+__all__ = ["EARLIEST", "LATEST", "ImpossibleDate", "parse_date", "parse_moment", "end_of", "now", "from_request",
+           "input_value"]
 
 
 def parse_moment(raw: str) -> datetime.datetime | None:

@@ -1,5 +1,5 @@
 """Praja's own checks for `praja manage check --deploy` (issue 14), next to Django's: registered when the reports
-app is ready.
+app is ready (the seal key is the reports app's; the admin path and CSP checks sit beside it).
 
 - praja.E001 / E002: no whistleblower seal key, or one that is not a Fernet key (an Error: the check fails).
 - praja.W001: a missing seal key would be created silently (PRAJA_REPORTS_SEAL_KEY_AUTOCREATE on, DEBUG off).
