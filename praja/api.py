@@ -1,5 +1,6 @@
 """The one django-ninja API of Praja; each app adds its router here."""
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -10,7 +11,11 @@ from praja.risk.api import router as risk_router
 from praja.situation.api import router as situation_router
 from praja.territory.api import router as territory_router
 
-api = NinjaAPI(title="Praja API", version="1", auth=django_auth, urls_namespace="api")
+# The interactive docs and the schema at /api/v1/<PRAJA_API_DOCS_PATH> and /api/v1/openapi.json; both off when the
+# path is empty (the production default; issue 14).
+_DOCS = str(getattr(settings, "PRAJA_API_DOCS_PATH", "docs") or "").strip("/")
+api = NinjaAPI(title="Praja API", version="1", auth=django_auth, urls_namespace="api",
+               docs_url=f"/{_DOCS}" if _DOCS else None, openapi_url="/openapi.json" if _DOCS else None)
 api.add_router("/territory/", territory_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/map/", situation_router)

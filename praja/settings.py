@@ -55,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "praja.uploads.RequestBodyCap",  # a body over PRAJA_MAX_REQUEST_BYTES: 413 before it is read (issue 14)
     "django.middleware.security.SecurityMiddleware",
+    "praja.base.csp.ContentSecurityPolicy",  # scripts from Praja's origin only (praja/base/csp.py, issue 14)
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,6 +171,14 @@ SESSION_COOKIE_AGE = 60 * 60 * 12  # one working shift
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (praja/base/csp.py): "enforce", "report-only" or "off"; extra sources per directive as JSON.
+PRAJA_CSP = os.environ.get("PRAJA_CSP", "enforce")
+PRAJA_CSP_EXTRA: dict[str, list[str]] = json.loads(os.environ.get("PRAJA_CSP_EXTRA", "{}") or "{}")
+# Where the Django admin and the interactive API docs live (issue 14: not at their well-known defaults in
+# production). PRAJA_API_DOCS_PATH is under /api/v1/; empty turns the docs and /api/v1/openapi.json off (the
+# production default, praja/settings_production.py).
+PRAJA_ADMIN_PATH = os.environ.get("PRAJA_ADMIN_PATH", "admin/").strip("/") + "/"
+PRAJA_API_DOCS_PATH = os.environ.get("PRAJA_API_DOCS_PATH", "docs").strip("/")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -180,7 +190,14 @@ USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"  # WIB; stored in UTC, shown in the region's zone
 USE_TZ = True
 
+# Behind reverse proxies: PRAJA_TRUSTED_PROXY=1 and the number of proxies in front of Praja; the client is then
+# the X-Forwarded-For entry that many places from the right, never the leftmost (praja/accounts/middleware.py).
 PRAJA_TRUSTED_PROXY = os.environ.get("PRAJA_TRUSTED_PROXY", "0") == "1"
+PRAJA_TRUSTED_PROXY_COUNT = int(os.environ.get("PRAJA_TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "praja.accounts.middleware.client_address"  # login throttling counts the same address
+
+# The whole request body: over this (bytes, from Content-Length) a request is answered 413 unread (praja/uploads.py).
+PRAJA_MAX_REQUEST_BYTES = int(os.environ.get("PRAJA_MAX_REQUEST_BYTES", str(52 * 1024 * 1024)))
 
 # --- static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -276,11 +293,21 @@ PRAJA_REPORTS = {
     "ATTACHMENT_MAX_BYTES": int(os.environ.get("PRAJA_REPORTS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
     "ATTACHMENT_TYPES": ["image/jpeg", "image/png", "image/webp", "video/mp4", "video/3gpp", "application/pdf"],
     "ATTACHMENTS_PER_REPORT": 5,
-    # Rate limits per sender address and per phone number: (requests, seconds). 0 requests lifts the limit
-    # (a benchmark does that with PRAJA_REPORTS_PUBLIC_RATE=0).
-    "PUBLIC_RATE": (int(os.environ.get("PRAJA_REPORTS_PUBLIC_RATE", "10")), 600),
+    # Rate limits: (requests, seconds); 0 requests lifts the limit (a benchmark does that with
+    # PRAJA_REPORTS_PUBLIC_RATE=0). Sized for voting day (issue 14, docs/security.md): a mobile carrier puts
+    # thousands of phones behind one address (CGNAT), so the per-address limits are wide and only stop floods;
+    # the signed per-device token (DEVICE_RATE, praja/reports/device.py) and the phone number (PHONE_RATE) do
+    # the fine-grained work.
+    "PUBLIC_RATE": (int(os.environ.get("PRAJA_REPORTS_PUBLIC_RATE", "300")), 600),
+    "DEVICE_RATE": (int(os.environ.get("PRAJA_REPORTS_DEVICE_RATE", "5")), 600),
     "PHONE_RATE": (int(os.environ.get("PRAJA_REPORTS_PHONE_RATE", "10")), 3600),
-    "FOLLOW_RATE": (int(os.environ.get("PRAJA_REPORTS_FOLLOW_RATE", "20")), 600),
+    "FOLLOW_RATE": (int(os.environ.get("PRAJA_REPORTS_FOLLOW_RATE", "300")), 600),
+    # A receipt locks after this many wrong PINs, from any address, for PIN_LOCK_HOURS (0: never locks); the
+    # follow page then tells the sender how to get help.
+    "PIN_LOCK_AFTER": int(os.environ.get("PRAJA_REPORTS_PIN_LOCK_AFTER", "5")),
+    "PIN_LOCK_HOURS": int(os.environ.get("PRAJA_REPORTS_PIN_LOCK_HOURS", "24")),
+    # Images are refused above this many pixels, read from their header before decoding (issue 14).
+    "IMAGE_MAX_PIXELS": int(os.environ.get("PRAJA_REPORTS_IMAGE_MAX_PIXELS", "50000000")),
     # The SMS/WhatsApp webhook per sending address (the gateway's own: high; 0 lifts it).
     "GATEWAY_RATE": (int(os.environ.get("PRAJA_REPORTS_GATEWAY_RATE", "600")), 60),
     # Identity access approved by a custodian is valid for this many hours.
@@ -311,6 +338,11 @@ PRAJA_REPORTS = {
 # The key that seals reporters' identities lives outside the database (praja/reports/sealing.py).
 PRAJA_REPORTS_SEAL_KEY = os.environ.get("PRAJA_REPORTS_SEAL_KEY", "")
 PRAJA_REPORTS_SEAL_KEY_FILE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_FILE", "")
+# Earlier keys, kept for reading while `praja reports rotate-seal-key` re-seals (comma-separated; the command also
+# keeps them in <key file>.old). Outside production a missing key file is created on first use; production
+# settings turn that off and `praja manage check --deploy` fails without a key (praja/reports/sealing.py).
+PRAJA_REPORTS_SEAL_OLD_KEYS = os.environ.get("PRAJA_REPORTS_SEAL_OLD_KEYS", "")
+PRAJA_REPORTS_SEAL_KEY_AUTOCREATE = os.environ.get("PRAJA_REPORTS_SEAL_KEY_AUTOCREATE", "1") == "1"
 
 # The situation picture (praja/situation): the kondusif index (praja/situation/kondusif.py, docs/kondusif-index.md),
 # the dashboard and the daily lapsit.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
@@ -39,14 +40,28 @@ class SecondFactorMiddleware:
 
 
 def client_address(request: HttpRequest) -> str:
-    # Behind a reverse proxy set PRAJA_TRUSTED_PROXY so X-Forwarded-For is believed; REMOTE_ADDR otherwise.
-    from django.conf import settings
+    """The sender's address for limits and the audit.
 
-    if getattr(settings, "PRAJA_TRUSTED_PROXY", False):
-        fwd = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if fwd:
-            return str(fwd).split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
+    Without ``PRAJA_TRUSTED_PROXY``: REMOTE_ADDR (X-Forwarded-For is the client's own word and is ignored).
+    Behind ``PRAJA_TRUSTED_PROXY_COUNT`` reverse proxies (default 1) each proxy appends the address it was
+    reached from, so the client is the entry that many places from the right: the rightmost address no trusted
+    proxy could have written, never the leftmost (which the client sets; issue 14). Django-axes uses this too
+    (``AXES_CLIENT_IP_CALLABLE``).
+    """
+    import ipaddress
+
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    if not getattr(settings, "PRAJA_TRUSTED_PROXY", False):
+        return remote
+    hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
+    if not hops:
+        return remote
+    count = max(1, int(getattr(settings, "PRAJA_TRUSTED_PROXY_COUNT", 1)))
+    candidate = hops[-count] if len(hops) >= count else hops[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:  # a proxy that writes no address (or a port): the nearest hop, never text from the client
+        return remote
 
 
 class AuditContextMiddleware:
@@ -61,7 +76,7 @@ class AuditContextMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             channel = "api"
-        elif request.path.startswith("/admin/"):
+        elif request.path.startswith("/" + str(getattr(settings, "PRAJA_ADMIN_PATH", "admin/"))):
             channel = "admin"
         else:
             channel = "web"

@@ -86,7 +86,45 @@ class CloseForm(forms.Form):
         f = self.cleaned_data.get("evidence_file")
         if f and f.size > MAX_EVIDENCE_BYTES:
             raise forms.ValidationError(_("Berkas terlalu besar (maks. 10 MB)."))
-        return f
+        return check_evidence(f) if f else f
+
+
+# Evidence of a closed commitment: a document or a photo, read from the file's first bytes (issue 14: an HTML
+# file was stored and served). Office files are ZIP (docx, xlsx, pptx, odt, ods) or OLE (doc, xls) containers:
+# those are taken only under their own extension.
+EVIDENCE_ZIP_EXTENSIONS = {"docx", "xlsx", "pptx", "odt", "ods", "odp"}
+EVIDENCE_OLE_EXTENSIONS = {"doc", "xls", "ppt"}
+
+
+def evidence_kind(head: bytes, name: str) -> str:
+    """'image/...', 'application/pdf', 'office' or '' (not a document or image type Praja keeps as evidence)."""
+    from praja.reports.attachments import IMAGE_FORMATS, sniff
+
+    kind = sniff(head)
+    if kind in IMAGE_FORMATS or kind == "application/pdf":
+        return kind
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if head.startswith(b"PK\x03\x04") and ext in EVIDENCE_ZIP_EXTENSIONS:
+        return "office"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and ext in EVIDENCE_OLE_EXTENSIONS:
+        return "office"
+    return ""
+
+
+def check_evidence(f: Any) -> Any:
+    """The evidence file if it is a document (PDF, Office) or a readable photo, else a ValidationError naming it."""
+    name = str(getattr(f, "name", "") or "berkas")
+    head = f.read(16)
+    f.seek(0)
+    kind = evidence_kind(head, name)
+    if not kind:
+        raise forms.ValidationError(
+            _("%(name)s bukan jenis berkas bukti yang diterima (yang diterima: PDF, JPG, PNG, WEBP, DOCX, XLSX, "
+              "PPTX, ODT, ODS, DOC, XLS).") % {"name": name}
+        )
+    if kind.startswith("image/"):
+        return check_photo(f)
+    return f
 
 
 def agencies_for(scope: Any) -> Any:
@@ -129,17 +167,24 @@ class MultiplePhotoField(forms.FileField):
 
 def check_photo(f: Any) -> Any:
     """The uploaded file if it is a readable photo within the size limit, else a ValidationError naming it."""
-    from praja.reports.attachments import IMAGE_FORMATS, open_image, sniff
+    from praja.reports.attachments import IMAGE_FORMATS, AttachmentError, check_dimensions, open_image, sniff
 
     name = getattr(f, "name", "") or "foto"
     if getattr(f, "size", 0) > MAX_EVIDENCE_BYTES:
         raise forms.ValidationError(_("%(name)s terlalu besar (maks. 10 MB).") % {"name": name})
     head = f.read(16)
     f.seek(0)
-    if sniff(head) not in IMAGE_FORMATS:
+    kind = sniff(head)
+    if kind not in IMAGE_FORMATS:
         raise forms.ValidationError(_("%(name)s bukan foto (JPEG, PNG atau WebP).") % {"name": name})
+    data = f.read()
     try:
-        open_image(f.read()).load()
+        check_dimensions(data, kind, name)  # a decompression bomb is refused by its header, never decoded
+    except AttachmentError as exc:
+        f.seek(0)
+        raise forms.ValidationError(str(exc)) from exc
+    try:
+        open_image(data).load()
     except Exception as exc:  # noqa: BLE001 - any decoder error means "not a readable photo"
         raise forms.ValidationError(_("%(name)s rusak atau bukan gambar.") % {"name": name}) from exc
     finally:

@@ -257,11 +257,10 @@ def commitment_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _day(request: HttpRequest) -> datetime.date:
-    raw = request.GET.get("tanggal", "")
-    try:
-        return datetime.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    """?tanggal=YYYY-MM-DD, else today; an impossible date answers 400 (praja/base/dates.py)."""
+    from praja.base.dates import parse_date
+
+    return parse_date(request.GET.get("tanggal", "")) or timezone.localdate()
 
 
 @capability_required(VIEW_TERRITORY)

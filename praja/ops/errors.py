@@ -1,15 +1,17 @@
 """The error pages in Bahasa Indonesia (English when chosen) inside the normal navigation.
 
-403 and 404 use Django's own handlers with the templates ``403.html`` and ``404.html`` (they render with the
-request, so the menu of the person's roles shows). A 500 is rendered with the request too, so the navigation
-stays; if that itself fails (the database is down, say), a plain page without the menu answers."""
+400 (a bad address, an impossible date) names what could not be read. 403 and 404 use Django's own handlers with
+the templates ``403.html`` and ``404.html`` (they render with the request, so the menu of the person's roles
+shows). A 500 is rendered with the request too, so the navigation stays; if that itself fails (the database is
+down, say), a plain page without the menu answers."""
 
 from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
+from django.utils.html import escape
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +29,24 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
         log.exception("the 500 page could not be rendered with the navigation")
         return HttpResponseServerError(PLAIN_500)
     return HttpResponseServerError(html)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None,
+                template_name: str = "400.html") -> HttpResponse:
+    """400 in Indonesian: what Praja could not read (an impossible date names itself), inside the navigation."""
+    from django.utils.translation import gettext as _
+
+    from praja.base.dates import ImpossibleDate
+
+    if isinstance(exception, ImpossibleDate):
+        title, text = _("Tanggal atau waktu tidak sah"), str(exception)
+    else:
+        title = _("Permintaan tidak sah")
+        text = _("Alamat atau isian halaman ini tidak dapat dibaca. Periksa alamatnya, atau kembali ke beranda.")
+    try:
+        html = loader.get_template(template_name).render({"bad_title": title, "bad_text": text}, request)
+    except Exception:  # noqa: BLE001 - the page that says a request was bad must not break
+        log.exception("the 400 page could not be rendered with the navigation")
+        html = (f'<!doctype html><html lang="id"><head><meta charset="utf-8"><title>{escape(title)} · Praja'
+                f"</title></head><body><h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>")
+    return HttpResponseBadRequest(html)

@@ -239,6 +239,19 @@ def _too_many(wait: int) -> HttpResponse:
     return response
 
 
+def _pin_locked(receipt: str) -> HttpResponse:
+    import time
+
+    from ninja.responses import Response
+
+    from praja.reports.views_public import help_text
+
+    response = Response({"detail": _("tanda terima dikunci karena terlalu banyak PIN salah"),
+                         "errors": {"bantuan": help_text()}}, status=429)
+    response["Retry-After"] = str(max(1, int(limits.pin_locked_until(receipt) - time.time())))
+    return response
+
+
 def _follow_url(receipt: str) -> str:
     base = str(getattr(settings, "PRAJA_SITE_URL", "") or "").rstrip("/")
     return f"{base}/lapor/ikuti/{receipt}/"
@@ -338,10 +351,15 @@ def follow_report(request: HttpRequest, payload: FollowIn) -> Any:
     if wait:
         return _too_many(wait)
     receipt = intake.normalise_receipt(payload.receipt)
+    if limits.pin_locked_until(receipt):  # locked after PIN_LOCK_AFTER wrong PINs from any address (issue 14)
+        return _pin_locked(receipt)
     report = Report.objects.filter(receipt=receipt).first()
     # a wrong receipt and a wrong PIN answer the same, so receipts cannot be probed
     if report is None or not intake.check_pin(report, payload.pin):
+        if limits.pin_failed(receipt):
+            return _pin_locked(receipt)
         return Status(404, {"detail": _("kode tanda terima atau PIN tidak cocok"), "errors": None})
+    limits.pin_unlock(receipt)
     entries = report.timeline.filter(visible_to_sender=True).order_by("at", "pk")
     return Status(200, {
         "receipt": report.receipt, "status": report.status, "status_label": str(report.get_status_display()),

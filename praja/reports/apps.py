@@ -13,7 +13,7 @@ class ReportsConfig(AppConfig):
         from django.core.signals import request_started
 
         from praja.base import extensions
-        from praja.reports import afterwork, handling, intake, known, visibility
+        from praja.reports import afterwork, checks, handling, intake, known, visibility  # noqa: F401
 
         # The audit log (praja.base) shows an entry about a report only to who may see that report.
         extensions.points.visible_reports = visibility.visible_report_pks

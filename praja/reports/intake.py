@@ -63,9 +63,12 @@ def pin_hash(receipt: str, pin: str) -> str:
 
 
 def check_pin(report: Report, pin: str) -> bool:
-    import hmac
-
-    return bool(report.pin_hash) and hmac.compare_digest(report.pin_hash, pin_hash(report.receipt, pin.strip()))
+    """The PIN fits the receipt: under the current key, or an earlier one kept for reading (a seal-key rotation) or
+    the derivation before HKDF; such a match re-hashes the PIN under the current key (issue 14)."""
+    ok, current = sealing.keyed_hash_matches(report.pin_hash, f"{report.receipt.upper()}:{pin.strip()}", "pin")
+    if ok and not current and report.pk:
+        Report.objects.filter(pk=report.pk).update(pin_hash=pin_hash(report.receipt, pin.strip()))
+    return ok
 
 
 def normalise_receipt(text: str) -> str:

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from praja.accounts.middleware import client_address
-from praja.reports import attachments, intake, limits, places
+from praja.reports import attachments, device, intake, limits, places
 from praja.reports.models import Category, Channel, Report, Severity, Status, SubjectKind, TimelineEntry
 from praja.territory.models import Region
 
@@ -33,9 +33,9 @@ KEEP_PINS = 5
 TEXT_FIELDS = ("title", "description", "place_text", "subject_text", "reporter_name", "reporter_contact", "phone")
 
 
-def _too_many(request: HttpRequest, message: str) -> HttpResponse:
+def _too_many(request: HttpRequest, message: str, limit: str = "PUBLIC_RATE") -> HttpResponse:
     response = render(request, "reports/public/limited.html", {"message": message}, status=429)
-    response["Retry-After"] = str(limits.rate("PUBLIC_RATE")[1])
+    response["Retry-After"] = str(limits.retry_after(limit))
     return response
 
 
@@ -72,7 +72,15 @@ def _raw(data: Any, where: places.Where) -> dict[str, Any]:
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         ctx = _form_context(request, request.GET, {}, "web:" + secrets.token_urlsafe(12))
-        return render(request, "reports/public/form.html", ctx)
+        return device.give(render(request, "reports/public/form.html", ctx),
+                           device.token_of(request) or device.new_token())
+    response = _report_form_post(request)
+    if not device.token_of(request):  # the next report of this browser is counted as its own device
+        device.give(response, device.new_token())
+    return response
+
+
+def _report_form_post(request: HttpRequest) -> HttpResponse:
 
     data = request.POST
     client_key = str(data.get("client_key", ""))[:60]
@@ -89,8 +97,13 @@ def report_form(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_SHOWN] = pins[client_key]
         return redirect("reports_public:receipt")
 
-    if not limits.address_allowed("PUBLIC_RATE", client_address(request)):
+    # Per address: wide (a carrier's NAT carries thousands of phones); per device and per phone: the fine limits.
+    address = client_address(request)
+    if not limits.address_allowed("PUBLIC_RATE", address):
         return _too_many(request, _("Terlalu banyak laporan dari alamat ini. Coba lagi beberapa menit lagi."))
+    if not limits.allowed("DEVICE_RATE", device.limit_key(request, address)):
+        return _too_many(request, _("Terlalu banyak laporan dari perangkat ini. Coba lagi beberapa menit lagi."),
+                         "DEVICE_RATE")
 
     where = places.chain(data)
     errors: dict[str, str] = {}
@@ -163,14 +176,51 @@ def follow_start(request: HttpRequest) -> HttpResponse:
             return _too_many(request, _("Terlalu banyak percobaan. Coba lagi beberapa menit lagi."))
         code = intake.normalise_receipt(str(request.POST.get("receipt", "")))[:14]
         pin = str(request.POST.get("pin", "")).strip()[:12]
+        # A receipt locks after PIN_LOCK_AFTER wrong PINs from any address (issue 14): the right PIN waits too.
+        if limits.pin_locked_until(code):
+            return _locked(request, code)
         report = Report.objects.filter(receipt=code).only("pk", "receipt", "pin_hash").first()
         if report is not None and intake.check_pin(report, pin):
+            limits.pin_unlock(code)
             followed = [r for r in request.session.get(SESSION_FOLLOW, []) if r != code]
             request.session[SESSION_FOLLOW] = (followed + [code])[-KEEP_PINS:]
             return redirect("reports_public:follow", receipt=code)
+        if limits.pin_failed(code):
+            return _locked(request, code)
         error = _("Kode tanda terima atau PIN tidak cocok.")
     status = 400 if error else 200
-    return render(request, "reports/public/follow_start.html", {"error": error, "code": code}, status=status)
+    ctx = {"error": error, "code": code, "lock_after": limits.pin_lock_settings()[0]}
+    return render(request, "reports/public/follow_start.html", ctx, status=status)
+
+
+def help_text() -> str:
+    """How a sender whose receipt is locked (or who lost the PIN) gets help: shown on the follow page."""
+    from django.conf import settings
+
+    sms = str(getattr(settings, "PRAJA_SITUATION", {}).get("PUBLIC_SMS_NUMBER", "") or "")
+    text = _("Jika Anda pelapornya dan lupa PIN, datangi atau hubungi kantor Bawaslu kabupaten/kota terdekat (atau "
+             "Sentra Gakkumdu) dan sebutkan kode tanda terima Anda: petugas dapat memeriksa laporan Anda tanpa PIN. "
+             "Laporan Anda tetap diproses selama tanda terima terkunci.")
+    if sms:
+        text += " " + _("Anda juga dapat mengirim SMS/WhatsApp ke %(number)s.") % {"number": sms}
+    return text
+
+
+def _locked(request: HttpRequest, code: str) -> HttpResponse:
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    until = limits.pin_locked_until(code)
+    when = timezone.localtime(datetime.datetime.fromtimestamp(until, tz=datetime.UTC))
+    error = _("Tanda terima ini dikunci karena PIN salah dimasukkan %(n)s kali. Demi keamanan pelapor, laporan ini "
+              "tidak dapat dibuka di sini sampai %(until)s.") % {
+        "n": limits.pin_lock_settings()[0], "until": date_format(when, "d-m-Y H:i")}
+    ctx = {"error": error, "code": code, "locked": True, "help": help_text()}
+    response = render(request, "reports/public/follow_start.html", ctx, status=429)
+    response["Retry-After"] = str(max(1, int(until - datetime.datetime.now(datetime.UTC).timestamp())))
+    return response
 
 
 def _followed(request: HttpRequest, receipt_code: str) -> Report | None:

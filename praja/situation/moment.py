@@ -10,25 +10,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import BadRequest
 from django.utils import timezone
 
-EARLIEST = datetime.date(2000, 1, 1)
-LATEST = datetime.date(2099, 12, 31)
+# The dates a page may show, and what an impossible one raises (a 400 naming it): praja/base/dates.py.
+from praja.base.dates import EARLIEST, LATEST, ImpossibleDate, parse_date
 
-
-def parse_date(raw: str) -> datetime.date | None:
-    """YYYY-MM-DD inside 2000..2099; '' is None; anything else raises BadRequest."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise BadRequest(f"tanggal tidak sah: {raw[:40]}") from exc
-    if not EARLIEST <= day <= LATEST:
-        raise BadRequest(f"tanggal di luar jangkauan: {raw[:40]}")
-    return day
+__all__ = ["EARLIEST", "LATEST", "ImpossibleDate", "parse_date", "parse_moment", "end_of", "now", "from_request",
+           "input_value"]
 
 
 def parse_moment(raw: str) -> datetime.datetime | None:
@@ -42,9 +30,9 @@ def parse_moment(raw: str) -> datetime.datetime | None:
     try:
         naive = datetime.datetime.fromisoformat(raw.replace(" ", "T"))
     except ValueError as exc:
-        raise BadRequest(f"waktu tidak sah: {raw[:40]}") from exc
+        raise ImpossibleDate(raw) from exc
     if not EARLIEST <= naive.date() <= LATEST:
-        raise BadRequest(f"waktu di luar jangkauan: {raw[:40]}")
+        raise ImpossibleDate(raw)
     if naive.tzinfo is not None:
         return naive
     return timezone.make_aware(naive)

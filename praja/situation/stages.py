@@ -30,18 +30,18 @@ class StagePanel:
 
 
 def day_of(raw: str) -> datetime.date:
-    """?tanggal=YYYY-MM-DD (to look at the 2024 demo as it was), else today in the server's zone."""
-    try:
-        return datetime.date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    """?tanggal=YYYY-MM-DD (to look at the 2024 demo as it was), else today in the server's zone; an impossible
+    date answers 400 (moment.ImpossibleDate)."""
+    from praja.situation.moment import parse_date
+
+    return parse_date(raw) or timezone.localdate()
 
 
 def stage_panel(raw_day: str = "", request: HttpRequest | None = None) -> StagePanel | None:
+    day = day_of(raw_day)  # first: an impossible date is a 400 with or without an election
     election = Election.objects.first()  # the newest election loaded (Meta.ordering = -pk)
     if election is None:
         return None
-    day = day_of(raw_day)
     panel = StagePanel(
         election=election, day=day, current=services.current_stages(election, day),
         upcoming=services.starting_within(election, day),

@@ -9,6 +9,8 @@ from typing import Any
 import openpyxl
 import pytest
 
+from tests.browser.waits import wait_js
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -74,7 +76,7 @@ def test_ops_officer_plans_the_demo_district_and_downloads_the_xlsx(
     wb.close()
 
     page.click("text=Peta pos dan TPS")
-    page.wait_for_function("document.getElementById('map-counts').dataset.state !== 'loading'", timeout=60_000)
+    wait_js(page, "document.getElementById('map-counts').dataset.state !== 'loading'", timeout=60_000)
     counts = page.locator("#map-counts")
     assert counts.get_attribute("data-state") == "done"
     assert counts.get_attribute("data-tps") == "4042"

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.waits import wait_js
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SURGE = "35.07.01"  # Donomulyo: the demo's Polsek, Panwascam and Camat accounts sit there
@@ -89,7 +91,7 @@ def test_the_kapolres_follows_a_drill_played_at_high_speed(
     assert "Angka di halaman ini data nyata" in kapolres.inner_text("#drill-banner")
     view_the_drill(kapolres)
     kapolres.goto(base + "/situasi/?wilayah=35.07")
-    kapolres.wait_for_function("document.getElementById('map-counts').dataset.state !== 'loading'", timeout=60_000)
+    wait_js(kapolres, "document.getElementById('map-counts').dataset.state !== 'loading'", timeout=60_000)
     # the surging kecamatan is siaga on the map (its shade and label)
     config = json.loads(kapolres.inner_text("#map-config"))
     assert "siaga" in config["shading"][SURGE]["label"].lower(), config["shading"][SURGE]

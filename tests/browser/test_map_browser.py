@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.waits import wait_js
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -19,7 +21,7 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
 
 
 def wait_for_map(page: Any) -> Any:
-    page.wait_for_function("document.getElementById('map-counts').dataset.state !== 'loading'", timeout=60_000)
+    wait_js(page, "document.getElementById('map-counts').dataset.state !== 'loading'", timeout=60_000)
     counts = page.locator("#map-counts")
     assert counts.get_attribute("data-state") == "done", page.locator("#map-progress").inner_text()
     return counts
@@ -90,7 +92,7 @@ def test_region_picker_loads_desa_with_htmx_and_narrows_the_home_page(
     assert page.locator("#rp-desa").is_disabled()
     page.select_option("#rp-kecamatan", "35.07.01")
     # htmx swaps in the desa of the chosen kecamatan without reloading the page.
-    page.wait_for_function("document.querySelectorAll('#rp-desa option').length > 1")
+    wait_js(page, "document.querySelectorAll('#rp-desa option').length > 1")
     assert page.locator("#rp-desa").is_enabled()
     page.select_option("#rp-desa", "35.07.01.2001")
     page.click(".picker button[type=submit]:not([name])")

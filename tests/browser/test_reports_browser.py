@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from praja.accounts.tests.fixtures import HOME_DESA, HOME_KEC, world  # noqa: F401
+from tests.browser.waits import wait_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -198,8 +199,8 @@ def test_the_officer_form_opens_without_signal_once_it_was_opened_before(
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         page.reload()  # a worker installed by this visit controls the page from the next load on
         page.wait_for_selector("#picker:not([hidden])")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("""async () => {
+    wait_js(page, "navigator.serviceWorker.controller !== null")
+    wait_js(page, """async () => {
         const keys = await caches.keys();
         for (const k of keys) { const c = await caches.open(k); if ((await c.keys()).length >= 3) return true; }
         return false; }""", polling=300)
@@ -245,8 +246,8 @@ def test_an_officer_sends_a_report_with_a_photo_while_online(
     page.set_input_files("#of_photo", str(photo))
     page.click("#of_send")
     page.wait_for_selector("#sent li a.rc")
-    page.wait_for_function("() => Array.from(document.querySelectorAll('#sent li .muted'))"
-                           ".some(e => e.textContent.includes('foto terlampir'))")
+    wait_js(page, "Array.from(document.querySelectorAll('#sent li .muted'))"
+                  ".some(e => e.textContent.includes('foto terlampir'))")
     report = Report.objects.get()
     attachment = Attachment.objects.get(report=report)
     assert attachment.sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()

@@ -48,8 +48,11 @@ def test_the_stage_page_shows_the_current_stage_for_a_given_date(officer: Client
 
 
 def test_the_stage_page_without_a_calendar_says_so(officer: Client) -> None:
-    r = officer.get(reverse("coordination:stages") + "?tanggal=bukan-tanggal")
+    r = officer.get(reverse("coordination:stages"))
     assert r.status_code == 200 and "Belum ada kalender tahapan yang dimuat." in main_of(r)
+    # issue 14: an impossible date is a 400 naming it, no longer silently today
+    bad = officer.get(reverse("coordination:stages") + "?tanggal=bukan-tanggal")
+    assert bad.status_code == 400 and "Tanggal atau waktu tidak sah: bukan-tanggal" in bad.content.decode()
 
 
 REVOTE = """{"slug": "psu-2025", "name": "Pemungutan Suara Ulang 2025",

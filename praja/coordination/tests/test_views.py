@@ -12,6 +12,16 @@ from praja.base.models import AuditEntry
 from praja.coordination.models import Attendance, Commitment, Decision, Meeting
 
 
+def small_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (120, 20, 20)).save(out, format="JPEG")
+    return out.getvalue()
+
+
 def _commit(meeting: Meeting, world: World, owner: str, days: int = 5) -> Commitment:
     d = meeting.decisions.get(number=1)
     return Commitment.objects.create(
@@ -66,7 +76,7 @@ def test_an_agency_that_attended_sees_the_rakor(other_officer: Client, meeting: 
 
 def test_the_owner_agency_closes_a_commitment_with_evidence(officer: Client, meeting: Meeting, world: World) -> None:
     c = _commit(meeting, world, "polsek-donomulyo")
-    f = SimpleUploadedFile("foto.jpg", b"\xff\xd8\xffdata", content_type="image/jpeg")
+    f = SimpleUploadedFile("foto.jpg", small_jpeg(), content_type="image/jpeg")  # a real photo: it is decoded
     r = officer.post(reverse("coordination:commitment_close", args=[c.pk]),
                      {"evidence": "Peta titik kampanye diserahkan", "evidence_file": f})
     assert r.status_code == 302
