@@ -155,3 +155,27 @@ def test_a_live_worker_keeps_its_job() -> None:
     j = _running("test.add", queue.worker_name() + "/9", attempts=1, max_attempts=1)
     assert queue.recover() == []
     assert Job.objects.get(pk=j.pk).state == "running"
+
+
+def test_a_worker_seals_the_audit_log_between_jobs_and_the_web_starts_no_sealer_thread() -> None:
+    import importlib
+
+    from praja.base.models import AuditBatch
+    from praja.jobqueue.worker import Worker
+
+    with audit.acting_as(audit.Actor(None, "system:test", "", "cli")):
+        entry = audit.record("create", "test.thing", "1", "35.07", {"name": "x"})
+    assert not AuditBatch.objects.filter(last_seq__gte=entry.seq).exists()
+    w = Worker(poll_s=0.05, seal_every_s=0.05)
+    t = threading.Thread(target=w.run, daemon=True)
+    t.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not AuditBatch.objects.filter(first_seq__lte=entry.seq, last_seq__gte=entry.seq).exists():
+            assert time.monotonic() < deadline, "the worker did not seal the entry"
+            time.sleep(0.1)
+    finally:
+        w.stop()
+        t.join(timeout=10)
+    importlib.import_module("praja.wsgi")
+    assert not [th for th in threading.enumerate() if th.name == "praja-audit-sealer"]
