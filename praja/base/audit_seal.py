@@ -348,8 +348,9 @@ _sealer: Any = None
 
 def start_background_sealer(interval: float) -> Any:
     """Seal every `interval` seconds in a daemon thread of this process (for a deployment without job workers;
-    `praja serve`'s workers seal between jobs instead, praja/jobqueue/worker.py). Several processes may each run one: the head row's
-    lock makes them take turns, and a turn with nothing to seal writes nothing but the head row."""
+    `praja serve`'s workers seal between jobs instead, praja/jobqueue/worker.py). Several processes may each run
+    one: the head row's lock makes them take turns, and a turn with nothing to seal writes nothing but the head
+    row."""
     import logging
     import threading
 
