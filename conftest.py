@@ -81,9 +81,17 @@ def _empty_cache() -> Any:
     cache.clear()
 
 
+SNAPSHOTS = Snapshots()
+
+
 @pytest.fixture(scope="session")
 def _snapshots() -> Snapshots:
-    return Snapshots()
+    return SNAPSHOTS
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SNAPSHOTS.built:
+        terminalreporter.write_line(f"built once (dbsnapshot): {SNAPSHOTS.summary()}")
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ gets the rows committed and flushed afterwards, as when it built them.
 
 The copy is used only when it is the same as building again would give:
 
-- the database must be as it was when the rows were built (the same primary keys in every table that had rows,
-  every other table empty); otherwise (another fixture wrote first, a transactional test emptied the tables that
-  migrations fill) `build()` runs, as before;
+- the database must be as it was when the rows were built, in the tables `build()` wrote and those their rows
+  point to (the same primary keys where there were rows, empty where there were none); otherwise (another
+  fixture wrote first, a transactional test emptied the tables that migrations fill) `build()` runs, as before,
+  and its rows are kept beside the others;
 - the clock: the stamps `build()` wrote (the `DateTimeField` values between its start and its end: creation
   times, audit entries) are moved by the time since, so they read "just now" again, in the copy's rows and in the
   model instances of the returned value; when the clock is more than `MAX_AGE` away (a test travelling in time),
@@ -31,6 +32,15 @@ from typing import Any
 
 MAX_AGE = datetime.timedelta(minutes=15)  # stamps relative to "now" (reports hours ago) may age this much
 KEEP = 3  # copies kept per key (e.g. one at the real time, one at a time a test travels to)
+
+
+def _why(lines: list[str]) -> None:
+    """PRAJA_SNAPSHOT_DEBUG=1: say why a copy could not be used."""
+    import os
+    import sys
+
+    if os.environ.get("PRAJA_SNAPSHOT_DEBUG") == "1":
+        print("dbsnapshot: building again: " + "; ".join(lines[:5]), file=sys.stderr)
 
 
 def _models() -> list[Any]:
@@ -107,6 +117,7 @@ class _Table:
 class _Copy:
     base_counts: list[int]  # rows per table (in `_models()` order) before build()
     base_keys: dict[str, frozenset[Any]]  # primary keys of the tables that had rows before build()
+    relevant: set[str]  # the tables build() wrote and those they point to: these must be as they were
     tables: list[_Table]
     result: Any
     started: datetime.datetime
@@ -116,8 +127,8 @@ class _Copy:
 @dataclass
 class Snapshots:
     copies: dict[str, list[_Copy]] = field(default_factory=dict)
-    built: int = 0
-    copied: int = 0
+    built: dict[str, int] = field(default_factory=dict)
+    copied: dict[str, int] = field(default_factory=dict)
 
     def load(self, key: str, build: Any, alias: str) -> Any:
         from django.utils import timezone
@@ -127,24 +138,35 @@ class Snapshots:
         now = timezone.now()
         for c in sorted(self.copies.get(key, []), key=lambda c: abs(now - c.started)):
             if abs(now - c.started) <= MAX_AGE and self._same_base(c, models, counts, alias):
-                self.copied += 1
+                self.copied[key] = self.copied.get(key, 0) + 1
                 return _apply(c, alias, now - c.started)
         made, result = self._build(build, models, counts, alias)
-        self.built += 1
+        self.built[key] = self.built.get(key, 0) + 1
         kept = self.copies.setdefault(key, [])
         kept.append(made)
         del kept[:-KEEP]
         return result
 
+    def summary(self) -> str:
+        return ", ".join(f"{k}: built {self.built.get(k, 0)}, copied {self.copied.get(k, 0)}"
+                         for k in sorted(set(self.built) | set(self.copied)))
+
     @staticmethod
     def _same_base(c: _Copy, models: list[Any], counts: list[int], alias: str) -> bool:
-        if counts != c.base_counts:
+        differ = [f"{m._meta.label} {a} rows, built on {b}"
+                  for m, a, b in zip(models, counts, c.base_counts, strict=True)
+                  if a != b and m._meta.label in c.relevant]
+        if differ:
+            _why(differ)
             return False
         for model in models:
+            if model._meta.label not in c.relevant:
+                continue
             keys = c.base_keys.get(model._meta.label)
             if keys is not None and frozenset(
                 model._base_manager.using(alias).values_list("pk", flat=True)
             ) != keys:
+                _why([f"{model._meta.label}: other primary keys"])
                 return False
         return True
 
@@ -173,8 +195,12 @@ class Snapshots:
                 t.stamps = [i for i, f in enumerate(fields) if isinstance(f, m.DateTimeField)]
                 tables.append(t)
         keys = {label: frozenset(rows) for label, rows in before.items()}
+        relevant = {t.model._meta.label for t in tables} | {
+            f.related_model._meta.label for t in tables for f in t.model._meta.local_concrete_fields
+            if f.is_relation and f.related_model is not None
+        }
         # later callers get a copy of what build() returned, as it was before this test changes it
-        made = _Copy(counts, keys, tables, copy.deepcopy(result), started, ended)
+        made = _Copy(counts, keys, relevant, tables, copy.deepcopy(result), started, ended)
         conn = connections[alias]
         for t in tables:
             t.prepare(conn, made)
@@ -240,8 +266,15 @@ def _apply(c: _Copy, alias: str, delta: datetime.timedelta) -> Any:
                 columns = [f.column for f in t.model._meta.local_concrete_fields]
                 sql = (f"INSERT INTO {qn(t.model._meta.db_table)} ({', '.join(qn(x) for x in columns)}) "
                        f"VALUES ({', '.join(['%s'] * len(columns))})")
+                rows = t.insert_rows(conn, delta)
                 with conn.cursor() as cursor:
-                    cursor.executemany(sql, t.insert_rows(conn, delta))
+                    if conn.vendor == "postgresql":  # COPY: a few times faster than executemany
+                        copy_sql = f"COPY {qn(t.model._meta.db_table)} ({', '.join(qn(x) for x in columns)}) FROM STDIN"
+                        with cursor.cursor.copy(copy_sql) as pipe:
+                            for row in rows:
+                                pipe.write_row(row)
+                    else:
+                        cursor.executemany(sql, rows)
         with conn.cursor() as cursor:
             for sql in conn.ops.sequence_reset_sql(no_style(), [t.model for t in c.tables]):
                 cursor.execute(sql)
