@@ -1,8 +1,9 @@
 """Fixtures shared by every app's tests.
 
 `malang_regions`: the regions of Kabupaten Malang (35.07) with centroids, no TPS (fast).
-`demo_district`: the whole demo district built by `praja.demo.district.build_demo()` inside the
-test's transaction (rolled back afterwards), so tests never see each other's data.
+`demo_district`: the whole demo district built by `praja.demo.district.build_demo()`, once per session,
+and copied into each test's transaction (rolled back afterwards), so tests never see each other's data.
+`built_once(key, build)`: that copying for any fixture that builds a world of rows (see dbsnapshot.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 import pytest
 import time_machine
+
+from dbsnapshot import Snapshots
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,6 +81,36 @@ def _empty_cache() -> Any:
     cache.clear()
 
 
+SNAPSHOTS = Snapshots()
+
+
+@pytest.fixture(scope="session")
+def _snapshots() -> Snapshots:
+    return SNAPSHOTS
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SNAPSHOTS.built:
+        terminalreporter.write_line(f"built once (dbsnapshot): {SNAPSHOTS.summary()}")
+
+
+@pytest.fixture
+def built_once(_snapshots: Snapshots, request: Any) -> Any:
+    """`built_once(key, build)`: the rows `build()` writes, built by the first test that asks for `key` and
+    copied from memory into every later test's database (build's return value deep-copied): a world that
+    took seconds to build costs a bulk insert. Falls back to calling `build()` when the database is not in
+    the state the rows were built on (another fixture wrote first, a transactional test emptied it) or the
+    clock moved too far (a test travelling in time). Needs the test's database (`db` or `transactional_db`)."""
+    from django.db import DEFAULT_DB_ALIAS
+
+    alias = DEFAULT_DB_ALIAS
+
+    def load(key: str, build: Any) -> Any:
+        return _snapshots.load(key, build, alias)
+
+    return load
+
+
 @pytest.fixture
 def malang_regions(db: Any) -> Any:
     from praja.territory.loader import load_regions
@@ -88,10 +121,12 @@ def malang_regions(db: Any) -> Any:
 
 
 @pytest.fixture
-def demo_district(db: Any) -> Any:
+def demo_district(db: Any, built_once: Any) -> Any:
+    """The demo district: built by the first test that asks for it, then copied into each later test's database
+    (see `built_once`)."""
     from praja.demo.district import build_demo
 
-    return build_demo()
+    return built_once("demo_district", build_demo)
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
