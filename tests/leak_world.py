@@ -54,7 +54,7 @@ def build_demo_roles() -> dict[str, Any]:
     """Regions, a few TPS per kecamatan used, the demo's commands, agencies and accounts; the demo's risk values,
     pools, stage calendar and operation on those TPS. Returns the demo's facts."""
     from praja.base import audit
-    from praja.territory import demo
+    from praja.demo import district as demo
     from praja.territory.loader import load_regions
     from praja.territory.models import Region
 
@@ -100,8 +100,8 @@ def plant(world: LeakWorld) -> None:
 
 def _plant(world: LeakWorld) -> None:
     from praja.accounts.models import Agency
+    from praja.demo import district as demo
     from praja.reports import handling, identity, intake
-    from praja.territory import demo
     from praja.territory.models import TPS
 
     f = demo.facts()
