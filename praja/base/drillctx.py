@@ -51,6 +51,16 @@ def reports_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}drill_id": drill})
 
 
+def tagged_q(prefix: str = "") -> Q:
+    """For the rows a drill writes besides reports (infowatch items and narratives): real rows only, or the rows
+    of the drill being viewed, or, while the drill engine writes, of that drill (so the engine's own pipeline,
+    the narrative grouping included, works on its drill's rows and never touches real ones)."""
+    drill = _viewing.get() or _writing.get()
+    if drill is None:
+        return Q(**{f"{prefix}drill__isnull": True})
+    return Q(**{f"{prefix}drill_id": drill})
+
+
 def _viewed_drill() -> Any:
     drill = _viewing.get()
     if drill is None:
@@ -100,7 +110,8 @@ def stamp() -> str:
 
 
 def tag_report(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """pre_save of Report: a report written while the drill engine runs belongs to the drill."""
+    """pre_save of Report (and of the infowatch items and narratives): a row written while the drill engine runs
+    belongs to the drill."""
     drill = _writing.get()
     if drill is not None and getattr(instance, "drill_id", None) is None:
         instance.drill_id = drill

@@ -16,6 +16,8 @@ debunks it may match (fact-checks), the analyst's verdict, and the clarification
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -66,6 +68,20 @@ class Lane(models.TextChoices):
     SCAM = "scam", _("Penipuan dan spam")
 
 
+class DrillAwareManager(models.Manager[Any]):
+    """Real rows only, unless a drill is viewed or written (praja/base/drillctx.py `tagged_q`): a drill's social
+    posts and the narrative they grow into never reach a real page, figure or job."""
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.path = path
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        from praja.base import drillctx
+
+        return super().get_queryset().filter(drillctx.tagged_q(self.path))
+
+
 class Item(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("Baru")
@@ -108,6 +124,11 @@ class Item(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written by a drill (latihan, praja/ops): seen only while that drill is viewed (DrillAwareManager)
+    drill = models.ForeignKey("ops.Drill", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                              editable=False)
+
+    objects = DrillAwareManager()
 
     class Meta:
         ordering = ["-risk", "-received_at", "-pk"]
@@ -312,6 +333,10 @@ class Narrative(models.Model):
         Verdict, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    drill = models.ForeignKey("ops.Drill", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                              editable=False)
+
+    objects = DrillAwareManager()
 
     class Meta:
         ordering = ["-growth", "-volume"]
@@ -337,6 +362,8 @@ class NarrativeAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DrillAwareManager("narrative__")
 
     class Meta:
         ordering = ["-created_at"]

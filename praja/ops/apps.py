@@ -19,6 +19,10 @@ class OpsConfig(AppConfig):
         from praja.reports.models import Report
 
         pre_save.connect(tag_report, sender=Report, dispatch_uid="praja.ops.tag_report")
+        from praja.infowatch.models import Item, Narrative
+
+        for model in (Item, Narrative):  # the drill's social posts and the narrative they grow into
+            pre_save.connect(tag_report, sender=model, dispatch_uid=f"praja.ops.tag_{model.__name__}")
         if not any(getattr(h, "__name__", "") == "tag_drill_report" for h in intake.BEFORE_WRITE):
 
             def tag_drill_report(report: Report) -> None:  # intake's one write sends no pre_save

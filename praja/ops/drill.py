@@ -10,12 +10,14 @@ The day (default 27-11-2024, 05:30-16:00 local):
 - reports arrive through the one intake path (praja/reports/intake.py) with a curve by hour (peaks at the
   opening, around noon and at the count), by category and by kecamatan; one kecamatan surges in the late morning;
 - a neutrality report (a village head directing voters) is routed like a real one;
-- a money-politics report is verified and referred to Sentra Gakkumdu.
-Every report is tagged with the drill (``Report.drill``), dated at the drill's clock on the drill's day, and
-kept out of every real figure (praja/base/drillctx.py).
-
-Not built yet: the hoax narrative growing in infowatch (infowatch items carry no drill tag yet); the drill page
-says so.
+- a money-politics report is verified and referred to Sentra Gakkumdu;
+- a hoax grows on social media through the day: edited copies of one claim (ballot boxes swapped in the
+  surging kecamatan; numbers, names and candidates changed) arrive as social posts, more of them and with more
+  reach each hour, and go through infowatch's own pipeline (ingest, analysis, narrative grouping), which
+  gathers them into one growing narrative matched to the demo's fact-check.
+Every report, social post and narrative is tagged with the drill (``Report.drill``, ``Item.drill``,
+``Narrative.drill``), dated at the drill's clock on the drill's day, and kept out of every real figure and
+page (praja/base/drillctx.py).
 """
 
 from __future__ import annotations
@@ -53,6 +55,22 @@ UNDERSTRENGTH_SHARE = 0.10
 SILENT_SHARE = 0.04  # posts that never report
 SURGE_HOURS = (10, 12)  # the surging kecamatan's window
 SURGE_SHARE = 0.6  # of the reports in that window
+# The hoax of the day: edited copies of one claim ({kec}: the surging kecamatan's name), as people retype it.
+HOAX_COPIES = [
+    "Kotak suara di gudang PPK {kec} ditukar tengah malam dengan kotak berisi surat suara yang sudah dicoblos "
+    "untuk paslon {paslon}. Sebarkan sebelum dihapus!",
+    "Kotak suara di gudang PPK {kec} ditukar jam {jam} pagi dengan kotak berisi {n} surat suara yang sudah "
+    "dicoblos untuk paslon {paslon}, saksi Pak {nama} melihat sendiri",
+    "Info warga: {n} kotak suara di gudang kecamatan {kec} ditukar dengan kotak yang isinya surat suara sudah "
+    "dicoblos, Bu {nama} saksinya",
+    "VIRAL kotak suara PPK {kec} ditukar semalam, diganti kotak berisi surat suara tercoblos paslon nomor "
+    "{paslon}. Pilkada curang!",
+    "Beredar lagi: kotak suara di gudang PPK {kec} ditukar subuh tadi dengan kotak berisi surat suara yang sudah "
+    "dicoblos untuk paslon {paslon}",
+]
+HOAX_NAMES = ["Slamet", "Sri", "Joko", "Wati", "Agus", "Ningsih"]
+# posts of the hoax per hour (07..15): it grows through the day
+HOAX_CURVE = {7: 1, 8: 1, 9: 2, 10: 2, 11: 3, 12: 3, 13: 4, 14: 4, 15: 4}
 
 
 @dataclass
@@ -126,6 +144,7 @@ def plan_drill(regency: str = "35.07", speed: int = 60, reports: int = 150, seed
             "tps": rng.choice(tps[surge]), "key": "gakkumdu_case"}))
         events.append(DrillEvent(drill=drill, at=_at(drill.day, 9, rng), kind=DrillEvent.Kind.REFER,
                                  payload={"key": "gakkumdu_case"}))
+        events += _hoax_events(drill, surge, rng)
         plan = current_plan_of_regency(regency)
         if plan is not None:
             drill.plan = plan
@@ -142,6 +161,25 @@ def plan_drill(regency: str = "35.07", speed: int = 60, reports: int = 150, seed
                                          payload={"post": post.pk, "people": people, "required": post.police}))
         DrillEvent.objects.bulk_create(events, batch_size=1000)
     return drill
+
+
+def _hoax_events(drill: Drill, surge: str, rng: random.Random) -> list[DrillEvent]:
+    """The hoax of the day as social posts: more copies each hour, each reaching more people."""
+    from praja.territory.models import Region
+
+    kec = Region.objects.filter(code=surge).values_list("name", flat=True).first() or surge
+    out = []
+    n = 0
+    for hour, count in HOAX_CURVE.items():
+        for _ in range(count):
+            text = HOAX_COPIES[n % len(HOAX_COPIES)].format(
+                kec=kec.title(), paslon=rng.choice(["01", "02", "03", "nomor 1", "nomor 2"]), jam=rng.randint(1, 4),
+                n=rng.choice([12, 40, 300, 500]), nama=rng.choice(HOAX_NAMES))
+            reach = int(rng.randint(100, 1500) * (1 + hour - 7))
+            out.append(DrillEvent(drill=drill, at=_at(drill.day, hour, rng), kind=DrillEvent.Kind.SOCIAL, payload={
+                "text": text, "author": f"@warga{rng.randint(100, 999)}", "reach": reach, "region": surge}))
+            n += 1
+    return out
 
 
 def _report(drill: Drill, ev: DrillEvent) -> str:
@@ -184,8 +222,23 @@ def _post(drill: Drill, ev: DrillEvent) -> str:
     return f"pos {p['post']}"
 
 
+def _social(drill: Drill, ev: DrillEvent) -> str:
+    """A social post of the day's hoax through infowatch's pipeline: stored and analysed as an import would be,
+    then the narratives regrouped at the drill's clock (the periodic job's work, on the drill's rows only)."""
+    from praja.infowatch import services
+
+    p = ev.payload
+    with drillctx.writing(drill.pk):
+        got = services.ingest(channel="social", text=p["text"], author=p["author"], reach=int(p["reach"]),
+                              published_at=ev.at, received_at=ev.at, region_id=p.get("region") or None)
+        services.update_narratives(now=ev.at)
+        got.item.refresh_from_db(fields=["narrative"])
+    return f"butir {got.item.pk}" + (f", narasi {got.item.narrative_id}" if got.item.narrative_id else "")
+
+
 RUNNERS: dict[str, Callable[[Drill, DrillEvent], str]] = {
-    DrillEvent.Kind.REPORT: _report, DrillEvent.Kind.REFER: _refer, DrillEvent.Kind.POST: _post}
+    DrillEvent.Kind.REPORT: _report, DrillEvent.Kind.REFER: _refer, DrillEvent.Kind.POST: _post,
+    DrillEvent.Kind.SOCIAL: _social}
 
 
 def tick(drill: Drill, now: datetime.datetime | None = None, limit: int = 500,

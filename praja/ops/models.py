@@ -70,6 +70,7 @@ class DrillEvent(models.Model):
         REPORT = "report", _("laporan masuk")
         POST = "post", _("pos melapor terisi")
         REFER = "refer", _("perkara diteruskan ke Gakkumdu")
+        SOCIAL = "social", _("unggahan media sosial")
 
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("waktu latihan"), db_index=True)

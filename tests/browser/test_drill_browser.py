@@ -106,6 +106,20 @@ def test_the_kapolres_follows_a_drill_played_at_high_speed(
     assert kapolres.inner_text("[data-figure=understrength]") == f"{len(short):,}".replace(",", ".")
     assert kapolres.locator("#posts-short tbody tr").count() == min(len(short), 50)
     assert kapolres.inner_text("[data-figure=missing]") == f"{total - full - len(short):,}".replace(",", ".")
+    kapolres.screenshot(path=str(output_dir / "drill-dashboard-end.png"), full_page=False)
+    # the day's hoax grew into one narrative (infowatch's own pipeline, on the drill's posts only)
+    from praja.infowatch.models import Narrative
+
+    hoax = Narrative._base_manager.get(drill=drill)
+    assert hoax.title[:60] in kapolres.inner_text("body")
+
+    # The same dashboard in the middle of the drill: one moment (11.00) for every card, chart and list.
+    kapolres.goto(base + "/situasi/?wilayah=35.07&saat=2024-11-27T11:00")
+    wait_js(kapolres, "document.getElementById('map-counts').dataset.state !== 'loading'", timeout=60_000)
+    assert kapolres.locator("input[name=saat]").first.input_value() == "2024-11-27T11:00"
+    by_eleven = Report.objects.filter(drill=drill, received_at__lte=drill.start_at().replace(hour=11, minute=0,
+                                                                                              second=0)).count()
+    assert 0 < by_eleven < Report.objects.filter(drill=drill).count()
     kapolres.screenshot(path=str(output_dir / "drill-dashboard.png"), full_page=False)
     kapolres.locator("#voting-day").screenshot(path=str(output_dir / "drill-voting-day-panel.png"))
 

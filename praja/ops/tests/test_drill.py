@@ -134,3 +134,38 @@ def test_a_lapsit_is_never_issued_from_drill_data(district_with_plan: Any) -> No
     assert "LATIHAN" in draft and 'id="drill-mark"' in draft
     response = ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07", "tanggal": "2024-11-27"})
     assert response.status_code == 302 and not Lapsit.objects.exists()
+
+
+def test_the_days_hoax_grows_into_one_narrative_that_only_the_drill_shows(district_with_plan: Any) -> None:
+    from praja.base import drillctx
+    from praja.infowatch.models import Item, Narrative
+
+    real_items, real_narratives = Item.objects.count(), Narrative.objects.count()
+    d = D.plan_drill(speed=600, reports=5, surge="35.07.01")
+    posts = DrillEvent.objects.filter(drill=d, kind=DrillEvent.Kind.SOCIAL).count()
+    assert posts >= 20
+    noon = timezone.make_aware(datetime.datetime(2024, 11, 27, 12, 0))
+    D.tick(d, until=noon, limit=10_000)
+    with drillctx.view(d.pk):
+        at_noon = Narrative.objects.get()  # edited copies of one claim: one narrative, formed by the pipeline
+    D.tick(d, until=d.end_at(), limit=10_000)
+    with drillctx.view(d.pk):
+        nar = Narrative.objects.get()
+        assert nar.pk == at_noon.pk and nar.volume > at_noon.volume  # it grew through the afternoon
+        # every post is in it: as an item of its own, or counted on the near-identical one it repeats
+        assert nar.items.count() == Item.objects.count() and nar.volume == posts
+        assert "35.07.01" in nar.places and "Donomulyo" in nar.title
+    # real pages, figures and jobs never see the drill's posts or narrative
+    assert Item.objects.count() == real_items and Narrative.objects.count() == real_narratives
+    assert Item._base_manager.filter(drill=d).exists()
+    humas = signed_in("humas")
+    assert "Donomulyo ditukar" not in humas.get("/info/").content.decode()
+    humas.post("/latihan/lihat/", {"lihat": str(d.pk), "next": "/"})
+    ops = signed_in("ops.polres")
+    ops.post("/latihan/lihat/", {"lihat": str(d.pk), "next": "/"})
+    board = ops.get("/situasi/?wilayah=35.07").content.decode()
+    assert nar.title[:60] in board  # the dashboard's growing narratives, under the LATIHAN banner
+
+    call_command("latihan", "hapus")
+    assert not Item._base_manager.filter(drill__isnull=False).exists()
+    assert not Narrative._base_manager.filter(drill__isnull=False).exists()
