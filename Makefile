@@ -41,8 +41,10 @@ demo: $(STAMP) messages
 serve: $(STAMP) messages
 	$(BIN)/praja serve --host $(HOST) --port $(PORT)
 
+# One worker per core (pytest-xdist; TEST_WORKERS=0 runs in one process); a file's tests stay on one worker.
+TEST_WORKERS ?= auto
 test: $(STAMP) system-packages messages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	@for f in bench/*.py; do n=$$(basename $$f .py); case $$n in _*) continue;; esac; \

@@ -19,6 +19,11 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("PRAJA_VAR_DIR", Path.cwd() / "var")).resolve()
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("PRAJA_VAR_DIR"):
+    # `make test` runs the suite in parallel workers (pytest-xdist): each gets a var dir of its own, so that the
+    # test database, the file cache every test empties, uploads, job files and the audit anchor are never shared
+    # by two tests running at once. (A server or command a test starts is given its PRAJA_VAR_DIR: kept as is.)
+    VAR_DIR = VAR_DIR / f"xdist-{os.environ['PYTEST_XDIST_WORKER']}"
 # Public data shipped beside the project (read-only, optional): ../shared/data
 SHARED_DATA_DIR = Path(
     os.environ.get("PRAJA_SHARED_DATA", BASE_DIR.parent.parent / "shared" / "data")

@@ -126,12 +126,13 @@ class Item(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Written by a drill (latihan, praja/ops): seen only while that drill is viewed (DrillAwareManager)
     drill = models.ForeignKey("ops.Drill", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                              editable=False)
+                              editable=False, db_index=False)  # partial index below (see Report.drill)
 
     objects = DrillAwareManager()
 
     class Meta:
         ordering = ["-risk", "-received_at", "-pk"]
+        indexes = [models.Index(fields=["drill"], name="item_drill", condition=models.Q(drill__isnull=False))]
         verbose_name = _("butir informasi")
         verbose_name_plural = _("butir informasi")
 
@@ -334,12 +335,13 @@ class Narrative(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     drill = models.ForeignKey("ops.Drill", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                              editable=False)
+                              editable=False, db_index=False)  # partial index below (see Report.drill)
 
     objects = DrillAwareManager()
 
     class Meta:
         ordering = ["-growth", "-volume"]
+        indexes = [models.Index(fields=["drill"], name="narrative_drill", condition=models.Q(drill__isnull=False))]
         verbose_name = _("narasi")
         verbose_name_plural = _("narasi")
 

@@ -271,22 +271,26 @@ def lost(j: Job, reason: str) -> str:
         t = None
     requeue = t is not None and j.attempts < j.max_attempts
     now = timezone.now()
-    if requeue:
-        n = Job.objects.filter(pk=j.pk, state=State.RUNNING, worker=j.worker).update(
-            state=State.QUEUED, worker="", error=reason[:4000], heartbeat_at=None, progress_done=0)
-    else:
-        n = Job.objects.filter(pk=j.pk, state=State.RUNNING, worker=j.worker).update(
-            state=State.FAILED, error=reason[:4000], retryable=True, finished_at=now)
-    if not n:
-        return row(j.pk).state
-    log.warning("job %s #%s lost (%s): %s", j.name, j.pk, reason, "queued again" if requeue else "failed")
+    # One transaction: whoever looks (the plan page, the job page) sees the job and what its task's `on_lost`
+    # writes (the plan marked failed with "run again") change together, never one without the other.
+    with transaction.atomic():
+        if requeue:
+            n = Job.objects.filter(pk=j.pk, state=State.RUNNING, worker=j.worker).update(
+                state=State.QUEUED, worker="", error=reason[:4000], heartbeat_at=None, progress_done=0)
+        else:
+            n = Job.objects.filter(pk=j.pk, state=State.RUNNING, worker=j.worker).update(
+                state=State.FAILED, error=reason[:4000], retryable=True, finished_at=now)
+        if not n:
+            return row(j.pk).state
+        log.warning("job %s #%s lost (%s): %s", j.name, j.pk, reason, "queued again" if requeue else "failed")
+        if t is not None and t.on_lost is not None:
+            try:
+                with transaction.atomic():
+                    t.on_lost(list(j.args), requeue)
+            except Exception:  # noqa: BLE001 - the queue's own state is already right
+                log.exception("on_lost of %s #%s failed", j.name, j.pk)
     if j.key:
         jobs.set_progress(j.key, 0, 0, "", "queued" if requeue else "failed", "" if requeue else reason[:500])
-    if t is not None and t.on_lost is not None:
-        try:
-            t.on_lost(list(j.args), requeue)
-        except Exception:  # noqa: BLE001 - the queue's own state is already right
-            log.exception("on_lost of %s #%s failed", j.name, j.pk)
     return State.QUEUED if requeue else State.FAILED
 
 
