@@ -243,6 +243,7 @@ class Worker:
         self.done = 0
         self.outstanding = 0  # handed over and not yet through a batch
         self._count_lock = threading.Lock()
+        self.stopping = threading.Event()
         self._thread = threading.Thread(target=self._main, name="praja-reports-afterwork", daemon=True)
         self._thread.start()
 
@@ -294,20 +295,25 @@ class Worker:
         finally:
             close_old_connections()
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish the batch in hand and end the thread (the test session's end: its database is going away)."""
+        self.stopping.set()
+        self._thread.join(timeout)
+
     def _main(self) -> None:
         every = float(conf("AFTER_INTAKE_SWEEP_S"))
         self.done += self._safely("sweep", sweep)
         next_sweep = time.monotonic() + every
-        while True:
+        while not self.stopping.is_set():
             try:
-                ids = self._take(max(0.05, next_sweep - time.monotonic()))
+                ids = self._take(min(1.0, max(0.05, next_sweep - time.monotonic())))
             except queue.Empty:
                 ids = []
             if ids:
                 self.done += self._safely("batch", process, ids)
                 with self._count_lock:
                     self.outstanding -= len(ids)
-            if time.monotonic() >= next_sweep:
+            if time.monotonic() >= next_sweep and not self.stopping.is_set():
                 self.done += self._safely("sweep", sweep)
                 next_sweep = time.monotonic() + every
 
@@ -326,6 +332,15 @@ def worker() -> Worker:
         if _worker is None or not _worker.alive():
             _worker = Worker()
         return _worker
+
+
+def stop_worker() -> None:
+    """End this process's worker thread, if it runs (tests: before the test database is dropped)."""
+    global _worker
+    with _worker_lock:
+        w, _worker = _worker, None
+    if w is not None and w.alive():
+        w.stop()
 
 
 def start_on_first_request(**_kwargs: Any) -> None:
