@@ -140,53 +140,25 @@ def _float(raw: Mapping[str, Any], key: str, errors: dict[str, str], lo: float, 
     return number
 
 
-def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, regency: str | None = None) -> Intake:
-    """Check one report's fields (the same rules for every channel); raise IntakeError naming each field.
-
-    Fields: category, title, description, severity (1-4 or rendah/sedang/tinggi/kritis), occurred_at (ISO 8601),
-    tps (code ``35.07.01.2001/003``), region (desa/kecamatan code), latitude, longitude, place_text,
-    subject_kind, subject_unit (agency id), subject_text, anonymous, reporter_name, reporter_contact, phone.
-
-    A report that names no TPS and no region is filed under ``regency`` (the sender's served regency: a
-    partner agency's), else the one regency the public channels serve (places.default_regency): without a
-    region only a national scope would ever see it.
-    """
-    from praja.territory.models import Region
-
-    now = now or timezone.now()
-    errors: dict[str, str] = {}
-
-    category = _text(raw, "category")
-    if category not in Category.values:
-        errors["category"] = _("kategori tidak dikenal: %(v)s (pilihan: %(c)s)") % {
-            "v": category or "-", "c": ", ".join(Category.values)
-        }
-    title = _text(raw, "title")
-    description = _text(raw, "description")
-    if not description:
-        errors["description"] = _("uraian kejadian wajib diisi")
-    elif len(description) > DESCRIPTION_MAX:
-        errors["description"] = _("uraian terlalu panjang (maks. %(n)s karakter)") % {"n": DESCRIPTION_MAX}
-    if not title:
-        title = description.splitlines()[0][:120] if description else ""
-    if len(title) > TITLE_MAX:
-        errors["title"] = _("judul terlalu panjang (maks. %(n)s karakter)") % {"n": TITLE_MAX}
-
+def _severity(raw: Mapping[str, Any], errors: dict[str, str]) -> int:
+    """1-4, or its name (rendah/sedang/tinggi/kritis, low/medium/high/critical); sedang when not given."""
     severity_raw = raw.get("severity", Severity.MEDIUM)
     names = {str(label).lower(): value for value, label in Severity.choices}
     names.update({"low": 1, "medium": 2, "high": 3, "critical": 4})
-    severity: int = Severity.MEDIUM
     if isinstance(severity_raw, str) and severity_raw.strip().lower() in names:
-        severity = int(names[severity_raw.strip().lower()])
-    else:
-        try:
-            severity = int(severity_raw)
-        except (TypeError, ValueError):
-            errors["severity"] = _("tingkat harus 1-4 (rendah, sedang, tinggi, kritis)")
-        else:
-            if severity not in Severity.values or isinstance(severity_raw, bool):
-                errors["severity"] = _("tingkat harus 1-4 (rendah, sedang, tinggi, kritis)")
+        return int(names[severity_raw.strip().lower()])
+    try:
+        severity = int(severity_raw)
+    except (TypeError, ValueError):
+        errors["severity"] = _("tingkat harus 1-4 (rendah, sedang, tinggi, kritis)")
+        return int(Severity.MEDIUM)
+    if severity not in Severity.values or isinstance(severity_raw, bool):
+        errors["severity"] = _("tingkat harus 1-4 (rendah, sedang, tinggi, kritis)")
+    return severity
 
+
+def _occurred_at(raw: Mapping[str, Any], errors: dict[str, str], now: datetime.datetime) -> datetime.datetime | None:
+    """When it happened: ISO 8601 date-time or date (noon), never more than 10 minutes ahead of `now`."""
     occurred_at = None
     occurred_raw = raw.get("occurred_at")
     if isinstance(occurred_raw, datetime.datetime):
@@ -207,16 +179,21 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, re
             occurred_at = timezone.make_aware(occurred_at)
         if occurred_at > now + datetime.timedelta(minutes=10):
             errors["occurred_at"] = _("waktu kejadian di masa depan")
+    return occurred_at
+
+
+def _place(raw: Mapping[str, Any], errors: dict[str, str], regency: str | None) -> tuple[str, str]:
+    """(TPS code, region code), each known; a report naming neither is filed under `regency` (the sender's)
+    or the one regency the public channels serve."""
+    from praja.territory.models import Region
 
     tps_code = _text(raw, "tps")
     region_code = _text(raw, "region")
     # Places and agencies are reference data: answered from this process's memory (praja/reports/known.py).
-    if tps_code:
-        if not known.tps_exists(tps_code):
-            errors["tps"] = _("TPS tidak dikenal: %(v)s") % {"v": tps_code[:40]}
-    if region_code:
-        if not known.region_exists(region_code):
-            errors["region"] = _("wilayah tidak dikenal: %(v)s") % {"v": region_code[:40]}
+    if tps_code and not known.tps_exists(tps_code):
+        errors["tps"] = _("TPS tidak dikenal: %(v)s") % {"v": tps_code[:40]}
+    if region_code and not known.region_exists(region_code):
+        errors["region"] = _("wilayah tidak dikenal: %(v)s") % {"v": region_code[:40]}
     if not tps_code and not region_code:
         from praja.reports import places
 
@@ -224,25 +201,25 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, re
         if fallback and not known.region_exists(fallback, Region.Level.KABUPATEN):
             fallback = ""
         region_code = fallback or places.default_regency()
-    latitude = _float(raw, "latitude", errors, -90.0, 90.0)
-    longitude = _float(raw, "longitude", errors, -180.0, 180.0)
-    if (latitude is None) != (longitude is None) and "latitude" not in errors and "longitude" not in errors:
-        errors["latitude" if latitude is None else "longitude"] = _("lintang dan bujur harus diisi berdua")
+    return tps_code, region_code
 
-    subject_kind = _text(raw, "subject_kind")
-    if subject_kind not in SubjectKind.values:
-        errors["subject_kind"] = _("jenis terlapor tidak dikenal: %(v)s") % {"v": subject_kind[:40]}
-    subject_unit_id = None
+
+def _subject_unit(raw: Mapping[str, Any], errors: dict[str, str]) -> int | None:
     unit_raw = raw.get("subject_unit")
-    if unit_raw not in (None, ""):
-        try:
-            subject_unit_id = int(unit_raw)
-        except (TypeError, ValueError):
-            errors["subject_unit"] = _("instansi terlapor tidak dikenal")
-        else:
-            if not known.agency_exists(subject_unit_id):
-                errors["subject_unit"] = _("instansi terlapor tidak dikenal")
+    if unit_raw in (None, ""):
+        return None
+    try:
+        subject_unit_id = int(unit_raw)
+    except (TypeError, ValueError):
+        errors["subject_unit"] = _("instansi terlapor tidak dikenal")
+        return None
+    if not known.agency_exists(subject_unit_id):
+        errors["subject_unit"] = _("instansi terlapor tidak dikenal")
+    return subject_unit_id
 
+
+def _reporter(raw: Mapping[str, Any], errors: dict[str, str]) -> tuple[bool, dict[str, str], str]:
+    """(anonymous, reporter's name and contact, phone): an anonymous sender keeps nothing."""
     anonymous_raw = raw.get("anonymous", True)
     anonymous = anonymous_raw if isinstance(anonymous_raw, bool) else str(anonymous_raw).lower() in (
         "1", "true", "ya", "yes", "on")
@@ -254,6 +231,53 @@ def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, re
         reporter = {}
     elif not (reporter["name"] or reporter["contact"] or phone):
         errors["reporter_name"] = _("isi nama atau kontak, atau pilih kirim tanpa nama")
+    return anonymous, reporter, phone
+
+
+def validate(raw: Mapping[str, Any], *, now: datetime.datetime | None = None, regency: str | None = None) -> Intake:
+    """Check one report's fields (the same rules for every channel); raise IntakeError naming each field.
+
+    Fields: category, title, description, severity (1-4 or rendah/sedang/tinggi/kritis), occurred_at (ISO 8601),
+    tps (code ``35.07.01.2001/003``), region (desa/kecamatan code), latitude, longitude, place_text,
+    subject_kind, subject_unit (agency id), subject_text, anonymous, reporter_name, reporter_contact, phone.
+
+    A report that names no TPS and no region is filed under ``regency`` (the sender's served regency: a
+    partner agency's), else the one regency the public channels serve (places.default_regency): without a
+    region only a national scope would ever see it.
+    """
+
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+
+    category = _text(raw, "category")
+    if category not in Category.values:
+        errors["category"] = _("kategori tidak dikenal: %(v)s (pilihan: %(c)s)") % {
+            "v": category or "-", "c": ", ".join(Category.values)
+        }
+    title = _text(raw, "title")
+    description = _text(raw, "description")
+    if not description:
+        errors["description"] = _("uraian kejadian wajib diisi")
+    elif len(description) > DESCRIPTION_MAX:
+        errors["description"] = _("uraian terlalu panjang (maks. %(n)s karakter)") % {"n": DESCRIPTION_MAX}
+    if not title:
+        title = description.splitlines()[0][:120] if description else ""
+    if len(title) > TITLE_MAX:
+        errors["title"] = _("judul terlalu panjang (maks. %(n)s karakter)") % {"n": TITLE_MAX}
+
+    severity = _severity(raw, errors)
+    occurred_at = _occurred_at(raw, errors, now)
+    tps_code, region_code = _place(raw, errors, regency)
+    latitude = _float(raw, "latitude", errors, -90.0, 90.0)
+    longitude = _float(raw, "longitude", errors, -180.0, 180.0)
+    if (latitude is None) != (longitude is None) and "latitude" not in errors and "longitude" not in errors:
+        errors["latitude" if latitude is None else "longitude"] = _("lintang dan bujur harus diisi berdua")
+
+    subject_kind = _text(raw, "subject_kind")
+    if subject_kind not in SubjectKind.values:
+        errors["subject_kind"] = _("jenis terlapor tidak dikenal: %(v)s") % {"v": subject_kind[:40]}
+    subject_unit_id = _subject_unit(raw, errors)
+    anonymous, reporter, phone = _reporter(raw, errors)
 
     place_text = _text(raw, "place_text")
     for key, value, limit in (("place_text", place_text, 200), ("subject_text", _text(raw, "subject_text"), 200)):

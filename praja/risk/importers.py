@@ -315,6 +315,135 @@ def parse_date(raw: object) -> date | None:
 # --- checking rows -------------------------------------------------------------------------------
 
 
+@dataclass
+class _Row:
+    """One data row being checked: its cells, and the problems found in it (named by file, row and column)."""
+
+    file_name: str
+    header: Header
+    number: int
+    cells: list[object]
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, index: int | None) -> object:
+        if index is None or index >= len(self.cells) or is_blank(self.cells[index]):
+            return None
+        return self.cells[index]
+
+    def bad(self, index: int | None, column: str, value: object, message: str) -> None:
+        label = self.header.labels.get(index, column) if index is not None else column
+        self.problems.append(Problem(self.file_name, self.number, label, display_value(value), message))
+
+
+def _row_tps(row: _Row, known_tps: Collection[str], regency: str | None, scope: Scope | None,
+             tps_seen: dict[str, int]) -> str | None:
+    """The row's TPS code, when it is one this import may write (known, in the regency and the person's area,
+    not already in an earlier row); None after saying why not."""
+    index = row.header.tps
+    raw = row.cell(index)
+    if raw is None:
+        row.bad(index, "kode_tps", raw, "wajib diisi / required")
+        return None
+    code = normalise_tps_code(raw)
+    if code is None:
+        row.bad(index, "kode_tps", raw, f"{display_value(raw)} bukan kode TPS (contoh 35.07.01.2001/003) "
+                                        f"/ not a TPS code (e.g. 35.07.01.2001/003)")
+        return None
+    if code not in known_tps:
+        why = f"TPS {code} tidak dikenal / unknown TPS {code}"
+    elif regency and not code.startswith(regency + "."):
+        why = f"TPS {code} di luar kabupaten/kota {regency} / TPS {code} is outside regency {regency}"
+    elif scope is not None and not scope.covers(code):
+        why = f"TPS {code} di luar wilayah tugas Anda / TPS {code} is outside your area"
+    elif code in tps_seen:  # a known TPS: its values are still checked (and the row refused)
+        row.bad(index, "kode_tps", raw, f"TPS {code} ganda: sudah ada di baris {tps_seen[code]} / "
+                                        f"duplicate TPS {code}: already in row {tps_seen[code]}")
+        return code
+    else:
+        tps_seen[code] = row.number
+        return code
+    row.bad(index, "kode_tps", raw, why)
+    return None
+
+
+def _row_agency(row: _Row, default: str) -> str:
+    index = row.header.meta.get("sumber")
+    raw = row.cell(index)
+    if raw is None:
+        return default
+    agency = str(raw).strip()
+    if len(agency) > MAX_AGENCY:
+        row.bad(index, "sumber", raw, f"terlalu panjang (paling banyak {MAX_AGENCY} "
+                                      f"karakter) / too long (at most {MAX_AGENCY} characters)")
+    return agency
+
+
+def _row_date(row: _Row, default: date, today: date) -> date:
+    index = row.header.meta.get("tanggal")
+    raw = row.cell(index)
+    if raw is None:
+        return default
+    parsed = parse_date(raw)
+    if parsed is None:
+        why = (f"{display_value(raw)} bukan tanggal (contoh "
+               f"2024-11-15 atau 15/11/2024) / not a date (e.g. 2024-11-15 or 15/11/2024)")
+    elif parsed > today:
+        why = f"tanggal {parsed.isoformat()} belum terjadi / date {parsed.isoformat()} is in the future"
+    elif parsed < EARLIEST:
+        why = f"tanggal {parsed.isoformat()} sebelum {EARLIEST.year} / date before {EARLIEST.year}"
+    else:
+        return parsed
+    row.bad(index, "tanggal", raw, why)
+    return default
+
+
+def _row_note(row: _Row) -> str:
+    index = row.header.meta.get("catatan")
+    raw = row.cell(index)
+    if raw is None:
+        return ""
+    note = str(raw).strip()
+    if len(note) > MAX_NOTE:
+        row.bad(index, "catatan", raw, f"terlalu panjang ({len(note)} karakter; paling "
+                                       f"banyak {MAX_NOTE}) / too long ({len(note)} characters; at most {MAX_NOTE})")
+    return note
+
+
+def _row_values(row: _Row, specs: Mapping[str, Collection[IndicatorSpec]], code: str | None, agency: str,
+                on: date, row_note: str) -> list[ValueRecord]:
+    """The indicator values of the row (blank cells skipped): each parsed by its indicator's kind, with its
+    own note column or the row's note."""
+    values: list[ValueRecord] = []
+    tps_regency = code[:5] if code else None
+    for key, index in row.header.indicators.items():
+        raw = row.cell(index)
+        if raw is None:
+            continue
+        options = specs[key]
+        spec = next((s for s in options if s.regency is None or s.regency == tps_regency), None)
+        if spec is None:
+            if code is not None:
+                owners = ", ".join(sorted(s.regency or "" for s in options))
+                row.bad(index, key, raw, f"indikator {key} milik kabupaten/kota {owners}, bukan kabupaten/kota "
+                                         f"TPS ini / indicator {key} belongs to regency {owners}, not this TPS's")
+            continue
+        value, message = parse_value(spec, raw)
+        if value is None:
+            row.bad(index, key, raw, message)
+            continue
+        note = row_note
+        note_raw = row.cell(row.header.notes.get(key))
+        if note_raw is not None:
+            note = str(note_raw).strip()
+            if len(note) > MAX_NOTE:
+                row.bad(row.header.notes[key], f"catatan_{key}", note_raw,
+                        f"terlalu panjang (paling banyak {MAX_NOTE} karakter) / too long (at most {MAX_NOTE} "
+                        f"characters)")
+        if code is not None:
+            values.append(ValueRecord(row.number, code, key, value, agency, on, note[:MAX_NOTE]))
+    return values
+
+
 def validate_mapping(
     file_name: str,
     rows: list[tuple[int, list[object]]],
@@ -330,166 +459,20 @@ def validate_mapping(
     today: date,
     progress: Progress | None = None,
 ) -> MappingValidation:
-    """Check every data row (those after the header); touches no database."""
+    """Check every data row (those after the header); touches no database. A row with any problem writes
+    nothing; the whole file is refused when any row has one."""
     problems = list(header_problems)
     records: list[ValueRecord] = []
     tps_seen: dict[str, int] = {}
     total = len(rows)
-
-    def cell(cells: list[object], index: int | None) -> object:
-        if index is None or index >= len(cells) or is_blank(cells[index]):
-            return None
-        return cells[index]
-
     for done, (number, cells) in enumerate(rows, start=1):
-        mine: list[Problem] = []
-
-        def bad(
-            index: int | None,
-            column: str,
-            value: object,
-            message: str,
-            _n: int = number,
-            _out: list[Problem] = mine,
-        ) -> None:
-            label = header.labels.get(index, column) if index is not None else column
-            _out.append(Problem(file_name, _n, label, display_value(value), message))
-
-        raw_code = cell(cells, header.tps)
-        code: str | None = None
-        if raw_code is None:
-            bad(header.tps, "kode_tps", raw_code, "wajib diisi / required")
-        else:
-            code = normalise_tps_code(raw_code)
-            if code is None:
-                bad(
-                    header.tps,
-                    "kode_tps",
-                    raw_code,
-                    f"{display_value(raw_code)} bukan kode TPS (contoh 35.07.01.2001/003) "
-                    f"/ not a TPS code (e.g. 35.07.01.2001/003)",
-                )
-            elif code not in known_tps:
-                bad(header.tps, "kode_tps", raw_code, f"TPS {code} tidak dikenal / unknown TPS {code}")
-                code = None
-            elif regency and not code.startswith(regency + "."):
-                bad(
-                    header.tps,
-                    "kode_tps",
-                    raw_code,
-                    f"TPS {code} di luar kabupaten/kota {regency} / TPS {code} is outside regency {regency}",
-                )
-                code = None
-            elif scope is not None and not scope.covers(code):
-                bad(
-                    header.tps,
-                    "kode_tps",
-                    raw_code,
-                    f"TPS {code} di luar wilayah tugas Anda / TPS {code} is outside your area",
-                )
-                code = None
-            elif code in tps_seen:
-                bad(
-                    header.tps,
-                    "kode_tps",
-                    raw_code,
-                    f"TPS {code} ganda: sudah ada di baris {tps_seen[code]} / "
-                    f"duplicate TPS {code}: already in row {tps_seen[code]}",
-                )
-            else:
-                tps_seen[code] = number
-        agency = source_agency
-        raw_agency = cell(cells, header.meta.get("sumber"))
-        if raw_agency is not None:
-            agency = str(raw_agency).strip()
-            if len(agency) > MAX_AGENCY:
-                bad(
-                    header.meta["sumber"],
-                    "sumber",
-                    raw_agency,
-                    f"terlalu panjang (paling banyak {MAX_AGENCY} "
-                    f"karakter) / too long (at most {MAX_AGENCY} characters)",
-                )
-        on = observed_on
-        raw_date = cell(cells, header.meta.get("tanggal"))
-        if raw_date is not None:
-            parsed = parse_date(raw_date)
-            if parsed is None:
-                bad(
-                    header.meta["tanggal"],
-                    "tanggal",
-                    raw_date,
-                    f"{display_value(raw_date)} bukan tanggal (contoh "
-                    f"2024-11-15 atau 15/11/2024) / not a date (e.g. 2024-11-15 or 15/11/2024)",
-                )
-            elif parsed > today:
-                bad(
-                    header.meta["tanggal"],
-                    "tanggal",
-                    raw_date,
-                    f"tanggal {parsed.isoformat()} belum terjadi / "
-                    f"date {parsed.isoformat()} is in the future",
-                )
-            elif parsed < EARLIEST:
-                bad(
-                    header.meta["tanggal"],
-                    "tanggal",
-                    raw_date,
-                    f"tanggal {parsed.isoformat()} sebelum {EARLIEST.year} / date before {EARLIEST.year}",
-                )
-            else:
-                on = parsed
-        row_note = ""
-        raw_note = cell(cells, header.meta.get("catatan"))
-        if raw_note is not None:
-            row_note = str(raw_note).strip()
-            if len(row_note) > MAX_NOTE:
-                bad(
-                    header.meta["catatan"],
-                    "catatan",
-                    raw_note,
-                    f"terlalu panjang ({len(row_note)} karakter; paling "
-                    f"banyak {MAX_NOTE}) / too long ({len(row_note)} characters; at most {MAX_NOTE})",
-                )
-        values: list[ValueRecord] = []
-        tps_regency = code[:5] if code else None
-        for key, index in header.indicators.items():
-            raw = cell(cells, index)
-            if raw is None:
-                continue
-            options = specs[key]
-            spec = next((s for s in options if s.regency is None or s.regency == tps_regency), None)
-            if spec is None:
-                if code is not None:
-                    owners = ", ".join(sorted(s.regency or "" for s in options))
-                    bad(
-                        index,
-                        key,
-                        raw,
-                        f"indikator {key} milik kabupaten/kota {owners}, bukan kabupaten/kota "
-                        f"TPS ini / indicator {key} belongs to regency {owners}, not this TPS's",
-                    )
-                continue
-            value, message = parse_value(spec, raw)
-            if value is None:
-                bad(index, key, raw, message)
-                continue
-            note = row_note
-            note_raw = cell(cells, header.notes.get(key))
-            if note_raw is not None:
-                note = str(note_raw).strip()
-                if len(note) > MAX_NOTE:
-                    bad(
-                        header.notes[key],
-                        f"catatan_{key}",
-                        note_raw,
-                        f"terlalu panjang (paling banyak {MAX_NOTE} "
-                        f"karakter) / too long (at most {MAX_NOTE} characters)",
-                    )
-            if code is not None:
-                values.append(ValueRecord(number, code, key, value, agency, on, note[:MAX_NOTE]))
-        if mine:
-            problems.extend(mine)
+        row = _Row(file_name, header, number, cells)
+        code = _row_tps(row, known_tps, regency, scope, tps_seen)
+        agency = _row_agency(row, source_agency)
+        on = _row_date(row, observed_on, today)
+        values = _row_values(row, specs, code, agency, on, _row_note(row))
+        if row.problems:
+            problems.extend(row.problems)
         else:
             records.extend(values)
         if progress is not None and (done % 500 == 0 or done == total):
@@ -551,6 +534,85 @@ def _known_tps(codes: Iterable[str]) -> set[str]:
     return known
 
 
+def _read_mapping(file_name: str, data: bytes, result: MappingImportResult) -> tuple[
+        Header, list[Problem], list[tuple[int, list[object]]], Mapping[str, Collection[IndicatorSpec]]] | None:
+    """The header and the non-blank data rows of a mapping file; None after putting the file's problems on
+    `result` (unreadable, empty, no TPS column, too many rows)."""
+    rows, problems = read_rows(file_name, data)
+    if problems:
+        result.problems = problems
+        return None
+    first = next((i for i, (_, cells) in enumerate(rows) if not all(is_blank(c) for c in cells)), None)
+    if first is None:
+        result.problems = [Problem(file_name, None, "", "", "berkas kosong / the file is empty")]
+        return None
+    specs = indicator_specs()
+    header, header_problems = map_header(file_name, rows[first][1], specs)
+    data_rows = [(n, cells) for n, cells in rows[first + 1 :] if not all(is_blank(c) for c in cells)]
+    result.rows = len(data_rows)
+    if header.tps is None:
+        result.problems = header_problems
+        return None
+    if len(data_rows) > MAX_ROWS:
+        too_many = f"terlalu banyak baris ({len(data_rows)}; paling banyak {MAX_ROWS}) / too many rows"
+        result.problems = [Problem(file_name, None, "", "", too_many)]
+        return None
+    return header, header_problems, data_rows, specs
+
+
+def _store_values(checked: MappingValidation, file_name: str, user: Any,
+                  progress: Progress | None) -> tuple[int, int]:
+    """Write the checked values (inside the caller's transaction), replacing the same agency's earlier values
+    and generated ones for the same TPS and indicator; (values written, values replaced)."""
+    from django.utils import timezone
+
+    from praja.risk import services
+    from praja.risk.models import Indicator, IndicatorValue
+
+    ids = {(i.key, i.region_id): i.pk for i in Indicator.objects.all()}
+    user_id = getattr(user, "pk", None)
+    source = f"impor {file_name}"[:200]
+    new_pairs: dict[tuple[str, int], set[str]] = {}
+    now = timezone.now()
+    objs: list[tuple[Any, ...]] = []
+    for rec in checked.records:
+        ind_id = ids.get((rec.key, rec.tps[:5])) or ids[(rec.key, None)]
+        new_pairs.setdefault((rec.tps, ind_id), set()).add(rec.source_agency)
+        objs.append((rec.tps, ind_id, rec.value, rec.source_agency, rec.observed_on, rec.evidence,
+                     IndicatorValue.Kind.IMPORT.value, source, user_id, now))
+    stale: list[int] = []
+    for batch in services._chunks(checked.tps):
+        existing = (IndicatorValue.objects.select_for_update().filter(tps__code__in=batch)
+                    .values_list("pk", "tps_id", "indicator_id", "source_agency", "kind"))
+        for pk, tps_id, ind_id, agency, kind in existing:
+            agencies = new_pairs.get((tps_id, ind_id))
+            if agencies and (agency in agencies or kind == IndicatorValue.Kind.GENERATED):
+                stale.append(pk)
+    for i in range(0, len(stale), 900):
+        services.bulk_delete(IndicatorValue.objects.filter(pk__in=stale[i : i + 900]))
+    services.insert_rows(IndicatorValue, services.VALUE_FIELDS, objs)
+    if progress is not None:
+        progress("simpan", len(objs), len(objs))
+    return len(objs), len(stale)
+
+
+def _recompute_imported(tps: list[str], file_name: str, progress: Progress | None) -> RecomputeResult | None:
+    """Recompute the scores of the imported TPS, regency by regency."""
+    from praja.risk import services
+
+    scores: RecomputeResult | None = None
+    by_regency: dict[str, list[str]] = {}
+    for code in tps:
+        by_regency.setdefault(services.regency_of(code), []).append(code)
+    for reg, codes in sorted(by_regency.items()):
+        r = services.recompute(reg, tps_codes=codes, reason=f"impor {file_name}", progress=progress)
+        if scores is None:
+            scores = r
+        else:
+            scores.merge(r)
+    return scores
+
+
 def import_mapping(
     file: str | PathLike[str],
     data: bytes | None = None,
@@ -572,36 +634,14 @@ def import_mapping(
 
     from praja.base import audit
     from praja.risk import services
-    from praja.risk.models import Indicator, IndicatorValue
 
     file_name, data = read_source(file, data)
     result = MappingImportResult(file=file_name, sha256=hashlib.sha256(data).hexdigest())
-    rows, problems = read_rows(file_name, data)
-    if problems:
-        result.problems = problems
+    read = _read_mapping(file_name, data, result)
+    if read is None:
         return result
-    first = next((i for i, (_, cells) in enumerate(rows) if not all(is_blank(c) for c in cells)), None)
-    if first is None:
-        result.problems = [Problem(file_name, None, "", "", "berkas kosong / the file is empty")]
-        return result
-    specs = indicator_specs()
-    header, header_problems = map_header(file_name, rows[first][1], specs)
-    data_rows = [(n, cells) for n, cells in rows[first + 1 :] if not all(is_blank(c) for c in cells)]
-    result.rows = len(data_rows)
-    if header.tps is None:
-        result.problems = header_problems
-        return result
-    if len(data_rows) > MAX_ROWS:
-        result.problems = [
-            Problem(
-                file_name,
-                None,
-                "",
-                "",
-                f"terlalu banyak baris ({len(data_rows)}; paling banyak {MAX_ROWS}) / too many rows",
-            )
-        ]
-        return result
+    header, header_problems, data_rows, specs = read
+    assert header.tps is not None  # _read_mapping refuses a file without a TPS column
     candidates = {
         c
         for _, cells in data_rows
@@ -609,17 +649,8 @@ def import_mapping(
     }
     today = timezone.localdate()
     checked = validate_mapping(
-        file_name,
-        data_rows,
-        header_problems,
-        header,
-        specs,
-        _known_tps(candidates),
-        scope=scope,
-        regency=regency,
-        source_agency=source_agency[:MAX_AGENCY],
-        observed_on=observed_on or today,
-        today=today,
+        file_name, data_rows, header_problems, header, specs, _known_tps(candidates), scope=scope,
+        regency=regency, source_agency=source_agency[:MAX_AGENCY], observed_on=observed_on or today, today=today,
         progress=progress,
     )
     if checked.problems:
@@ -627,77 +658,17 @@ def import_mapping(
         return result
     if audit.current_actor() is None:
         raise RuntimeError("import_mapping needs an audit actor: wrap it in acting_as(...)")
-    ids = {(i.key, i.region_id): i.pk for i in Indicator.objects.all()}
-    user_id = getattr(user, "pk", None)
-    source = f"impor {file_name}"[:200]
     with transaction.atomic():
-        new_pairs: dict[tuple[str, int], set[str]] = {}
-        now = timezone.now()
-        kind = IndicatorValue.Kind.IMPORT.value
-        objs: list[tuple[Any, ...]] = []
-        for rec in checked.records:
-            ind_id = ids.get((rec.key, rec.tps[:5])) or ids[(rec.key, None)]
-            new_pairs.setdefault((rec.tps, ind_id), set()).add(rec.source_agency)
-            objs.append(
-                (
-                    rec.tps,
-                    ind_id,
-                    rec.value,
-                    rec.source_agency,
-                    rec.observed_on,
-                    rec.evidence,
-                    kind,
-                    source,
-                    user_id,
-                    now,
-                )
-            )
-        stale: list[int] = []
-        for batch in services._chunks(checked.tps):
-            existing = (
-                IndicatorValue.objects.select_for_update()
-                .filter(tps__code__in=batch)
-                .values_list("pk", "tps_id", "indicator_id", "source_agency", "kind")
-            )
-            for pk, tps_id, ind_id, agency, kind in existing:
-                agencies = new_pairs.get((tps_id, ind_id))
-                if agencies and (agency in agencies or kind == IndicatorValue.Kind.GENERATED):
-                    stale.append(pk)
-        for i in range(0, len(stale), 900):
-            services.bulk_delete(IndicatorValue.objects.filter(pk__in=stale[i : i + 900]))
-        services.insert_rows(IndicatorValue, services.VALUE_FIELDS, objs)
-        if progress is not None:
-            progress("simpan", len(objs), len(objs))
+        written, replaced = _store_values(checked, file_name, user, progress)
         region = services.regency_of(checked.tps[0]) if len({t[:5] for t in checked.tps}) == 1 else ""
         audit.record(
             "import",
             "risk.indicatorvalue",
             file_name[:64],
             region,
-            {
-                "file": file_name,
-                "sha256": result.sha256,
-                "rows": result.rows,
-                "tps": len(checked.tps),
-                "values": len(objs),
-                "replaced": len(stale),
-                "indicators": sorted(header.indicators),
-            },
+            {"file": file_name, "sha256": result.sha256, "rows": result.rows, "tps": len(checked.tps),
+             "values": written, "replaced": replaced, "indicators": sorted(header.indicators)},
         )
-        scores: RecomputeResult | None = None
-        by_regency: dict[str, list[str]] = {}
-        for code in checked.tps:
-            by_regency.setdefault(services.regency_of(code), []).append(code)
-        for reg, codes in sorted(by_regency.items()):
-            r = services.recompute(reg, tps_codes=codes, reason=f"impor {file_name}", progress=progress)
-            if scores is None:
-                scores = r
-            else:
-                scores.merge(r)
-    result.tps, result.values, result.replaced, result.scores = (
-        len(checked.tps),
-        len(objs),
-        len(stale),
-        scores,
-    )
+        scores = _recompute_imported(checked.tps, file_name, progress)
+    result.tps, result.values, result.replaced, result.scores = len(checked.tps), written, replaced, scores
     return result

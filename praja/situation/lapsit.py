@@ -103,66 +103,80 @@ def class_label(code: str) -> str:
     return str(POST_CLASSES.get(code, code))
 
 
+def _map_svg(pic: Any, region: Region, area: Scope) -> str:
+    """The map: kecamatan shaded by their index, labelled with it (the map page's cached outlines)."""
+    from praja.situation.templatetags.praja_shell import dec
+
+    names = {r.code: r.name for r in pic.kecamatan}
+    map_area = area if pic.level <= 2 else Scope.of([S.kecamatan_of(region.code)])
+    features = json.loads(mapdata.boundaries_payload(map_area).body)["features"]
+    fills = {r.code: charts.CLASS_COLOURS.get(r.klass, "#d4d4d4") for r in pic.kecamatan}
+    labels = {r.code: f"{names.get(r.code, '')} {dec(r.index)}" if r.index is not None else names.get(r.code, "")
+              for r in pic.kecamatan}
+    return str(charts.region_map(features, fills, labels, _("Peta indeks kondusif per kecamatan")))
+
+
+def _day_reports(viewer: S.Viewer, area: Scope, start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+    """The reports part of the lapsit, as the viewer may see them: those received that day (by category, by
+    kecamatan), and open cases whose deadline is passed or within two days. Empty for a viewer without
+    reports.view."""
+    from django.db.models import Count
+
+    out: dict[str, Any] = {"day_reports": [], "deadlines": [], "report_ids": [], "by_category": [],
+                           "by_kecamatan": [], "n_day": 0, "n_day_severe": 0}
+    if not viewer.sees_reports:
+        return out
+    cat_labels = S.category_labels()
+    qs = S.visible_reports(viewer, area).select_related("region").defer("region__boundary")
+    day_qs = qs.filter(received_at__gte=start, received_at__lte=end)
+    dl_qs = S.open_reports(viewer, area, end).filter(due_at__isnull=False, due_at__lte=end + datetime.timedelta(days=2))
+    sev = S.severe_min()
+    by_category = [{"label": cat_labels.get(r["category"], r["category"]), "n": r["n"], "severe": r["s"]}
+                   for r in (day_qs.order_by().values("category")
+                             .annotate(n=Count("pk"), s=Count("pk", filter=Q(severity__gte=sev)))
+                             .order_by("-n", "category"))]
+    kec_counts: dict[str, list[int]] = {}
+    for r in (day_qs.order_by().values("region_id")
+              .annotate(n=Count("pk"), s=Count("pk", filter=Q(severity__gte=sev)))):
+        kc = S.kecamatan_of(r["region_id"] or "")
+        if kc:
+            kec_counts.setdefault(kc, [0, 0])
+            kec_counts[kc][0] += r["n"]
+            kec_counts[kc][1] += r["s"]
+    kn = S.region_names(set(kec_counts))
+    by_kecamatan = [{"name": kn.get(code, code), "n": v[0], "severe": v[1]}
+                    for code, v in sorted(kec_counts.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+    out.update({
+        "day_reports": list(day_qs.order_by("-severity", "received_at")[:MAX_ROWS]),
+        "deadlines": list(dl_qs.select_related("region").defer("region__boundary").order_by("due_at")[:MAX_ROWS]),
+        "report_ids": sorted(set(day_qs.values_list("pk", flat=True)) | set(dl_qs.values_list("pk", flat=True))),
+        "by_category": by_category,
+        "by_kecamatan": by_kecamatan[:MAX_ROWS],
+        "n_day": sum(x["n"] for x in by_category),
+        "n_day_severe": sum(x["severe"] for x in by_category),
+    })
+    return out
+
+
 def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, notes: str = "",
             number: int | None = None, issued_by: str = "", at: datetime.datetime | None = None,
             audience_label: str = "") -> dict[str, Any]:
-    from django.db.models import Count
-
     from praja.situation import posts as P
-    from praja.situation.templatetags.praja_shell import dec
     from praja.situation.views_dashboard import CLASS_LABELS, EVENT_LABELS, PART_LABELS, kondusif_view
 
     start, end = period(day, at)
     pic = D.picture(viewer, region, area, end)
     kec_rows = []
-    names = {r.code: r.name for r in pic.kecamatan}
     for r in pic.kecamatan:
         k = kondusif_view(r)
         kec_rows.append({"r": r, "k": k, "parts": {p["key"]: p for p in (k or {}).get("parts", [])}})
-    # The map: kecamatan shaded by their index, labelled with it.
-    map_area = area if pic.level <= 2 else Scope.of([S.kecamatan_of(region.code)])
-    features = json.loads(mapdata.boundaries_payload(map_area).body)["features"]  # the map's cached outlines
-    fills = {r.code: charts.CLASS_COLOURS.get(r.klass, "#d4d4d4") for r in pic.kecamatan}
-    labels = {r.code: f"{names.get(r.code, '')} {dec(r.index)}" if r.index is not None else names.get(r.code, "")
-              for r in pic.kecamatan}
-    map_svg = charts.region_map(features, fills, labels, _("Peta indeks kondusif per kecamatan"))
+    map_svg = _map_svg(pic, region, area)
     vuln_rows = [(r.name, round(100 * r.rawan / r.scored, 1) if r.scored else 0.0,
                   "#c8413a" if r.scored and r.rawan / r.scored >= 0.5 else "#e8b23a" if r.rawan else "#5fa35f",
                   f"{r.rawan}/{r.scored}") for r in pic.rows[:60]] if pic.level < 4 else []
     days, series = S.reports_per_day(viewer, area, end, 7)
     cat_labels = S.category_labels()
-    # Incidents: received that day; and open cases whose deadline is passed or within two days.
-    day_reports: list[Any] = []
-    deadlines: list[Any] = []
-    report_ids: set[int] = set()
-    by_category: list[dict[str, Any]] = []
-    by_kecamatan: list[dict[str, Any]] = []
-    n_day = n_day_severe = 0
-    if viewer.sees_reports:
-        qs = S.visible_reports(viewer, area).select_related("region").defer("region__boundary")
-        day_qs = qs.filter(received_at__gte=start, received_at__lte=end)
-        day_reports = list(day_qs.order_by("-severity", "received_at")[:MAX_ROWS])
-        dl_qs = S.open_reports(viewer, area, end).filter(due_at__isnull=False,
-                                                         due_at__lte=end + datetime.timedelta(days=2))
-        deadlines = list(dl_qs.select_related("region").defer("region__boundary").order_by("due_at")[:MAX_ROWS])
-        report_ids = set(day_qs.values_list("pk", flat=True)) | set(dl_qs.values_list("pk", flat=True))
-        sev = S.severe_min()
-        for r in (day_qs.order_by().values("category")
-                  .annotate(n=Count("pk"), s=Count("pk", filter=Q(severity__gte=sev))).order_by("-n", "category")):
-            by_category.append({"label": cat_labels.get(r["category"], r["category"]), "n": r["n"], "severe": r["s"]})
-        kec_counts: dict[str, list[int]] = {}
-        for r in (day_qs.order_by().values("region_id")
-                  .annotate(n=Count("pk"), s=Count("pk", filter=Q(severity__gte=sev)))):
-            kc = S.kecamatan_of(r["region_id"] or "")
-            if kc:
-                kec_counts.setdefault(kc, [0, 0])
-                kec_counts[kc][0] += r["n"]
-                kec_counts[kc][1] += r["s"]
-        kn = S.region_names(set(kec_counts))
-        by_kecamatan = [{"name": kn.get(code, code), "n": v[0], "severe": v[1]}
-                        for code, v in sorted(kec_counts.items(), key=lambda kv: (-kv[1][0], kv[0]))]
-        n_day = sum(x["n"] for x in by_category)
-        n_day_severe = sum(x["severe"] for x in by_category)
+    reports = _day_reports(viewer, area, start, end)
     # Posts on the day: reported manned (with the people required), understrength, not reported by the time.
     day_posts = P.day_posts(pic.deployment.plan, S.visible_posts_of(viewer, area, pic.deployment.plan), day, end)
     events = S.events(viewer, area, start, end)
@@ -202,8 +216,7 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
                                           list(cat_labels), width=600, height=180) if viewer.sees_reports else None,
         "chart_states": charts.states(states, {k: str(v) for k, v in STATE_LABELS.items()},
                                       _("Komitmen menurut status"), width=600),
-        "day_reports": day_reports,
-        "deadlines": deadlines,
+        **reports,
         "narratives": hoax_rows[:MAX_ROWS],
         "narrative_titles": pic.narratives[:MAX_ROWS],
         "clarifications": clarifications,
@@ -214,12 +227,7 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "by_line": by_line,
         "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind)} for e in events],
         "generated_at": timezone.now(),
-        "by_category": by_category,
-        "by_kecamatan": by_kecamatan[:MAX_ROWS],
-        "n_day": n_day,
-        "n_day_severe": n_day_severe,
         "day_posts": day_posts,
-        "report_ids": sorted(report_ids),
         "signatory": signatory(region),
         "drill": _drill_viewed(),
         "audit_head": audit_head(),
@@ -227,7 +235,8 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "kec_names": {r.code: r.name for r in pic.kecamatan} | S.region_names(
             {s["kecamatan_code"] for s in pic.deployment.shortfalls}),
         "pdf_slice": f":{PDF_ROWS}",
-        "more": {"day_reports": max(0, len(day_reports) - PDF_ROWS), "deadlines": max(0, len(deadlines) - PDF_ROWS),
+        "more": {"day_reports": max(0, len(reports["day_reports"]) - PDF_ROWS),
+                 "deadlines": max(0, len(reports["deadlines"]) - PDF_ROWS),
                  "overdue": max(0, len(overdue) - PDF_ROWS), "narratives": max(0, len(hoax_rows) - PDF_ROWS),
                  "narrative_titles": max(0, len(pic.narratives[:MAX_ROWS]) - PDF_ROWS),
                  "clarifications": max(0, len(clarifications) - PDF_ROWS),

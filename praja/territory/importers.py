@@ -353,6 +353,51 @@ class TpsValidation:
     problems: list[Problem]
 
 
+def _row_desa(raw: object, bad: Callable[[str, object, str], None], known_desa: Collection[str],
+              regency: str | None, scope: Scope | None) -> str | None:
+    """The row's desa code (None when blank or not a code). A code that is unknown or outside the regency or
+    the person's area is named as a problem and still returned, so the row's other checks (its point, its
+    duplicate) speak of it."""
+    if is_blank(raw):
+        bad("kode_desa", raw, "wajib diisi / required")
+        return None
+    desa = normalise_desa_code(raw)
+    if desa is None:
+        bad("kode_desa", raw, f"{display_value(raw)} bukan kode desa (contoh 35.07.01.2001 atau 3507012001) / "
+                              f"not a desa code (e.g. 35.07.01.2001 or 3507012001)")
+    elif desa not in known_desa:
+        bad("kode_desa", raw, f"kode desa {desa} tidak dikenal / unknown desa code {desa}")
+    elif regency and not is_within(desa, regency):
+        bad("kode_desa", raw, f"desa {desa} di luar kabupaten/kota {regency} / "
+                              f"desa {desa} is outside regency {regency}")
+    elif scope is not None and not scope.covers(desa):
+        bad("kode_desa", raw, f"desa {desa} di luar wilayah tugas Anda / desa {desa} is outside your area")
+    return desa
+
+
+def _row_address(raw: object, bad: Callable[[str, object, str], None]) -> str:
+    address = "" if is_blank(raw) else str(raw).strip()
+    if len(address) > ADDRESS_MAX_LENGTH:
+        bad("alamat", address, f"terlalu panjang ({len(address)} karakter; paling banyak {ADDRESS_MAX_LENGTH}) / "
+                               f"too long ({len(address)} characters; at most {ADDRESS_MAX_LENGTH})")
+    return address
+
+
+def _point_outside_area(table: ParsedTable, row: Row, lat: float, lng: float, areas: Mapping[str, Area],
+                        area_code: str) -> Problem | None:
+    """A problem naming both coordinate columns when the point lies outside the regency's area (known areas
+    only)."""
+    area = areas.get(area_code)
+    if area is None or area.contains(lat, lng):
+        return None
+    how_id, how_en = area.describe()
+    v = row.values
+    return Problem(table.file, row.number, f"{table.label('lat')}, {table.label('lng')}",
+                   f"{display_value(v.get('lat'))}, {display_value(v.get('lng'))}",
+                   f"titik ({lat:g}, {lng:g}) di luar kabupaten/kota {area_code} {how_id} / "
+                   f"point outside regency {area_code} {how_en}")
+
+
 def validate_tps_rows(
     table: ParsedTable,
     known_desa: Collection[str],
@@ -383,66 +428,15 @@ def validate_tps_rows(
             _out.append(Problem(table.file, _row.number, table.label(column), display_value(value), message))
 
         v = row.values
-        # kode_desa
-        desa: str | None = None
-        raw_desa = v.get("kode_desa")
-        if is_blank(raw_desa):
-            bad("kode_desa", raw_desa, "wajib diisi / required")
-        else:
-            desa = normalise_desa_code(raw_desa)
-            if desa is None:
-                bad(
-                    "kode_desa",
-                    raw_desa,
-                    f"{display_value(raw_desa)} bukan kode desa (contoh 35.07.01.2001 atau 3507012001) / "
-                    f"not a desa code (e.g. 35.07.01.2001 or 3507012001)",
-                )
-            elif desa not in known_desa:
-                bad("kode_desa", raw_desa, f"kode desa {desa} tidak dikenal / unknown desa code {desa}")
-            elif regency and not is_within(desa, regency):
-                bad(
-                    "kode_desa",
-                    raw_desa,
-                    f"desa {desa} di luar kabupaten/kota {regency} / "
-                    f"desa {desa} is outside regency {regency}",
-                )
-            elif scope is not None and not scope.covers(desa):
-                bad(
-                    "kode_desa",
-                    raw_desa,
-                    f"desa {desa} di luar wilayah tugas Anda / desa {desa} is outside your area",
-                )
-        # nomor_tps
+        desa = _row_desa(v.get("kode_desa"), bad, known_desa, regency, scope)
         number = _checked_int(v.get("nomor_tps"), 1, MAX_TPS_NUMBER, "nomor_tps", bad, strip_prefix="tps")
-        # dpt
         voters = _checked_int(v.get("dpt"), min_voters, max_voters, "dpt", bad)
-        # alamat
-        raw_address = "" if is_blank(v.get("alamat")) else str(v.get("alamat")).strip()
-        if len(raw_address) > ADDRESS_MAX_LENGTH:
-            bad(
-                "alamat",
-                raw_address,
-                f"terlalu panjang ({len(raw_address)} karakter; paling banyak {ADDRESS_MAX_LENGTH}) / "
-                f"too long ({len(raw_address)} characters; at most {ADDRESS_MAX_LENGTH})",
-            )
-        address = raw_address
-        # lat, lng
+        address = _row_address(v.get("alamat"), bad)
         lat, lng, coords_ok = checked_coordinates(v.get("lat"), v.get("lng"), table, bad)
         if coords_ok and lat is not None and lng is not None and desa is not None:
-            area_code = regency or desa[:5]
-            area = areas.get(area_code)
-            if area is not None and not area.contains(lat, lng):
-                how_id, how_en = area.describe()
-                row_problems.append(
-                    Problem(
-                        table.file,
-                        row.number,
-                        f"{table.label('lat')}, {table.label('lng')}",
-                        f"{display_value(v.get('lat'))}, {display_value(v.get('lng'))}",
-                        f"titik ({lat:g}, {lng:g}) di luar kabupaten/kota {area_code} {how_id} / "
-                        f"point outside regency {area_code} {how_en}",
-                    )
-                )
+            outside = _point_outside_area(table, row, lat, lng, areas, regency or desa[:5])
+            if outside is not None:
+                row_problems.append(outside)
         # duplicates in the file
         if desa is not None and number is not None:
             key = (desa, number)

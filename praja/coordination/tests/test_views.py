@@ -152,19 +152,16 @@ def test_a_coordinator_cannot_edit_a_rakor_into_a_region_outside_scope(world: Wo
 
 
 def test_the_notulen_pdf_is_a4_with_minutes_and_attendance(ops: Client, meeting: Meeting, world: World) -> None:
-    import re
 
     from praja.coordination.views import notulen_html
-    from praja.pdf_text import pdf_text
+    from tests.pdfs import page_sizes
 
     Attendance.objects.create(meeting=meeting, agency=world.agencies["polsek-donomulyo"], person_name="AKP Budi")
     r = ops.get(reverse("coordination:meeting_pdf", args=[meeting.pk]))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
-    text = pdf_text(r.content)
-    found = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", text)
-    boxes = {tuple(round(float(x)) for x in m) for m in found}
-    assert boxes == {(595, 842)}  # A4 portrait, in points
-    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", text)) == 2  # the notulen, then the attendance list
+    sizes = page_sizes(r.content)
+    assert set(sizes) == {(595, 842)}  # A4 portrait, in points
+    assert len(sizes) == 2  # the notulen, then the attendance list
     html = notulen_html(meeting)
     assert "AKP Budi" in html and "Rapat dibuka pukul 09.00." in html and "Polsek memetakan titik kampanye" in html
 

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from praja.pdf_text import pdf_text
 from praja.situation.models import Lapsit
 from praja.situation.tests.conftest import World
 
@@ -98,7 +97,6 @@ def test_the_commander_issues_too(busy: World) -> None:
 
 
 def test_the_issued_pdf_is_a4_with_commitments_and_activities_per_line(busy: World, polres_ops: Client) -> None:
-    import re
     import shutil
     import subprocess
     import tempfile
@@ -110,10 +108,9 @@ def test_the_issued_pdf_is_a4_with_commitments_and_activities_per_line(busy: Wor
     make_activity("Sambang tokoh agama", kind="preemptive", people=3)
     polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07"})
     pdf = polres_ops.get(f"/situasi/lapsit/{Lapsit.objects.get(audience='pimpinan').pk}/pdf/").content
-    text = pdf_text(pdf)
-    found = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", text)
-    boxes = {tuple(round(float(x)) for x in m) for m in found}
-    assert boxes == {(595, 842)}  # A4 portrait, in points
+    from tests.pdfs import page_sizes
+
+    assert set(page_sizes(pdf)) == {(595, 842)}  # A4 portrait, in points
     html = polres_ops.get("/situasi/lapsit/draf/?wilayah=35.07").content.decode()
     acts = html.split("Kegiatan per bidang", 1)[1].split("Komitmen rakor", 1)[0]
     assert "<h3>Preventif</h3>" in acts and "<h3>Pre-emtif</h3>" in acts

@@ -18,6 +18,7 @@ from praja.situation import votingday
 from praja.situation.models import Lapsit
 from praja.situation.tests.conftest import World, client_for, person
 from praja.situation.tests.test_voting_day import election
+from tests.pdfs import words
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 VOTE = datetime.date(2024, 11, 27)
@@ -34,11 +35,6 @@ def filled(world: World) -> votingday.Summary:
         return votingday.fill(VOTE, "35.07", surge="35.07.01", reports=60, surge_reports=15, seed=3)
 
 
-def pdf_text(content: bytes) -> str:
-    """The words of a PDF (pypdf reads WeasyPrint's text through its ToUnicode maps)."""
-    from pypdf import PdfReader
-
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def sheet_text(content: bytes, name: str) -> str:
@@ -73,7 +69,7 @@ def test_the_voting_day_lapsit_lists_the_days_reports_and_posts_signed_by_the_le
         lap = Lapsit.objects.get(audience="pimpinan")
         assert (lap.signed_name, lap.signed_rank, lap.signed_position) == ("Putu Kholis Aryana", "AKBP",
                                                                           "Kapolres Malang")
-        text = pdf_text(bytes(lap.pdf))
+        text = words(bytes(lap.pdf))
         section = text.split("III.")[1].split("Kasus terbuka")[0]
         assert "Nihil" not in section, section[:400]  # the day's reports are listed
         assert "Kericuhan" in text or "Kerumunan" in text or "amplop" in text
@@ -113,7 +109,7 @@ def test_a_koramil_without_reports_view_never_gets_the_neutrality_reports(filled
         kejadian = sheet_text(got.content, "Kejadian")
         for title in ("Oknum anggota Polsek", "Polsek Donomulyo dilaporkan", "Koramil dilaporkan"):
             assert title not in kejadian
-            assert title not in pdf_text(koramil.get(f"/situasi/lapsit/{general.pk}/pdf/").content)
+            assert title not in words(koramil.get(f"/situasi/lapsit/{general.pk}/pdf/").content)
         listing = koramil.get("/situasi/lapsit/?wilayah=35.07.01").content.decode()
         assert f"/situasi/lapsit/{general.pk}/" in listing and f"/situasi/lapsit/{lead.pk}/" not in listing
 
@@ -142,7 +138,7 @@ def test_a_polsek_never_gets_a_report_about_its_own_unit_and_may_have_a_version_
         xlsx = polsek.get(f"/situasi/lapsit/{mine.pk}/xlsx/")
         assert xlsx.status_code == 200 and "Laporan tentang Polsek sendiri" not in sheet_text(xlsx.content,
                                                                                                 "Kejadian")
-        assert "Laporan tentang Polsek sendiri" not in pdf_text(polsek.get(f"/situasi/lapsit/{mine.pk}/pdf/").content)
+        assert "Laporan tentang Polsek sendiri" not in words(polsek.get(f"/situasi/lapsit/{mine.pk}/pdf/").content)
         # The unit's version is the unit's: the leadership's readers do not get it in their list by accident, and
         # a Koramil never.
         from praja.accounts.models import Agency
@@ -179,4 +175,4 @@ def test_the_lapsit_prints_the_audit_head_when_the_audit_offers_it(filled: votin
         polres_ops.post("/situasi/lapsit/terbitkan/", {"wilayah": "35.07.01", "tanggal": "2024-11-27"})
         lap = Lapsit.objects.get(audience="pimpinan")
         assert lap.audit_head == "ab12cd34" * 8
-        assert "ab12cd34" in pdf_text(bytes(lap.pdf))
+        assert "ab12cd34" in words(bytes(lap.pdf))
