@@ -41,10 +41,14 @@ demo: $(STAMP) messages
 serve: $(STAMP) messages
 	$(BIN)/praja serve --host $(HOST) --port $(PORT)
 
-# One worker per core (pytest-xdist; TEST_WORKERS=0 runs in one process); a file's tests stay on one worker.
+# One worker per core (pytest-xdist; TEST_WORKERS=0 runs in one process); a file's tests stay on one worker, and
+# files are handed out in collection order (--no-loadscope-reorder: xdist would otherwise start with the files
+# holding most tests, the browser tests among them, which conftest.py puts last: their live server empties the
+# database, and Playwright leaves an event loop running in the worker's thread).
 TEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: $(STAMP) system-packages messages
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 bench: $(STAMP)
 	@for f in bench/*.py; do n=$$(basename $$f .py); case $$n in _*) continue;; esac; \

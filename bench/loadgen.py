@@ -64,6 +64,19 @@ WORDS = (
 ).split()
 
 
+
+def run_async(coro: Any) -> Any:
+    """asyncio.run(coro), in a thread of its own when this thread already runs an event loop (a test process
+    whose earlier test drove Playwright's sync API leaves one running), so the load generator works anywhere."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 def report_bodies(n: int, seed: int = 0) -> list[bytes]:
     """``n`` distinct, valid anonymous reports (JSON bodies) with varied text, as real senders write them
     (so duplicate detection sees what it would see on voting day, not ``n`` copies of one sentence)."""
@@ -391,7 +404,7 @@ def crash_run(env: dict[str, str], log: Path, *, clients: int = 16, before_s: fl
         return result
 
     try:
-        result = asyncio.run(main())
+        result = run_async(main())
     finally:
         for s in (server, state.get("server")):
             if s is not None:
