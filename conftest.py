@@ -83,6 +83,18 @@ def _after_intake_thread_ends_with_the_session(django_db_setup: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _indonesian_first() -> Any:
+    """Each test starts in the project's language (Bahasa Indonesia): a test that switched to English in this
+    thread (translation.activate) must not leave the next test's messages in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     """The file cache outlives a test run; each test starts from an empty one."""
     from django.core.cache import cache
