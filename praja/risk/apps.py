@@ -1,7 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _restore_catalogue(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """post_migrate (after `migrate`, and after `flush`, which empties every table): the national indicator
+    rows are there, as migration 0002 first wrote them (unaudited, like the migration)."""
+    from praja.risk import catalogue as cat
+    from praja.risk.models import Indicator
+    from praja.risk.services import seed_catalogue
+
+    if Indicator.objects.using(using).filter(region__isnull=True).count() != len(cat.INDICATORS):
+        seed_catalogue(Indicator)
 
 
 class RiskAppConfig(AppConfig):
     name = "praja.risk"
     label = "risk"
     verbose_name = "Kerawanan / Vulnerability"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_restore_catalogue, sender=self, dispatch_uid="praja.risk.restore_catalogue")

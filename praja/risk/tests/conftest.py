@@ -84,9 +84,7 @@ def add_value(
     kind: str = IndicatorValue.Kind.IMPORT,
 ) -> IndicatorValue:
     from praja.risk.models import Indicator
-    from praja.risk.services import ensure_catalogue
 
-    ensure_catalogue()  # the migration's rows are gone after a transactional test emptied the tables
     ind = Indicator.objects.filter(key=key).order_by("region_id").first()
     assert ind is not None, key
     return IndicatorValue.objects.create(
