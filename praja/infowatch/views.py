@@ -505,7 +505,7 @@ def narratives(request: HttpRequest) -> HttpResponse:
 
 def _visible_narrative(request: HttpRequest, pk: int) -> Narrative:
     scope = visibility.scope_of(request)
-    n = Narrative.objects.filter(pk=pk).select_related("factcheck", "verdict").first()
+    n: Narrative | None = Narrative.objects.filter(pk=pk).select_related("factcheck", "verdict").first()
     if n is None or not (scope.national or any(scope.reaches(p) for p in n.places) or (
             not n.places and visible_items(scope).filter(narrative=n).exists())):
         raise Http404(str(pk))
