@@ -103,6 +103,7 @@ def server_env() -> dict[str, str]:
         PRAJA_REPORTS_PUBLIC_RATE="0",
         PRAJA_REPORTS_GATEWAY_RATE="0",
         PRAJA_REPORTS_PHONE_RATE="0",
+        PRAJA_REPORTS_DEVICE_RATE="0",  # the public form's per-device limit (the load generator is one device)
         PRAJA_REPORTS_WEBHOOK_TOKEN=GATEWAY_TOKEN,
         PRAJA_LOG_LEVEL="ERROR",
     )
