@@ -71,11 +71,12 @@ def afternoon() -> Any:
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _after_intake_thread_ends_with_the_session(django_db_setup: Any) -> Any:
-    """The after-intake worker thread (praja/reports/afterwork.py) started by a test's request sweeps every few
-    seconds: it is stopped before pytest-django drops the test database (this fixture is set up after
-    `django_db_setup`, so torn down before it), not left to log errors into a closed stream."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any) -> Any:
+    """pytest-django's test database, and before it is dropped: the after-intake worker thread
+    (praja/reports/afterwork.py), which a test's request may have started and which sweeps every few seconds,
+    is stopped, not left to log errors into a closed stream. (A session without database tests sets up
+    neither.)"""
     yield
     from praja.reports import afterwork
 

@@ -6,11 +6,10 @@ from django.apps import AppConfig
 def _restore_catalogue(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """post_migrate (after `migrate`, and after `flush`, which empties every table): the national indicator
     rows are there, as migration 0002 first wrote them (unaudited, like the migration)."""
-    from praja.risk import catalogue as cat
     from praja.risk.models import Indicator
-    from praja.risk.services import seed_catalogue
+    from praja.risk.services import catalogue_complete, seed_catalogue
 
-    if Indicator.objects.using(using).filter(region__isnull=True).count() != len(cat.INDICATORS):
+    if not catalogue_complete(Indicator):
         seed_catalogue(Indicator)
 
 

@@ -193,9 +193,14 @@ def seed_catalogue(model: Any) -> tuple[int, int]:
     return len(create), len(update)
 
 
+def catalogue_complete(model: Any = Indicator) -> bool:
+    """Whether every national indicator of the catalogue has its row (one count query)."""
+    return bool(model.objects.filter(region__isnull=True).count() == len(cat.INDICATORS))
+
+
 def ensure_catalogue(force: bool = False) -> int:
     """Make the national indicator rows match the catalogue. Cheap when they do (one count query)."""
-    if not force and Indicator.objects.filter(region__isnull=True).count() == len(cat.INDICATORS):
+    if not force and catalogue_complete():
         return 0
     with transaction.atomic():
         created, updated = seed_catalogue(Indicator)
