@@ -13,7 +13,7 @@ together (sampled from /proc every 0.2 s: the sum of their resident sets), offic
 bound, and the violations that the core's check() finds in the plan read back from plan.json (every
 post re-checked on the coordinates as written, no tolerance on the walking distance). The same run is
 then repeated for the planning alone under a second load to compare the posts byte for byte
-(PRAJA_BENCH_REPEAT=1).
+(PRAJA_BENCH_REPEAT=1; PRAJA_BENCH_SECTION=national_cli_under_load keeps such a run apart from the quiet one).
 
 Results go into bench/results/deployment.json under "national_cli" (the rest of that file is
 bench/deployment.py's).
@@ -188,7 +188,8 @@ def run() -> dict[str, Any]:
 def main() -> dict[str, Any]:
     out = ROOT / "bench" / "results" / "deployment.json"
     doc = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    section = doc.setdefault("national_cli", {})
+    # PRAJA_BENCH_SECTION keeps a second run (e.g. the repeat under load) beside the quiet one.
+    section = doc.setdefault(os.environ.get("PRAJA_BENCH_SECTION", "national_cli"), {})
     for name in CASES:
         r = run_case(name)
         r["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
