@@ -95,7 +95,7 @@ def attach_boundaries(paths: list[Path]) -> int:
     """Set Region.boundary from GeoJSON files (plain or .gz) through the validated importer."""
     import gzip
 
-    from praja.territory.importers import import_boundaries
+    from praja.territory.boundary_import import import_boundaries
 
     n = 0
     for p in paths:

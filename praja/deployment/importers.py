@@ -1,7 +1,7 @@
 """The input files of `praja deployment plan`: TPS.csv, POOLS.csv and PATTERN.toml, checked row by row.
 
-Read with the TPS importer's machinery (`praja.territory.importers`: CSV dialects and XLSX, number
-parsing, `Problem` with file, row and field) and reported the same way: every bad row and field is
+Read with the TPS importer's machinery (`praja.territory.table_files`: CSV dialects and XLSX; `cells`:
+number parsing; `import_report.Problem` with file, row and field) and reported the same way: every bad row and field is
 named, and when there is any, nothing is planned and nothing is written.
 
 TPS.csv (CSV or XLSX), header names case-insensitive:
@@ -33,19 +33,11 @@ from typing import Any, cast
 from praja.base.regions import parse_tps_code
 from praja.deployment.solver import CLASSES, PRESETS, TPS, ClassPattern, Pattern, Pool, Settings
 from praja.deployment.solver_geometry import haversine_km
-from praja.territory.importers import (
-    Problem,
-    Row,
-    Unreadable,
-    checked_coordinates,
-    display_value,
-    is_blank,
-    normalise_desa_code,
-    normalise_header,
-    parse_float,
-    parse_int,
-    xlsx_rows,
-)
+from praja.territory.cells import display_value, is_blank, normalise_desa_code, normalise_header, parse_float, parse_int
+from praja.territory.import_report import Problem
+from praja.territory.table_files import Unreadable, xlsx_rows
+from praja.territory.tps_rows import checked_coordinates
+from praja.territory.tps_table import Row
 
 MAX_UNIT = 120
 DEFAULT_MAX_ROWS = 2_000_000  # TPS rows of one file (Indonesia had about 820,000 TPS in 2024); a setting

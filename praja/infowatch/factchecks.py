@@ -32,15 +32,9 @@ from django.utils import timezone
 from praja.base import audit
 from praja.infowatch import netguard
 from praja.infowatch.models import FactCheck, FactCheckFeed
-from praja.territory.importers import (
-    Problem,
-    Unreadable,
-    csv_rows,
-    display_value,
-    is_blank,
-    normalise_header,
-    xlsx_rows,
-)
+from praja.territory.cells import display_value, is_blank, normalise_header
+from praja.territory.import_report import Problem
+from praja.territory.table_files import Unreadable, csv_rows, xlsx_rows
 
 log = logging.getLogger("praja.infowatch.factchecks")
 Progress = Callable[[str, int, int], None]

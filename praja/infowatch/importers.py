@@ -28,7 +28,8 @@ from praja.base import audit
 from praja.infowatch import services
 from praja.infowatch.models import Channel, FactCheck
 from praja.infowatch.services_input import decode
-from praja.territory.importers import Problem, display_value, is_blank, normalise_header
+from praja.territory.cells import display_value, is_blank, normalise_header
+from praja.territory.import_report import Problem
 
 Progress = Callable[[str, int, int], None]
 

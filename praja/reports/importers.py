@@ -1,6 +1,6 @@
 """Bulk import of reports from CSV or XLSX (a partner's spreadsheet, reports collected on paper).
 
-Read with the TPS importer's machinery (praja.territory.importers: CSV dialects, XLSX, ``Problem``) and
+Read with the TPS importer's machinery (praja.territory.table_files: CSV dialects, XLSX; ``Problem``) and
 checked like every other import: every row goes through the one intake validation
 (``praja.reports.intake.validate``), and when any row is bad the whole file is rejected with each bad
 row and field named; nothing is written. A clean file is stored in one transaction through
@@ -31,17 +31,9 @@ from django.db import transaction
 from praja.base import audit
 from praja.reports import intake, known
 from praja.reports.models import Channel
-from praja.territory.importers import (
-    MAX_ROWS,
-    Problem,
-    Unreadable,
-    csv_rows,
-    display_value,
-    is_blank,
-    normalise_header,
-    read_source,
-    xlsx_rows,
-)
+from praja.territory.cells import display_value, is_blank, normalise_header
+from praja.territory.import_report import Problem
+from praja.territory.table_files import MAX_ROWS, Unreadable, csv_rows, read_source, xlsx_rows
 
 # canonical column -> accepted headers; the intake field it feeds
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {

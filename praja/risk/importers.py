@@ -1,9 +1,10 @@
 """Importing the TPS vulnerability mapping (CSV, XLSX): one row per TPS, one column per indicator.
 
-The file is read with the TPS importer's machinery (`praja.territory.importers`: CSV dialects, XLSX,
-`Problem`, number parsing) and checked the same way: every row and field is checked, and when any is
-bad the whole file is rejected with a report naming each of them; nothing is written. A clean file is
-loaded in one transaction with one audit summary, and the scores of its TPS are recomputed.
+The file is read with the TPS importer's machinery (`praja.territory.table_files`: CSV dialects, XLSX;
+`import_report.Problem`; `cells`: number parsing) and checked the same way: every row and field is
+checked, and when any is bad the whole file is rejected with a report naming each of them; nothing is
+written. A clean file is loaded in one transaction with one audit summary, and the scores of its TPS are
+recomputed.
 
 Columns (header row first; names are case-insensitive, spaces and dashes read as "_"):
 
@@ -34,20 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 from praja.base.regions import tps_code
 from praja.risk import catalogue as cat
-from praja.territory.importers import (
-    MAX_ROWS,
-    Problem,
-    Progress,
-    Unreadable,
-    csv_rows,
-    display_value,
-    is_blank,
-    normalise_desa_code,
-    normalise_header,
-    parse_float,
-    read_source,
-    xlsx_rows,
-)
+from praja.territory.cells import display_value, is_blank, normalise_desa_code, normalise_header, parse_float
+from praja.territory.import_report import Problem, Progress
+from praja.territory.table_files import MAX_ROWS, Unreadable, csv_rows, read_source, xlsx_rows
 
 if TYPE_CHECKING:
     from praja.base.scope import Scope

@@ -380,39 +380,40 @@ def _incidents_near(
     return [i.as_core() for i in qs.filter(place)]
 
 
-def _recompute_regency(
-    regency: str,
-    within: str,
-    tps_codes: Iterable[str] | None,
-    as_of: date,
-    reason: str,
-    progress: Progress | None,
-) -> RecomputeResult:
-    t0 = time.perf_counter()
-    result = RecomputeResult(region=within, as_of=as_of)
-    rc = settings_for(regency)
-    cfg = build_config(indicators_for(regency), rc)
-    rule = history_rule(rc)
+def _codes_to_score(within: str, tps_codes: Iterable[str] | None) -> list[str]:
+    """The TPS codes within `within`, in code order; with `tps_codes`, only those."""
     codes = list(TPS.objects.filter(_within("code", within)).order_by("code").values_list("code", flat=True))
-    full = tps_codes is None
     if tps_codes is not None:
         wanted = set(tps_codes)
         codes = [c for c in codes if c in wanted]
-    if not codes:
-        return result
-    if progress is not None:
-        progress("hitung", 0, len(codes))
+    return codes
+
+
+def _score_codes(
+    codes: list[str], within: str, full: bool, as_of: date, cfg: ix.Config, rule: ix.HistoryRule
+) -> ix.ScoreTable:
+    """Score the TPS from their stored values and the history indicators of the incidents near them."""
     values = _values_of(codes, within, full, cfg)
     history = ix.history_values(_incidents_near(codes, within, full, as_of, rule), codes, as_of, rule)
     history = {c: [v for v in vals if v.indicator_key in cfg.column] for c, vals in history.items()}
-    table = ix.score_many(ix.merge_values(values, history), cfg, codes=codes)
+    return ix.score_many(ix.merge_values(values, history), cfg, codes=codes)
 
+
+def _classes_before(codes: list[str], within: str, full: bool) -> dict[str, str]:
+    """{TPS code: stored class} before this recompute (TPS never scored are absent)."""
     before: dict[str, str] = {}
     if full:
         before.update(TPSScore.objects.filter(_within("tps__code", within)).values_list("tps_id", "klass"))
     else:
         for batch in _chunks(codes):
             before.update(TPSScore.objects.filter(tps__code__in=batch).values_list("tps_id", "klass"))
+    return before
+
+
+def _score_rows(
+    codes: list[str], table: ix.ScoreTable, cfg: ix.Config, before: dict[str, str], result: RecomputeResult
+) -> list[tuple[Any, ...]]:
+    """The TPSScore rows to store (in `_SCORE_FIELDS` order); each class change is added to `result.changed`."""
     now = timezone.now()
     rows = []
     for code in codes:
@@ -431,17 +432,25 @@ def _recompute_regency(
         old = before.get(code)
         if old is not None and old != s.klass.value:
             result.changed.append((code, old, s.klass.value))
+    return rows
+
+
+_SCORE_FIELDS = ("tps", "score", "klass", "score_klass", "assessed_share", "computed_at", "explanation")
+
+
+def _store_scores(
+    result: RecomputeResult,
+    rows: list[tuple[Any, ...]],
+    table: ix.ScoreTable,
+    codes: list[str],
+    before: dict[str, str],
+    cfg: ix.Config,
+    reason: str,
+) -> None:
+    """Upsert the score rows and write the one audit entry (class counts and changes), in one transaction."""
+    within, as_of = result.region, result.as_of
     with transaction.atomic():
-        score_fields = (
-            "tps",
-            "score",
-            "klass",
-            "score_klass",
-            "assessed_share",
-            "computed_at",
-            "explanation",
-        )
-        insert_rows(TPSScore, score_fields, rows, upsert_on="tps", batch=500)
+        insert_rows(TPSScore, _SCORE_FIELDS, rows, upsert_on="tps", batch=500)
         result.tps = len(codes)
         result.counts = {k.value: n for k, n in table.counts().items()}
         audit.record(
@@ -465,6 +474,31 @@ def _recompute_regency(
             },
             actor=_actor("risk recompute"),
         )
+
+
+def _recompute_regency(
+    regency: str,
+    within: str,
+    tps_codes: Iterable[str] | None,
+    as_of: date,
+    reason: str,
+    progress: Progress | None,
+) -> RecomputeResult:
+    t0 = time.perf_counter()
+    result = RecomputeResult(region=within, as_of=as_of)
+    rc = settings_for(regency)
+    cfg = build_config(indicators_for(regency), rc)
+    rule = history_rule(rc)
+    codes = _codes_to_score(within, tps_codes)
+    full = tps_codes is None
+    if not codes:
+        return result
+    if progress is not None:
+        progress("hitung", 0, len(codes))
+    table = _score_codes(codes, within, full, as_of, cfg, rule)
+    before = _classes_before(codes, within, full)
+    rows = _score_rows(codes, table, cfg, before, result)
+    _store_scores(result, rows, table, codes, before, cfg, reason)
     if progress is not None:
         progress("hitung", len(codes), len(codes))
     result.seconds = time.perf_counter() - t0

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from praja.base.access import capability_required
 from praja.base.roles import IMPORT_TERRITORY
 from praja.base.visibility import scope_of
-from praja.territory import importers, visibility
+from praja.territory import tps_import, visibility
 from praja.territory.models import Region
 from praja.uploads import csv_template, upload_problem
 
@@ -46,14 +46,14 @@ def _columns() -> list[dict[str, Any]]:
 
 @capability_required(IMPORT_TERRITORY)
 def import_tps(request: HttpRequest) -> HttpResponse:
-    result: importers.TpsImportResult | None = None
+    result: tps_import.TpsImportResult | None = None
     upload_error = ""
     if request.method == "POST":
         upload = request.FILES.get("berkas")
         upload_error = upload_problem(upload, MAX_UPLOAD_BYTES)
         if upload is not None and not upload_error:
             scope = scope_of(request)
-            result = importers.import_tps(
+            result = tps_import.import_tps(
                 upload.name or "berkas", upload.read(), scope=None if scope.national else scope
             )
             if result.ok:

@@ -13,14 +13,9 @@ import pytest
 from praja.base.audit import acting_as, system_actor
 from praja.base.models import AuditEntry
 from praja.base.scope import Scope
+from praja.territory.boundary_import import import_boundaries
 from praja.territory.geo import area_from_geojson, area_from_points
-from praja.territory.importers import (
-    Problem,
-    import_boundaries,
-    import_tps,
-    read_table,
-    validate_tps_rows,
-)
+from praja.territory.import_report import Problem
 from praja.territory.models import TPS, Region
 from praja.territory.tests.import_support import (
     BAD_CELLS,
@@ -34,6 +29,9 @@ from praja.territory.tests.import_support import (
     xlsx_bytes,
 )
 from praja.territory.tests.shipped import shipped_wilayah
+from praja.territory.tps_import import import_tps
+from praja.territory.tps_rows import validate_tps_rows
+from praja.territory.tps_table import read_table
 
 WILAYAH = shipped_wilayah()  # the boundaries shipped in the package
 KNOWN = {"35.07.01.2001", "35.07.01.2002", "35.07.01.2003", "35.07.02.2001"}
@@ -423,7 +421,7 @@ def test_invalid_json_is_rejected(malang_regions: Any, actor: Any) -> None:
 def test_import_functions_accept_a_path(tmp_path: Path) -> None:
     path = tmp_path / "kosong.geojson"
     path.write_text("[]")
-    from praja.territory.importers import read_feature_collection
+    from praja.territory.boundary_features import read_feature_collection
 
     _, problems = read_feature_collection(path.name, path.read_bytes())
     assert "bukan GeoJSON FeatureCollection" in problems[0].message

@@ -43,7 +43,7 @@ from praja.base import audit
 from praja.deployment import exports, importers, outputs, tasks
 from praja.deployment.solver import PRESETS, Pattern, Plan, Pool, Settings, preset
 from praja.progress import PhaseBar
-from praja.territory.importers import Problem
+from praja.territory.import_report import Problem
 
 
 @dataclass

@@ -15,8 +15,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from praja.base import audit
 from praja.base.regions import is_region_code, level_of
 from praja.progress import PhaseBar
-from praja.territory.importers import Problem, import_boundaries, import_tps
+from praja.territory.boundary_import import import_boundaries
+from praja.territory.import_report import Problem
 from praja.territory.models import Region
+from praja.territory.tps_import import import_tps
 
 
 class Command(BaseCommand):
