@@ -581,17 +581,18 @@ def measure_plan_annex() -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from praja import jobs
-    from praja.deployment import services
+    from praja.deployment import pattern_settings, plan_exports, plan_jobs, regency_pools
     from praja.jobqueue import queue
     t_plan = time.perf_counter()
-    plan = services.create_plan(REGENCY, services.default_pattern(REGENCY), services.settings_for(REGENCY).to_core(),
-                                services.snapshot_pools(REGENCY))
-    services.run_plan(plan.pk)
+    plan = plan_jobs.create_plan(REGENCY, pattern_settings.default_pattern(REGENCY),
+                                 pattern_settings.settings_for(REGENCY).to_core(),
+                                 regency_pools.snapshot_pools(REGENCY))
+    plan_jobs.run_plan(plan.pk)
     plan.refresh_from_db()
     _progress(f"plan for the annex: {plan.posts.count()} posts in {time.perf_counter() - t_plan:.1f} s")
     user = get_user_model().objects.get(username="ops.polres")
     actor = {"user_id": user.pk, "label": user.username, "address": "", "channel": "web"}
-    key = services.export_key(plan, "pdf", None, user.pk)
+    key = plan_exports.export_key(plan, "pdf", None, user.pk)
     t0 = time.perf_counter()
     j = queue.enqueue(jobs.lookup("deployment.export"), [plan.pk, "pdf", None, user.pk], key=key, actor=actor,
                       title="bench: lampiran PDF")

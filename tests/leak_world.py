@@ -71,7 +71,7 @@ def build_demo_roles() -> dict[str, Any]:
         agencies = demo._agencies(f, jur)
         demo._accounts(f, agencies)
         from praja.coordination.services import load_demo_operation, load_election
-        from praja.deployment.services import load_demo_pools
+        from praja.deployment.regency_pools import load_demo_pools
         from praja.risk.services import load_demo_values
 
         load_demo_values(f["regency"])

@@ -236,7 +236,7 @@ def ensure_demo_extras(regency: str) -> list[str]:
     from praja.coordination.models import Election, Operation
     from praja.coordination.services import load_demo_operation, load_election
     from praja.deployment.models import Pool
-    from praja.deployment.services import load_demo_pools
+    from praja.deployment.regency_pools import load_demo_pools
     from praja.risk.models import IndicatorValue
     from praja.risk.services import load_demo_values
 

@@ -16,7 +16,7 @@ from praja.accounts import visibility
 from praja.api_support import BoundedPagination, require
 from praja.base.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
 from praja.base.scope import Scope
-from praja.deployment import services
+from praja.deployment import pattern_settings, plan_edits, plan_jobs, plan_queries, regency_pools
 from praja.deployment.models import Pattern, Plan, Post
 from praja.deployment.solver import Settings
 from praja.territory.models import Region
@@ -30,7 +30,7 @@ def _scope(request: HttpRequest) -> Scope:
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
-    plan = services.visible_plans(_scope(request)).filter(pk=plan_id).first()
+    plan = plan_queries.visible_plans(_scope(request)).filter(pk=plan_id).first()
     if plan is None:
         raise HttpError(404, "plan not found")
     return plan
@@ -131,13 +131,13 @@ class CheckOut(Schema):
 @router.get("/plans", response=list[PlanOut], summary="Plans of regions in scope, newest first")
 @paginate(BoundedPagination)
 def plans(request: HttpRequest) -> QuerySet[Plan]:
-    return services.visible_plans(_scope(request))
+    return plan_queries.visible_plans(_scope(request))
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="One plan's totals (of the whole plan)")
 def plan(request: HttpRequest, plan_id: int) -> Plan:
     p = _plan(request, plan_id)
-    if not services.covers_whole_plan(p, _scope(request)):
+    if not plan_queries.covers_whole_plan(p, _scope(request)):
         raise HttpError(403, "the plan's totals cover regions outside your scope; read its posts instead")
     return p
 
@@ -146,7 +146,7 @@ def plan(request: HttpRequest, plan_id: int) -> Plan:
 @paginate(BoundedPagination)
 def posts(request: HttpRequest, plan_id: int) -> QuerySet[Post]:
     p = _plan(request, plan_id)
-    return services.visible_posts(p, _scope(request)).prefetch_related("tps_rows").order_by("number")
+    return plan_queries.visible_posts(p, _scope(request)).prefetch_related("tps_rows").order_by("number")
 
 
 @router.get("/plans/{plan_id}/progress", response=ProgressOut, summary="Where a running plan is")
@@ -167,13 +167,13 @@ def start(request: HttpRequest, body: PlanIn) -> Status[Plan]:
     elif not scope.national:
         raise HttpError(404, "region not found")
     if body.pattern_id is not None:
-        pattern = services.patterns_for(code).filter(pk=body.pattern_id).first()
+        pattern = pattern_settings.patterns_for(code).filter(pk=body.pattern_id).first()
         if pattern is None:
             raise HttpError(404, "pattern not found")
     else:
-        pattern = services.default_pattern(code)
+        pattern = pattern_settings.default_pattern(code)
     assert isinstance(pattern, Pattern)
-    stored = services.settings_for(code)
+    stored = pattern_settings.settings_for(code)
     try:
         settings = Settings(
             walking_km=body.walking_km if body.walking_km is not None else stored.walking_km,
@@ -182,9 +182,9 @@ def start(request: HttpRequest, body: PlanIn) -> Status[Plan]:
         )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
-    new = services.create_plan(code, pattern, settings, services.snapshot_pools(code), name=body.name,
-                               user=request.user)
-    services.submit(new)
+    new = plan_jobs.create_plan(code, pattern, settings, regency_pools.snapshot_pools(code), name=body.name,
+                                user=request.user)
+    plan_jobs.submit(new)
     new.refresh_from_db()
     return Status(202, new)
 
@@ -193,6 +193,6 @@ def start(request: HttpRequest, body: PlanIn) -> Status[Plan]:
 def recheck(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     p = _plan(request, plan_id)
     require(request, PLAN_DEPLOYMENT)
-    if not services.covers_whole_plan(p, _scope(request)) or p.status != Plan.Status.DONE:
+    if not plan_queries.covers_whole_plan(p, _scope(request)) or p.status != Plan.Status.DONE:
         raise HttpError(404, "plan not found")
-    return {"violations": services.recheck(p)}
+    return {"violations": plan_edits.recheck(p)}

@@ -1,7 +1,7 @@
 """Exports of a deployment plan: XLSX in the shape staff print, a PDF annex (A4 landscape), GeoJSON of posts.
 
 All three are made from one `Document` (a section per Polsek, a line per post with its TPS), built by
-`praja.deployment.services.document` from a stored plan (only what the person may see) or by the
+`praja.deployment.plan_exports.document` from a stored plan (only what the person may see) or by the
 command line from a plan it solved from files. Where TPS data was generated (the demo district), or
 pool numbers are examples, every export says so in its header.
 """

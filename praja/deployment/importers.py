@@ -261,6 +261,21 @@ class TpsFile:
     problems: list[Problem] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _TpsRow:
+    """A row that passed the full checks; lat and lng None where the file left them empty."""
+
+    row: Row
+    code: str
+    desa: str
+    kec: str
+    cls: str
+    voters: int
+    address: str
+    lat: float | None
+    lng: float | None
+
+
 def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mapping[str, tuple[float, float]]],
              max_voters: int = DEFAULT_MAX_VOTERS, max_rows: int = DEFAULT_MAX_ROWS,
              max_km_from_desa: float = DEFAULT_MAX_KM_FROM_DESA) -> TpsFile:
@@ -276,7 +291,7 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
     if table.problems:
         return out
     seen: dict[str, int] = {}
-    pending: list[tuple[Row, str, str, str, str, int, str]] = []  # rows without coordinates
+    pending: list[_TpsRow] = []  # rows without coordinates
     for row in table.rows:
         clean = _clean_row(row.values, max_voters)
         if clean is not None and clean.code not in seen:  # the usual row: no message to write, no slow checks
@@ -285,84 +300,112 @@ def read_tps(file_name: str, data: bytes, centroids: Callable[[set[str]], Mappin
             address = row.values.get("address")
             out.address[clean.code] = "" if address is None else str(address).strip()[:255]
             continue
-        mine: list[Problem] = []
-        bad = _bad_for(table, row, mine)
-        v = row.values
-        code = desa = None
-        parsed = parse_tps_code(display_value(v.get("code"))) if not is_blank(v.get("code")) else None
-        if is_blank(v.get("code")):
-            bad("code", v.get("code"), "wajib diisi / required")
-        elif parsed is None:
-            bad("code", v.get("code"), "bukan kode TPS (contoh 35.07.01.2001/003) / not a TPS code "
-                "(e.g. 35.07.01.2001/003)")
-        else:
-            desa = parsed[0]
-            code = f"{desa}/{parsed[1]:03d}"
-        raw_desa = v.get("desa_code")
-        if not is_blank(raw_desa):
-            given = normalise_desa_code(raw_desa)
-            if given is None:
-                bad("desa_code", raw_desa, "bukan kode desa (contoh 35.07.01.2001) / not a desa code")
-            elif desa is not None and given != desa:
-                bad("desa_code", raw_desa, f"desa {given} tidak sesuai kode TPS {code} / "
-                    f"desa {given} does not match TPS code {code}")
-        elif desa is None:
-            bad("desa_code", raw_desa, "wajib diisi / required")
-        kec = desa[:8] if desa else ""
-        raw_kec = v.get("kecamatan_code")
-        if not is_blank(raw_kec) and desa:
-            k = normalise_kecamatan_code(display_value(raw_kec))
-            if k != kec:
-                bad("kecamatan_code", raw_kec, f"kecamatan harus {kec} (dari kode desa) / must be {kec}")
-        cls = normalise_class(v.get("class"))
-        if is_blank(v.get("class")):
-            bad("class", v.get("class"), "wajib diisi / required")
-        elif cls is None:
-            bad("class", v.get("class"), f"kelas tidak dikenal; pilih {', '.join(CLASSES)} / unknown class")
-        voters = parse_int(v.get("voters")) if not is_blank(v.get("voters")) else None
-        if is_blank(v.get("voters")):
-            bad("voters", v.get("voters"), "wajib diisi / required")
-        elif voters is None:
-            bad("voters", v.get("voters"), "bukan bilangan bulat / not an integer")
-        elif not 0 <= voters <= max_voters:
-            bad("voters", v.get("voters"), f"{voters} di luar batas 0..{max_voters} / outside 0..{max_voters}")
-        lat, lng, ok = checked_coordinates(v.get("lat"), v.get("lng"), cast(Any, table), bad)
-        if code is not None:
-            if code in seen:
-                bad("code", v.get("code"), f"TPS {code} ganda: sudah ada di baris {seen[code]} / "
-                    f"duplicate: already in row {seen[code]}")
-            else:
-                seen[code] = row.number
-        address = "" if is_blank(v.get("address")) else str(v.get("address")).strip()[:255]
+        mine, checked = _check_tps_row(table, row, seen, max_voters)
         if mine:
             out.problems.extend(mine)
             continue
-        assert code and desa and cls and voters is not None
-        if lat is None or lng is None:
-            pending.append((row, code, desa, kec, cls, voters, address))
+        assert checked is not None
+        if checked.lat is None or checked.lng is None:
+            pending.append(checked)
             continue
-        out.tps.append(TPS(code, desa, kec, cls, voters, lat, lng))
-        out.address[code] = address
-    known = centroids({t.desa_code for t in out.tps} | {p[2] for p in pending})
+        out.tps.append(TPS(checked.code, checked.desa, checked.kec, checked.cls, checked.voters, checked.lat,
+                           checked.lng))
+        out.address[checked.code] = checked.address
+    known = centroids({t.desa_code for t in out.tps} | {p.desa for p in pending})
     if max_km_from_desa > 0 and not out.problems:
         out.problems += far_from_desa(table, out.tps, seen, known, max_km_from_desa)
-    if pending:
-        for row, code, desa, kec, cls, voters, address in pending:
-            c = known.get(desa)
-            if c is None:
-                out.problems.append(Problem(
-                    table.file, row.number, f"{table.label('lat')}, {table.label('lng')}", "",
-                    f"tanpa koordinat dan titik tengah desa {desa} tidak diketahui / no coordinates and no "
-                    f"known centroid for desa {desa}",
-                ))
-                continue
-            out.tps.append(TPS(code, desa, kec, cls, voters, c[0], c[1]))
-            out.address[code] = address
-            out.at_centroid.append(code)
+    _place_at_centroids(table, pending, known, out)
     if out.problems:
         out.tps, out.address, out.at_centroid = [], {}, []
     out.tps.sort(key=lambda t: t.code)
     return out
+
+
+def _check_tps_row(table: Table, row: Row, seen: dict[str, int],
+                   max_voters: int) -> tuple[list[Problem], _TpsRow | None]:
+    """The full checks of one row, every problem named in column order; the row when it has none. A valid
+    code is entered in `seen` (its row number) even when the row has other problems, as the fast path does."""
+    mine: list[Problem] = []
+    bad = _bad_for(table, row, mine)
+    v = row.values
+    code, desa, kec = _check_tps_codes(v, bad)
+    cls, voters = _check_class_and_voters(v, bad, max_voters)
+    lat, lng, _ok = checked_coordinates(v.get("lat"), v.get("lng"), cast(Any, table), bad)
+    if code is not None:
+        if code in seen:
+            bad("code", v.get("code"), f"TPS {code} ganda: sudah ada di baris {seen[code]} / "
+                f"duplicate: already in row {seen[code]}")
+        else:
+            seen[code] = row.number
+    address = "" if is_blank(v.get("address")) else str(v.get("address")).strip()[:255]
+    if mine:
+        return mine, None
+    assert code and desa and cls and voters is not None
+    return mine, _TpsRow(row, code, desa, kec, cls, voters, address, lat, lng)
+
+
+def _check_tps_codes(v: Mapping[str, object], bad: Bad) -> tuple[str | None, str | None, str]:
+    """(TPS code, desa code, kecamatan code) of a row, checked against each other; None where unreadable."""
+    code = desa = None
+    parsed = parse_tps_code(display_value(v.get("code"))) if not is_blank(v.get("code")) else None
+    if is_blank(v.get("code")):
+        bad("code", v.get("code"), "wajib diisi / required")
+    elif parsed is None:
+        bad("code", v.get("code"), "bukan kode TPS (contoh 35.07.01.2001/003) / not a TPS code "
+            "(e.g. 35.07.01.2001/003)")
+    else:
+        desa = parsed[0]
+        code = f"{desa}/{parsed[1]:03d}"
+    raw_desa = v.get("desa_code")
+    if not is_blank(raw_desa):
+        given = normalise_desa_code(raw_desa)
+        if given is None:
+            bad("desa_code", raw_desa, "bukan kode desa (contoh 35.07.01.2001) / not a desa code")
+        elif desa is not None and given != desa:
+            bad("desa_code", raw_desa, f"desa {given} tidak sesuai kode TPS {code} / "
+                f"desa {given} does not match TPS code {code}")
+    elif desa is None:
+        bad("desa_code", raw_desa, "wajib diisi / required")
+    kec = desa[:8] if desa else ""
+    raw_kec = v.get("kecamatan_code")
+    if not is_blank(raw_kec) and desa:
+        k = normalise_kecamatan_code(display_value(raw_kec))
+        if k != kec:
+            bad("kecamatan_code", raw_kec, f"kecamatan harus {kec} (dari kode desa) / must be {kec}")
+    return code, desa, kec
+
+
+def _check_class_and_voters(v: Mapping[str, object], bad: Bad, max_voters: int) -> tuple[str | None, int | None]:
+    cls = normalise_class(v.get("class"))
+    if is_blank(v.get("class")):
+        bad("class", v.get("class"), "wajib diisi / required")
+    elif cls is None:
+        bad("class", v.get("class"), f"kelas tidak dikenal; pilih {', '.join(CLASSES)} / unknown class")
+    voters = parse_int(v.get("voters")) if not is_blank(v.get("voters")) else None
+    if is_blank(v.get("voters")):
+        bad("voters", v.get("voters"), "wajib diisi / required")
+    elif voters is None:
+        bad("voters", v.get("voters"), "bukan bilangan bulat / not an integer")
+    elif not 0 <= voters <= max_voters:
+        bad("voters", v.get("voters"), f"{voters} di luar batas 0..{max_voters} / outside 0..{max_voters}")
+    return cls, voters
+
+
+def _place_at_centroids(table: Table, pending: Sequence[_TpsRow], known: Mapping[str, tuple[float, float]],
+                        out: TpsFile) -> None:
+    """The rows without coordinates put at their desa's centroid (counted), or a problem where none is known."""
+    for p in pending:
+        c = known.get(p.desa)
+        if c is None:
+            out.problems.append(Problem(
+                table.file, p.row.number, f"{table.label('lat')}, {table.label('lng')}", "",
+                f"tanpa koordinat dan titik tengah desa {p.desa} tidak diketahui / no coordinates and no "
+                f"known centroid for desa {p.desa}",
+            ))
+            continue
+        out.tps.append(TPS(p.code, p.desa, p.kec, p.cls, p.voters, c[0], c[1]))
+        out.address[p.code] = p.address
+        out.at_centroid.append(p.code)
 
 
 _TPS_CODE = re.compile(r"(\d{2}\.\d{2}\.\d{2}\.\d{4})/(\d{3})")

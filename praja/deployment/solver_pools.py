@@ -15,7 +15,7 @@ MILP by HiGHS in lexicographic phases (each phase fixes the value of the one bef
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -135,84 +135,128 @@ def _milp(
     kk: list[float],
     node_limit: int,
 ) -> list[int | None] | None:
-    e = len(jj)
-    if e == 0:
+    """The lexicographic phases: coverage, then BKO people and cost, then km (each fixing the one before)."""
+    if len(jj) == 0:
         return [None] * len(needs)
-    n, m = len(needs), len(pools)
-    ej = np.asarray(jj)
-    epool = np.asarray(pp)
     dem = np.array([needs[j].demand for j in jj], dtype=float)
-    rows = np.concatenate([ej, n + epool])
-    cols = np.concatenate([np.arange(e), np.arange(e)])
-    vals = np.concatenate([np.ones(e), dem])
-    a: csr_matrix = coo_matrix((vals, (rows, cols)), shape=(n + m, e)).tocsr()
-    extra_rows: list[np.ndarray] = []
-    extra_lo: list[float] = []
-    extra_hi: list[float] = []
-    lo = np.concatenate([np.zeros(n), np.zeros(m)])
-    hi = np.concatenate([np.ones(n), np.asarray(cap, dtype=float)])
-    x: np.ndarray | None = None
+    model = _build_model(len(needs), len(pools), cap, jj, pp, dem, node_limit)
+    x = _maximise_coverage(model, needs, jj)
+    if x is None:
+        return None
+    x = _limit_bko(model, pools, pp, dem, x)
+    if x is None:
+        return None
+    x2 = model.solve(np.asarray(kk))
+    if x2 is not None:
+        x = x2
+    return _read_solution(x, jj, len(needs))
 
-    def run(obj: np.ndarray) -> np.ndarray | None:
-        if extra_rows:
-            amat = np.vstack(extra_rows)
+
+@dataclass
+class _Model:
+    """One binary variable per eligible (need, pool) pair: each need at most one pool (at least one once
+    full coverage is proved possible), each pool at most its capacity; `extra_*` the rows by which each
+    phase keeps the value the one before reached."""
+
+    a: csr_matrix
+    lo: np.ndarray
+    hi: np.ndarray
+    node_limit: int
+    extra_rows: list[np.ndarray] = field(default_factory=list)
+    extra_lo: list[float] = field(default_factory=list)
+    extra_hi: list[float] = field(default_factory=list)
+
+    def keep(self, row: np.ndarray, lo: float, hi: float) -> None:
+        self.extra_rows.append(row)
+        self.extra_lo.append(lo)
+        self.extra_hi.append(hi)
+
+    def solve(self, obj: np.ndarray) -> np.ndarray | None:
+        """The rounded 0/1 solution minimising `obj` under the constraints so far; None when HiGHS has none."""
+        e = self.a.shape[1]
+        if self.extra_rows:
+            amat = np.vstack(self.extra_rows)
             full = LinearConstraint(
-                _stack(a, amat), np.concatenate([lo, extra_lo]), np.concatenate([hi, extra_hi])
+                _stack(self.a, amat),
+                np.concatenate([self.lo, self.extra_lo]),
+                np.concatenate([self.hi, self.extra_hi]),
             )
         else:
-            full = LinearConstraint(a, lo, hi)
+            full = LinearConstraint(self.a, self.lo, self.hi)
         res = milp(
             obj,
             constraints=full,
             integrality=np.ones(e),
             bounds=Bounds(np.zeros(e), np.ones(e)),
-            options={"node_limit": node_limit, "mip_rel_gap": 1e-9},
+            options={"node_limit": self.node_limit, "mip_rel_gap": 1e-9},
         )
         if res.x is None:
             return None
         out: np.ndarray = np.round(res.x)
         return out
 
+
+def _build_model(
+    n: int, m: int, cap: list[int], jj: list[int], pp: list[int], dem: np.ndarray, node_limit: int
+) -> _Model:
+    """Rows 0..n-1: the pairs of each need (at most 1); rows n..n+m-1: the demand each pool gives (at most its cap)."""
+    e = len(jj)
+    ej = np.asarray(jj)
+    epool = np.asarray(pp)
+    rows = np.concatenate([ej, n + epool])
+    cols = np.concatenate([np.arange(e), np.arange(e)])
+    vals = np.concatenate([np.ones(e), dem])
+    a: csr_matrix = coo_matrix((vals, (rows, cols)), shape=(n + m, e)).tocsr()
+    lo = np.concatenate([np.zeros(n), np.zeros(m)])
+    hi = np.concatenate([np.ones(n), np.asarray(cap, dtype=float)])
+    return _Model(a, lo, hi, node_limit)
+
+
+def _maximise_coverage(model: _Model, needs: Sequence[Need], jj: list[int]) -> np.ndarray | None:
+    """Cover all TPS if possible (then every need must take a pool), else the most, tier by tier."""
+    n = len(needs)
     tps = np.array([needs[j].tps for j in jj], dtype=float)
     tier = np.array([needs[j].tier for j in jj])
-    # coverage: all of it if possible, else tier by tier
-    x = run(-tps)
+    x = model.solve(-tps)
     if x is None:
         return None
     total = float(tps @ x)
     if total >= sum(nd.tps for nd in needs) - 0.5:
-        lo[:n] = 1.0
+        model.lo[:n] = 1.0
     else:
         for t in sorted(set(tier.tolist())):
             w = np.where(tier == t, tps, 0.0)
-            x = run(-w)
+            x = model.solve(-w)
             if x is None:
                 return None
-            extra_rows.append(w)
-            extra_lo.append(float(w @ x) - 0.5)
-            extra_hi.append(np.inf)
+            model.keep(w, float(w @ x) - 0.5, np.inf)
+    return x
+
+
+def _limit_bko(model: _Model, pools: Sequence[Pool], pp: list[int], dem: np.ndarray,
+               x: np.ndarray) -> np.ndarray | None:
+    """The fewest BKO people, then the cheapest BKO; `x` unchanged when no pair uses a BKO pool."""
     bko = np.array([pools[p].bko for p in pp], dtype=bool)
-    if bko.any():
-        people = np.where(bko, dem, 0.0)
-        x2 = run(people)
+    if not bko.any():
+        return x
+    people = np.where(bko, dem, 0.0)
+    x2 = model.solve(people)
+    if x2 is None:
+        return None
+    x = x2
+    model.keep(people, -np.inf, float(people @ x) + 0.5)
+    cost = np.where(bko, dem * np.array([pools[p].cost_per_person for p in pp]), 0.0)
+    if cost.any():
+        x2 = model.solve(cost)
         if x2 is None:
             return None
         x = x2
-        extra_rows.append(people)
-        extra_lo.append(-np.inf)
-        extra_hi.append(float(people @ x) + 0.5)
-        cost = np.where(bko, dem * np.array([pools[p].cost_per_person for p in pp]), 0.0)
-        if cost.any():
-            x2 = run(cost)
-            if x2 is None:
-                return None
-            x = x2
-            extra_rows.append(cost)
-            extra_lo.append(-np.inf)
-            extra_hi.append(float(cost @ x) * (1 + 1e-9) + 1e-6)
-    x2 = run(np.asarray(kk))
-    if x2 is not None:
-        x = x2
+        model.keep(cost, -np.inf, float(cost @ x) * (1 + 1e-9) + 1e-6)
+    return x
+
+
+def _read_solution(x: np.ndarray, jj: list[int], n: int) -> list[int | None]:
+    """Per need: the index of the pair it takes, or None."""
     chosen: list[int | None] = [None] * n
     for k in np.flatnonzero(x > 0.5).tolist():
         chosen[jj[k]] = k

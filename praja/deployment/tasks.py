@@ -152,27 +152,27 @@ def write_regency(job: Any) -> dict[str, Any]:
 
 
 def _plan_lost(args: list[Any], requeued: bool) -> None:
-    from praja.deployment import services
+    from praja.deployment import plan_jobs
 
-    services.plan_lost(int(args[0]), requeued)
+    plan_jobs.plan_lost(int(args[0]), requeued)
 
 
 # A re-run replaces what an earlier run stored, so a plan whose worker died is run once more on its own.
 @jobs.task("deployment.run_plan", local=True, attempts=2, on_lost=_plan_lost)
 def run_plan(plan_id: int) -> dict[str, Any]:
     """Local job: plan a stored Plan (one pure task per regency) and store its posts."""
-    from praja.deployment import services
+    from praja.deployment import plan_jobs
 
-    return services.run_plan(plan_id)
+    return plan_jobs.run_plan(plan_id)
 
 
 @jobs.task("deployment.export", local=True, attempts=2)
 def export(plan_id: int, fmt: str, kecamatan: str | None, user_id: int | None) -> dict[str, Any]:
     """Local job: a plan's XLSX or PDF annex as the person who asked for it sees the plan; kept as the
     job's file (praja/jobs.py `save_file`)."""
-    from praja.deployment import services
+    from praja.deployment import plan_exports
 
-    return services.export_file(plan_id, fmt, kecamatan, user_id)
+    return plan_exports.export_file(plan_id, fmt, kecamatan, user_id)
 
 
 # --- several regencies --------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from praja.accounts import visibility
 from praja.base.access import capability_required, has_capability
 from praja.base.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
 from praja.base.scope import Scope
-from praja.deployment import exports, services
+from praja.deployment import exports, pattern_settings, plan_edits, plan_exports, plan_jobs, plan_queries, regency_pools
 from praja.deployment.forms import PatternForm, PlanForm, PostForm
 from praja.deployment.models import CLASS_LABELS, Pattern, Plan, PlanTPS, Pool, Post
 from praja.deployment.solver import CLASSES, Settings
@@ -45,7 +45,7 @@ def _scope(request: HttpRequest) -> Scope:
 
 
 def _plan_or_404(request: HttpRequest, pk: int) -> Plan:
-    plan = services.visible_plans(_scope(request)).filter(pk=pk).first()
+    plan = plan_queries.visible_plans(_scope(request)).filter(pk=pk).first()
     if plan is None:
         raise Http404(str(pk))
     return plan
@@ -59,8 +59,8 @@ def _plannable_regions(request: HttpRequest) -> list[tuple[str, str]]:
     """(code, label) of the regions this person may plan: regencies (and provinces) inside the scope that
     hold TPS; the whole country for a national scope."""
     scope = _scope(request)
-    regency_codes = set(services.regencies_of("")) if scope.national else {
-        c for r in scope.regions for c in services.regencies_of(r) if scope.covers(c)
+    regency_codes = set(regency_pools.regencies_of("")) if scope.national else {
+        c for r in scope.regions for c in regency_pools.regencies_of(r) if scope.covers(c)
     }
     regencies = Region.objects.filter(code__in=sorted(regency_codes)).order_by("code")
     out: list[tuple[str, str]] = []
@@ -94,7 +94,7 @@ def _region_label(plan: Plan) -> str:
 
 @capability_required(VIEW_DEPLOYMENT)
 def index(request: HttpRequest) -> HttpResponse:
-    plans = list(services.visible_plans(_scope(request))[:200])
+    plans = list(plan_queries.visible_plans(_scope(request))[:200])
     return render(request, "deployment/index.html", {
         "plans": plans,
         "can_plan": _can_plan(request),
@@ -106,7 +106,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _patterns(region_code: str) -> QuerySet[Pattern]:
-    return services.patterns_for(region_code)
+    return pattern_settings.patterns_for(region_code)
 
 
 @capability_required(PLAN_DEPLOYMENT)
@@ -125,11 +125,11 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     region = wanted if wanted in codes else _default_region(request, choices)
     region_code = "" if region == "ID" else region
     regency = len(region_code) == 5
-    pools = services.ensure_pools(region_code) if regency else []
+    pools = regency_pools.ensure_pools(region_code) if regency else []
     pools = sorted(pools, key=lambda p: (["polsek", "koramil", "polres", "kodim", "bko"].index(p.role), p.unit))
-    stored = services.settings_for(region_code)
+    stored = pattern_settings.settings_for(region_code)
     initial: dict[str, Any] = {
-        "pattern": services.default_pattern(region_code).pk,
+        "pattern": pattern_settings.default_pattern(region_code).pk,
         "walking_km": stored.walking_km,
         "area": stored.area,
         "reserve_percent": round(stored.reserve_share * 100, 2),
@@ -166,15 +166,15 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                     p.available, p.active = available, active
                     p.save()
             if region_code:
-                services.save_settings(region_code, settings.walking_km, settings.area, settings.reserve_share,
-                                       d["pattern"])
-            snapshot = services.snapshot_pools(region_code, overrides)
+                pattern_settings.save_settings(region_code, settings.walking_km, settings.area, settings.reserve_share,
+                                               d["pattern"])
+            snapshot = regency_pools.snapshot_pools(region_code, overrides)
             if not any(s["kind"] == "polri" for s in snapshot):
                 form.add_error(None, _("Tidak ada satuan Polri yang aktif."))
             else:
-                plan = services.create_plan(region_code, d["pattern"], settings, snapshot, name=d["name"],
-                                            parent=parent, user=request.user)
-                services.submit(plan)
+                plan = plan_jobs.create_plan(region_code, d["pattern"], settings, snapshot, name=d["name"],
+                                             parent=parent, user=request.user)
+                plan_jobs.submit(plan)
                 return redirect("deployment:plan", pk=plan.pk)
     pool_people = sum(p.available for p in pools if p.active)
     return render(request, "deployment/plan_new.html", {
@@ -185,7 +185,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         "parent": parent,
         "pools_generated": any(p.generated for p in pools),
         "pool_people": pool_people,
-        "pools_total": Pool.objects.filter(region_id__in=services.regencies_of(region_code)).count()
+        "pools_total": Pool.objects.filter(region_id__in=regency_pools.regencies_of(region_code)).count()
         if not regency else len(pools),
         "tps_count": TPS.objects.filter(code__startswith=region_code + ".").count() if region_code else None,
         "reserve_share": initial["reserve_percent"],
@@ -196,11 +196,11 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 def _progress_context(plan: Plan) -> dict[str, Any]:
-    p = jobs.progress(services.progress_key(plan))
+    p = jobs.progress(plan_jobs.progress_key(plan))
     done, total, unit = plan.progress_done, plan.progress_total, plan.progress_unit
     if p is not None and p.total and (p.done, p.total) != (0, 0):
         done, total, unit = p.done, p.total, p.label or unit
-    return {"plan": plan, "done": done, "total": total, "unit": unit, "stale": services.stale(plan),
+    return {"plan": plan, "done": done, "total": total, "unit": unit, "stale": plan_jobs.stale(plan),
             "pct": round(100 * done / total) if total else 0}
 
 
@@ -215,9 +215,9 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _kecamatan_rows(plan: Plan, scope: Scope) -> list[dict[str, Any]]:
-    per = services.per_kecamatan(plan, scope)
-    names = services.region_names(per)
-    polsek = services.polsek_names(per)
+    per = plan_queries.per_kecamatan(plan, scope)
+    names = plan_queries.region_names(per)
+    polsek = plan_queries.polsek_names(per)
     short = plan.shortfall or {}
     rows = []
     for k in sorted(per):
@@ -232,7 +232,7 @@ def _kecamatan_rows(plan: Plan, scope: Scope) -> list[dict[str, Any]]:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
     scope = _scope(request)
-    whole = services.covers_whole_plan(plan, scope)
+    whole = plan_queries.covers_whole_plan(plan, scope)
     context: dict[str, Any] = {
         "plan": plan,
         "region_label": _region_label(plan),
@@ -246,7 +246,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if plan.status == Plan.Status.DONE:
         rows = _kecamatan_rows(plan, scope)
-        visible = services.visible_posts(plan, scope)
+        visible = plan_queries.visible_posts(plan, scope)
         n_visible = visible.count()
         chosen = request.GET.get("kecamatan", "")
         if chosen and chosen not in {r["code"] for r in rows}:
@@ -263,7 +263,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         shortfall = [{"code": k, "name": r["name"], **plan.shortfall[k],
                       "bko": int(plan.shortfall[k]["police"]) + int(plan.shortfall[k]["tni"])}
                      for k in sorted(plan.shortfall) for r in rows if r["code"] == k]
-        siblings = services.visible_plans(scope).filter(region_id=plan.region_id, status=Plan.Status.DONE).exclude(
+        siblings = plan_queries.visible_plans(scope).filter(region_id=plan.region_id, status=Plan.Status.DONE).exclude(
             pk=plan.pk)
         context.update({
             "rows": rows,
@@ -278,11 +278,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ratio": plan.ratio,
             "bound_label": bound_label(plan.bound_name),
             # what the notes count: the whole plan's figures, or those of the person's part of it
-            "gen_count": plan.tps_generated if whole else services.visible_plan_tps(plan, scope).filter(
+            "gen_count": plan.tps_generated if whole else plan_queries.visible_plan_tps(plan, scope).filter(
                 generated=True).count(),
-            "centroid_count": plan.tps_at_centroid if whole else services.visible_plan_tps(plan, scope).filter(
+            "centroid_count": plan.tps_at_centroid if whole else plan_queries.visible_plan_tps(plan, scope).filter(
                 at_centroid=True).count(),
-            "violations": [services.violation_text(v) for v in plan.violations or []],
+            "violations": [plan_edits.violation_text(v) for v in plan.violations or []],
         })
     return render(request, "deployment/plan_detail.html", context)
 
@@ -308,8 +308,8 @@ def _post_rows(plan: Plan, posts: QuerySet[Post]) -> list[dict[str, Any]]:
     for r in PlanTPS.objects.filter(plan=plan, post__in=posts).order_by("code"):
         if r.post_id is not None:
             members.setdefault(r.post_id, []).append(r)
-    polsek = services.polsek_names({p.kecamatan_code for p in posts})
-    names = services.region_names({p.area_code for p in posts} | {p.kecamatan_code for p in posts})
+    polsek = plan_queries.polsek_names({p.kecamatan_code for p in posts})
+    names = plan_queries.region_names({p.area_code for p in posts} | {p.kecamatan_code for p in posts})
     return [{"post": p, "tps": members.get(p.pk, []), "polsek": polsek.get(p.kecamatan_code, ""),
              "desa": names.get(p.area_code, ""), "kecamatan": names.get(p.kecamatan_code, "")} for p in posts]
 
@@ -318,9 +318,9 @@ def _post_rows(plan: Plan, posts: QuerySet[Post]) -> list[dict[str, Any]]:
 @require_POST
 def plan_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
-    if not services.covers_whole_plan(plan, _scope(request)) or plan.status != Plan.Status.DONE:
+    if not plan_queries.covers_whole_plan(plan, _scope(request)) or plan.status != Plan.Status.DONE:
         raise Http404(str(pk))
-    problems = services.recheck(plan)
+    problems = plan_edits.recheck(plan)
     if problems:
         messages.error(request, _("Pemeriksaan menemukan %(n)s pelanggaran pola.") % {"n": len(problems)})
     else:
@@ -333,13 +333,13 @@ def plan_recheck(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     """Run again a plan that failed or whose job went away (the process that ran it stopped)."""
     plan = _plan_or_404(request, pk)
-    if not services.covers_whole_plan(plan, _scope(request)):
+    if not plan_queries.covers_whole_plan(plan, _scope(request)):
         raise Http404(str(pk))
-    if plan.status == Plan.Status.FAILED or services.stale(plan):
+    if plan.status == Plan.Status.FAILED or plan_jobs.stale(plan):
         plan.status = Plan.Status.QUEUED
         plan.progress_done = plan.progress_total = 0
         plan.save(update_fields=["status", "progress_done", "progress_total"])
-        services.submit(plan)
+        plan_jobs.submit(plan)
     return redirect("deployment:plan", pk=plan.pk)
 
 
@@ -350,10 +350,10 @@ def plan_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 def post_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
     scope = _scope(request)
-    post = services.visible_posts(plan, scope).filter(number=number).first()
+    post = plan_queries.visible_posts(plan, scope).filter(number=number).first()
     if post is None or plan.status != Plan.Status.DONE:
         raise Http404(f"{pk}/{number}")
-    can_edit = _can_plan(request) and services.covers_whole_plan(plan, scope)
+    can_edit = _can_plan(request) and plan_queries.covers_whole_plan(plan, scope)
     form = PostForm(initial={"police": post.police, "tni": post.tni, "linmas": post.linmas})
     if request.method == "POST" and request.POST.get("action") in ("terisi", "batal-terisi"):
         # Reported from the field on the day, by anyone who sees the post (its Polsek, Bag Ops).
@@ -380,7 +380,7 @@ def post_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             if row is None or target is None:
                 messages.error(request, _("Pilih TPS dan pos tujuan."))
                 return redirect("deployment:post", pk=plan.pk, number=post.number)
-            left = services.move_tps(plan, row, target)
+            left = plan_edits.move_tps(plan, row, target)
             messages.success(request, _("TPS %(tps)s dipindah ke pos %(n)s. Periksa ulang rencana.")
                              % {"tps": row.code, "n": target.number})
             if left is None:
@@ -388,7 +388,7 @@ def post_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             return redirect("deployment:post", pk=plan.pk, number=post.number)
         form = PostForm(request.POST)
         if form.is_valid():
-            services.edit_post(plan, post, **form.cleaned_data)
+            plan_edits.edit_post(plan, post, **form.cleaned_data)
             messages.success(request, _("Jumlah personel pos %(n)s diubah. Periksa ulang rencana.")
                              % {"n": post.number})
             return redirect("deployment:post", pk=plan.pk, number=post.number)
@@ -400,12 +400,12 @@ def post_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         for p in Post.objects.filter(plan=plan, kecamatan_code=post.kecamatan_code).exclude(pk=post.pk):
             targets.append((haversine_km(post.lat, post.lng, p.lat, p.lng), p))
         targets.sort(key=lambda t: (t[0], t[1].number))
-    names = services.region_names({post.kecamatan_code, post.area_code})
+    names = plan_queries.region_names({post.kecamatan_code, post.area_code})
     return render(request, "deployment/post_detail.html", {
         "plan": plan, "post": post, "rows": rows, "form": form, "can_edit": can_edit,
         "targets": [(round(d, 2), p) for d, p in targets[:40]],
         "kecamatan_name": names.get(post.kecamatan_code, ""), "desa_name": names.get(post.area_code, ""),
-        "polsek": services.polsek_names([post.kecamatan_code]).get(post.kecamatan_code, ""),
+        "polsek": plan_queries.polsek_names([post.kecamatan_code]).get(post.kecamatan_code, ""),
         "walking_km": plan.settings_snapshot.get("walking_km"),
         "class_labels": CLASS_LABELS,
     })
@@ -424,7 +424,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         raise Http404("unfinished plan")
     keys = ("officers", "posts", "km", "uncovered")
     table: list[dict[str, Any]] = []
-    for r in services.compare(a, b, _scope(request)):
+    for r in plan_queries.compare(a, b, _scope(request)):
         cells = [(r.a.get(k, 0), r.b.get(k, 0), round(r.diff(k), 2)) for k in keys]
         table.append({"code": r.kecamatan, "name": r.name, "cells": cells})
     totals = []
@@ -434,7 +434,8 @@ def compare(request: HttpRequest) -> HttpResponse:
         totals.append((ta, tb, round(tb - ta, 2)))
     return render(request, "deployment/compare.html", {
         "a": a, "b": b, "rows": table, "totals": totals,
-        "whole": services.covers_whole_plan(a, _scope(request)) and services.covers_whole_plan(b, _scope(request)),
+        "whole": (plan_queries.covers_whole_plan(a, _scope(request))
+                  and plan_queries.covers_whole_plan(b, _scope(request))),
     })
 
 
@@ -483,8 +484,8 @@ def plan_map(request: HttpRequest, pk: int) -> HttpResponse:
 def map_data(request: HttpRequest, pk: int) -> JsonResponse:
     plan = _plan_or_404(request, pk)
     scope = _scope(request)
-    posts = services.visible_posts(plan, scope)
-    rows = services.visible_plan_tps(plan, scope)
+    posts = plan_queries.visible_posts(plan, scope)
+    rows = plan_queries.visible_plan_tps(plan, scope)
     kecamatan = request.GET.get("kecamatan", "")
     if kecamatan:
         posts, rows = posts.filter(kecamatan_code=kecamatan), rows.filter(kecamatan_code=kecamatan)
@@ -514,9 +515,9 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     if fmt not in CONTENT_TYPES or plan.status != Plan.Status.DONE:
         raise Http404(fmt)
     kecamatan = request.GET.get("kecamatan") or None
-    if kecamatan and not services.visible_posts(plan, _scope(request)).filter(kecamatan_code=kecamatan).exists():
+    if kecamatan and not plan_queries.visible_posts(plan, _scope(request)).filter(kecamatan_code=kecamatan).exists():
         raise Http404(kecamatan)
-    if fmt in services.EXPORT_TYPES:
+    if fmt in plan_exports.EXPORT_TYPES:
         # the XLSX and the PDF annex of a regency take tens of seconds: a job with a progress line and a
         # download when ready (praja/jobqueue), built as this person sees the plan
         user_id = request.user.pk
@@ -524,10 +525,10 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
             "region": _region_label(plan), "n": plan.number,
             "what": ("XLSX" if fmt == "xlsx" else _("lampiran PDF")) + (f" ({kecamatan})" if kecamatan else "")}
         return start_export(request, "deployment.export", plan.pk, fmt, kecamatan, user_id,
-                            key=services.export_key(plan, fmt, kecamatan, user_id), title=title)
-    doc = services.document(plan, _scope(request), kecamatan)
+                            key=plan_exports.export_key(plan, fmt, kecamatan, user_id), title=title)
+    doc = plan_exports.document(plan, _scope(request), kecamatan)
     body = (json.dumps(exports.to_geojson(doc), ensure_ascii=False) + "\n").encode()
-    name = services.export_name(plan, "geojson", kecamatan)
+    name = plan_exports.export_name(plan, "geojson", kecamatan)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -542,7 +543,7 @@ def _editable_pattern_regions(request: HttpRequest) -> list[tuple[str, str]]:
 
 @capability_required(VIEW_DEPLOYMENT)
 def patterns(request: HttpRequest) -> HttpResponse:
-    services.ensure_presets()
+    pattern_settings.ensure_presets()
     scope = _scope(request)
     qs = Pattern.objects.select_related("region").order_by("region_id", "name")
     if not scope.national:
@@ -572,7 +573,7 @@ def pattern_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         source_id = request.GET.get("salin", "")
         base = Pattern.objects.filter(pk=int(source_id)).first() if source_id.isdigit() else None
-        base = base or services.default_pattern(regions[0][0])
+        base = base or pattern_settings.default_pattern(regions[0][0])
         initial = PatternForm.initial_from(base, copy=True)
     form = PatternForm(request.POST or None, initial=initial)
     region = request.POST.get("wilayah") or (pattern.region_id if pattern else regions[-1][0])

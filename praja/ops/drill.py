@@ -324,16 +324,16 @@ def summary(drill: Drill) -> Summary:
 def ensure_plan(regency: str) -> Any:
     """The regency's current deployment plan, planned now (under the default pattern and the suggested pools)
     when it has none: the drill's posts come from it."""
-    from praja.deployment import services
+    from praja.deployment import pattern_settings, plan_jobs, regency_pools
     from praja.ops.work import current_plan_of_regency
 
     plan = current_plan_of_regency(regency)
     if plan is None:
         with audit.acting_as(ACTOR):
-            plan = services.create_plan(regency, services.default_pattern(regency),
-                                        services.settings_for(regency).to_core(), services.snapshot_pools(regency),
-                                        name="Rencana untuk latihan")
-            services.run_plan(plan.pk)
+            plan = plan_jobs.create_plan(regency, pattern_settings.default_pattern(regency),
+                                         pattern_settings.settings_for(regency).to_core(),
+                                         regency_pools.snapshot_pools(regency), name="Rencana untuk latihan")
+            plan_jobs.run_plan(plan.pk)
         plan.refresh_from_db()
     return plan
 

@@ -111,11 +111,11 @@ def _clarifications(request: Any, w: Work) -> None:
 def current_plan(request: Any, region_code: str) -> Any:
     """The newest finished deployment plan the person may see, of the regency that holds `region_code`."""
     from praja.accounts import visibility
-    from praja.deployment import services
+    from praja.deployment import plan_queries
     from praja.deployment.models import Plan
 
     scope = visibility.scope_of(request)
-    qs = services.visible_plans(scope).filter(status=Plan.Status.DONE)
+    qs = plan_queries.visible_plans(scope).filter(status=Plan.Status.DONE)
     regency = region_code[:5]
     return (qs.filter(Q(region_id=regency) | Q(region_id=regency[:2])).order_by("-created_at", "-pk").first()
             or qs.order_by("-created_at", "-pk").first())
@@ -123,13 +123,13 @@ def current_plan(request: Any, region_code: str) -> Any:
 
 def _posts(request: Any, w: Work, agency: Any) -> None:
     from praja.accounts import visibility
-    from praja.deployment import services
+    from praja.deployment import plan_queries
 
     region = getattr(agency, "region_id", "") or ""
     plan = current_plan(request, region)
     if plan is None:
         return
-    posts = services.visible_posts(plan, visibility.scope_of(request))
+    posts = plan_queries.visible_posts(plan, visibility.scope_of(request))
     w.posts_plan = plan
     w.posts_total = posts.count()
     from praja.base import drillctx

@@ -2,7 +2,7 @@
 
 Every function takes a `Viewer` (who is looking: scope, capabilities, agency) and an `area` (a Scope already
 narrowed to the region being looked at) and answers plain data. Reports are read through
-``praja.reports.visibility.reports``; deployment through ``praja.deployment.services.visible_plans/posts``;
+``praja.reports.visibility.reports``; deployment through ``praja.deployment.plan_queries.visible_plans/posts``;
 coordination through ``praja.coordination.services.visible_*``; risk through ``praja.risk.services.rollup``.
 A viewer without the capability for an app gets nothing from it (``known=False`` where it matters), so the
 kondusif index leaves that part out rather than reading it as calm.
@@ -314,7 +314,7 @@ def current_plan(viewer: Viewer, area_code: str, at: datetime.datetime | None = 
     if not viewer.sees_deployment:
         return None
     from praja.deployment.models import Plan
-    from praja.deployment.services import visible_plans
+    from praja.deployment.plan_queries import visible_plans
 
     regency = child_of(area_code, 2)
     from praja.base import drillctx
@@ -335,7 +335,7 @@ def posts_by_kecamatan(viewer: Viewer, area: Scope, plan: Any) -> dict[str, tupl
     """(posts, uncovered posts) per kecamatan of the plan, inside the area."""
     if plan is None:
         return {}
-    from praja.deployment.services import visible_posts
+    from praja.deployment.plan_queries import visible_posts
 
     rows = (
         visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code")).order_by().values("kecamatan_code")
@@ -362,7 +362,7 @@ def deployment_summary(viewer: Viewer, area: Scope, plan: Any) -> Deployment:
         return Deployment()
     from django.db.models import Sum
 
-    from praja.deployment.services import visible_posts
+    from praja.deployment.plan_queries import visible_posts
 
     qs = visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"))
     agg = qs.aggregate(n=Count("pk"), unc=Count("pk", filter=Q(covered=False)), police=Sum("police"),
@@ -380,7 +380,7 @@ def deployment_summary(viewer: Viewer, area: Scope, plan: Any) -> Deployment:
 def visible_posts_of(viewer: Viewer, area: Scope, plan: Any) -> QuerySet[Any]:
     """The posts of the plan the viewer may see, inside the area."""
     from praja.deployment.models import Post
-    from praja.deployment.services import visible_posts
+    from praja.deployment.plan_queries import visible_posts
 
     if plan is None or not viewer.sees_deployment:
         return Post.objects.none()
@@ -392,7 +392,7 @@ def posts_manned(viewer: Viewer, area: Scope, plan: Any, day: datetime.date) -> 
     if plan is None:
         return 0
     from praja.base import drillctx
-    from praja.deployment.services import visible_posts
+    from praja.deployment.plan_queries import visible_posts
 
     posts = visible_posts(plan, viewer.scope).filter(area.q("kecamatan_code"))
     drill = drillctx.manned_overrides()

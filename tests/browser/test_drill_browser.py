@@ -52,16 +52,17 @@ def test_the_kapolres_follows_a_drill_played_at_high_speed(
     live_server: Any, demo_district: Any, browser: Any, output_dir: Path, settings: Any
 ) -> None:
     from praja.base import audit
-    from praja.deployment import services
+    from praja.deployment import pattern_settings, plan_jobs, regency_pools
     from praja.jobqueue.worker import ThreadWorker
     from praja.ops.models import Drill, DrillPost
     from praja.reports.models import Report
 
     settings.PRAJA_JOBS_EAGER = False
     with audit.acting_as(audit.Actor(None, "system:test", "", "cli")):
-        plan = services.create_plan("35.07", services.default_pattern("35.07"),
-                                    services.settings_for("35.07").to_core(), services.snapshot_pools("35.07"))
-        services.run_plan(plan.pk)
+        plan = plan_jobs.create_plan("35.07", pattern_settings.default_pattern("35.07"),
+                                     pattern_settings.settings_for("35.07").to_core(),
+                                     regency_pools.snapshot_pools("35.07"))
+        plan_jobs.run_plan(plan.pk)
     base = live_server.url
     errors: list[str] = []
 

@@ -86,13 +86,13 @@ def polsek_client(dep_world: World) -> Client:
 @pytest.fixture
 def done_plan(dep_world: World) -> Any:
     """A finished plan of regency 35.07 under the default pattern and the suggested pools."""
-    from praja.deployment import services
+    from praja.deployment import pattern_settings, plan_jobs, regency_pools
 
     with audit.acting_as(SYSTEM):
         region = "35.07"
-        pattern = services.default_pattern(region)
-        plan = services.create_plan(region, pattern, services.settings_for(region).to_core(),
-                                    services.snapshot_pools(region), name="uji")
-        services.run_plan(plan.pk)
+        pattern = pattern_settings.default_pattern(region)
+        plan = plan_jobs.create_plan(region, pattern, pattern_settings.settings_for(region).to_core(),
+                                     regency_pools.snapshot_pools(region), name="uji")
+        plan_jobs.run_plan(plan.pk)
     plan.refresh_from_db()
     return plan

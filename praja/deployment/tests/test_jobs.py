@@ -8,7 +8,7 @@ import pytest
 from praja import jobs
 from praja.accounts.tests.fixtures import World
 from praja.base import audit
-from praja.deployment import services, tasks
+from praja.deployment import pattern_settings, plan_edits, plan_jobs, regency_pools, tasks
 from praja.deployment.models import Plan, Post
 
 from .conftest import SYSTEM
@@ -22,9 +22,10 @@ def test_an_unknown_job_is_refused() -> None:
 def test_one_regency_reports_progress_per_kecamatan(dep_world: World) -> None:
     seen: list[tuple[int, int, str]] = []
     with audit.acting_as(SYSTEM):
-        plan = services.create_plan("35.07", services.default_pattern("35.07"),
-                                    services.settings_for("35.07").to_core(), services.snapshot_pools("35.07"))
-        services.run_plan(plan.pk, on_progress=lambda d, t, u: seen.append((d, t, u)))
+        plan = plan_jobs.create_plan("35.07", pattern_settings.default_pattern("35.07"),
+                                     pattern_settings.settings_for("35.07").to_core(),
+                                     regency_pools.snapshot_pools("35.07"))
+        plan_jobs.run_plan(plan.pk, on_progress=lambda d, t, u: seen.append((d, t, u)))
     assert (2, 2, "kecamatan") in seen  # Donomulyo and Kalipare
     assert seen[-1] == (1, 1, "kabupaten/kota")
 
@@ -32,17 +33,18 @@ def test_one_regency_reports_progress_per_kecamatan(dep_world: World) -> None:
 def test_a_province_plan_fans_out_per_regency_and_adds_them_up(dep_world: World) -> None:
     seen: list[tuple[int, int, str]] = []
     with audit.acting_as(SYSTEM):
-        plan = services.create_plan("35", services.default_pattern("35"), services.settings_for("35").to_core(),
-                                    services.snapshot_pools("35"))
-        services.run_plan(plan.pk, on_progress=lambda d, t, u: seen.append((d, t, u)))
+        plan = plan_jobs.create_plan("35", pattern_settings.default_pattern("35"),
+                                     pattern_settings.settings_for("35").to_core(),
+                                     regency_pools.snapshot_pools("35"))
+        plan_jobs.run_plan(plan.pk, on_progress=lambda d, t, u: seen.append((d, t, u)))
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DONE and plan.regencies == 2
     assert seen[-1] == (2, 2, "kabupaten/kota")
     kecamatan = Post.objects.filter(plan=plan).values_list("kecamatan_code", flat=True)
     assert {k[:5] for k in kecamatan} == {"35.07", "35.08"}
     # the totals are the sums of the two regencies planned on their own
-    inputs = services.build_inputs(plan)
-    pattern, settings = services.core_inputs(plan)[1:3]
+    inputs = plan_jobs.build_inputs(plan)
+    pattern, settings = plan_edits.core_inputs(plan)[1:3]
     one = []
     for reg, tps in sorted(inputs.by_regency.items()):
         pools = [tasks.pool_from_dict(d) for d in plan.pools_snapshot if d["regency"] == reg]

@@ -21,7 +21,7 @@ import pytest
 
 from praja.accounts.tests.fixtures import World
 from praja.base import audit
-from praja.deployment import services, tasks
+from praja.deployment import pattern_settings, plan_edits, plan_jobs, regency_pools, tasks
 from praja.deployment.models import Plan, Post
 
 from .conftest import SYSTEM
@@ -98,10 +98,11 @@ def test_a_two_regency_plan_runs_on_a_celery_worker(celery_worker: subprocess.Po
 
     assert jobs.uses_celery()
     with audit.acting_as(SYSTEM):
-        plan = services.create_plan("35", services.default_pattern("35"), services.settings_for("35").to_core(),
-                                    services.snapshot_pools("35"))
-    inputs = services.build_inputs(plan)
-    _tps, pattern, settings, _pools = services.core_inputs(plan)
+        plan = plan_jobs.create_plan("35", pattern_settings.default_pattern("35"),
+                                     pattern_settings.settings_for("35").to_core(),
+                                     regency_pools.snapshot_pools("35"))
+    inputs = plan_jobs.build_inputs(plan)
+    _tps, pattern, settings, _pools = plan_edits.core_inputs(plan)
     payloads = [
         tasks.make_payload(reg, tps, [tasks.pool_from_dict(d) for d in plan.pools_snapshot if d["regency"] == reg],
                            pattern, settings)
@@ -128,7 +129,7 @@ def test_a_two_regency_plan_runs_on_a_celery_worker(celery_worker: subprocess.Po
 
     # the same through the stored plan: the page's path, results stored by this process
     with audit.acting_as(SYSTEM):
-        services.run_plan(plan.pk)
+        plan_jobs.run_plan(plan.pk)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DONE and plan.backend == "celery" and plan.regencies == 2
     assert plan.officers == total["officers"] and plan.tps_count == 19

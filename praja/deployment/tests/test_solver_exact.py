@@ -97,13 +97,13 @@ def test_the_spherical_centre_is_within_reach_of_points_a_planar_centre_misses()
 def test_the_demo_district_plan_stored_in_the_database_and_reread_passes_every_check(demo_district: Any) -> None:
     from django.core.management import call_command
 
-    from praja.deployment import services
+    from praja.deployment import plan_edits
     from praja.deployment.models import Plan, PlanTPS, Post
 
     call_command("deployment", "plan", "--region", "35.07")
     plan = Plan.objects.latest("pk")
     assert plan.tps_count == 4042
-    assert services.recheck(plan) == []
+    assert plan_edits.recheck(plan) == []
     posts = {p.pk: p for p in Post.objects.filter(plan=plan)}
     far = []
     for row in PlanTPS.objects.filter(plan=plan):

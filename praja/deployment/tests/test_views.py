@@ -12,7 +12,7 @@ from praja import jobs
 from praja.accounts.models import Agency
 from praja.accounts.tests.fixtures import World, client_for, main_of, make_person
 from praja.base.models import AuditEntry
-from praja.deployment import services
+from praja.deployment import pattern_settings, plan_edits, plan_jobs, regency_pools
 from praja.deployment.models import Pattern, Plan, PlanTPS, Pool, Post
 
 from .conftest import DESA, OTHER_DESA
@@ -55,7 +55,7 @@ def test_ops_officer_plans_the_regency_and_sees_it_proved_optimal(ops_client: Cl
 def test_people_numbers_changed_on_the_form_are_kept_and_a_short_pool_leaves_tps_uncovered(
     ops_client: Client, dep_world: World
 ) -> None:
-    services.ensure_pools("35.07")
+    regency_pools.ensure_pools("35.07")
     donomulyo = Pool.objects.get(unit="Polsek Donomulyo")
     reserve = Pool.objects.get(role="polres")
     bko = Pool.objects.get(role="bko")
@@ -73,7 +73,7 @@ def test_people_numbers_changed_on_the_form_are_kept_and_a_short_pool_leaves_tps
 
 
 def test_replan_from_a_plan_starts_from_its_pattern_and_numbers(ops_client: Client, done_plan: Plan) -> None:
-    sleman = services.patterns_for("35.07").get(preset_key="sleman_2024")
+    sleman = pattern_settings.patterns_for("35.07").get(preset_key="sleman_2024")
     page = ops_client.get("/pengamanan/rencana/baru/", {"dari": done_plan.pk})
     assert page.context["form"].initial["name"] == "ulang dari v1"
     response = new_plan(ops_client, pattern=sleman.pk, dari=done_plan.pk, name="Sleman")
@@ -112,9 +112,10 @@ def test_a_plan_of_another_regency_is_404(ops_client: Client, dep_world: World) 
     from .conftest import SYSTEM
 
     with audit.acting_as(SYSTEM):
-        p = services.create_plan("35.08", services.default_pattern("35.08"), services.settings_for("35.08").to_core(),
-                                 services.snapshot_pools("35.08"))
-        services.run_plan(p.pk)
+        p = plan_jobs.create_plan("35.08", pattern_settings.default_pattern("35.08"),
+                                  pattern_settings.settings_for("35.08").to_core(),
+                                  regency_pools.snapshot_pools("35.08"))
+        plan_jobs.run_plan(p.pk)
     assert ops_client.get(f"/pengamanan/rencana/{p.pk}/").status_code == 404
     assert ops_client.get(f"/pengamanan/rencana/{p.pk}/unduh/xlsx/").status_code == 404
     assert ops_client.get(f"/pengamanan/rencana/{p.pk}/peta.json").status_code == 404
@@ -131,16 +132,17 @@ def test_people_without_deployment_view_get_403(dep_world: World) -> None:
 
 
 def test_the_progress_line_polls_while_running_and_refreshes_when_done(ops_client: Client, dep_world: World) -> None:
-    plan = services.create_plan("35.07", services.default_pattern("35.07"), services.settings_for("35.07").to_core(),
-                                services.snapshot_pools("35.07"))
-    jobs.set_progress(services.progress_key(plan), 12, 33, "kecamatan")
+    plan = plan_jobs.create_plan("35.07", pattern_settings.default_pattern("35.07"),
+                                 pattern_settings.settings_for("35.07").to_core(),
+                                 regency_pools.snapshot_pools("35.07"))
+    jobs.set_progress(plan_jobs.progress_key(plan), 12, 33, "kecamatan")
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.RUNNING)
     html = ops_client.get(f"/pengamanan/rencana/{plan.pk}/").content.decode()
     assert "Merencanakan… 12/33 kecamatan" in html
     assert f'hx-get="/pengamanan/rencana/{plan.pk}/kemajuan/"' in html
     part = ops_client.get(f"/pengamanan/rencana/{plan.pk}/kemajuan/", HTTP_HX_REQUEST="true")
     assert "12/33 kecamatan" in part.content.decode()
-    services.run_plan(plan.pk)
+    plan_jobs.run_plan(plan.pk)
     done = ops_client.get(f"/pengamanan/rencana/{plan.pk}/kemajuan/", HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
 
@@ -172,8 +174,8 @@ def test_fewer_police_than_the_pattern_is_a_violation_and_restoring_it_clears_it
 ) -> None:
     url = f"/pengamanan/rencana/{done_plan.pk}/pos/1/"
     assert ops_client.post(url, {"police": 1, "tni": 0, "linmas": 0}).status_code == 302
-    assert services.recheck(done_plan) == ["Pos 1 (35.07.01.2001/P01): 1 police, the pattern needs 2",
-                                           "plan: 7 officers, below the proven lower bound 8"]
+    assert plan_edits.recheck(done_plan) == ["Pos 1 (35.07.01.2001/P01): 1 police, the pattern needs 2",
+                                             "plan: 7 officers, below the proven lower bound 8"]
     html = main_of(ops_client.get(f"/pengamanan/rencana/{done_plan.pk}/"))
     assert "Pos 1 (35.07.01.2001/P01): 1 Polri, pola mensyaratkan 2" in html
     assert "rencana: 7 Polri, di bawah batas bawah yang terbukti (8)" in html
@@ -193,12 +195,12 @@ def test_moving_the_last_tps_out_of_a_post_removes_the_post(ops_client: Client, 
                         {"pindah": "1", "tps": row.code, "ke": 2})
     assert r["Location"] == f"/pengamanan/rencana/{done_plan.pk}/pos/2/"
     assert not Post.objects.filter(pk=lonely.pk).exists()
-    problems = services.recheck(done_plan)
+    problems = plan_edits.recheck(done_plan)
     assert any("crosses desa" in p for p in problems)  # Sumberoto's TPS in a Tulungrejo post
 
 
 def test_two_plans_compare_per_kecamatan(ops_client: Client, done_plan: Plan) -> None:
-    mabes = services.patterns_for("35.07").get(preset_key="mabes_2019")  # 2 police per 4 aman TPS
+    mabes = pattern_settings.patterns_for("35.07").get(preset_key="mabes_2019")  # 2 police per 4 aman TPS
     new_plan(ops_client, pattern=mabes.pk, name="Mabes")
     b = Plan.objects.get(name="Mabes")
     page = ops_client.get("/pengamanan/bandingkan/", {"a": done_plan.pk, "b": b.pk})
@@ -218,7 +220,7 @@ def test_the_map_page_and_its_data(ops_client: Client, done_plan: Plan) -> None:
 
 
 def test_a_district_pattern_is_made_from_a_preset_and_used(ops_client: Client, dep_world: World) -> None:
-    services.ensure_presets()
+    pattern_settings.ensure_presets()
     base = Pattern.objects.get(preset_key="polres_malang_2024")
     page = ops_client.get("/pengamanan/pola/baru/", {"salin": base.pk})
     assert page.status_code == 200

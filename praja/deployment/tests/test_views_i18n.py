@@ -40,7 +40,8 @@ def msgids() -> set[str]:
     for t in (APP / "templates" / "deployment").glob("*.html"):
         text = templatize(t.read_text("utf-8"), origin=str(t))
         ids |= {ast.literal_eval(m.group(1)) for m in _CALL.finditer(text)}
-    for p in ("views.py", "forms.py", "models.py", "services.py", "exports.py"):
+    for p in ("views.py", "forms.py", "models.py", "exports.py", "pattern_settings.py", "regency_pools.py",
+              "plan_jobs.py", "plan_edits.py", "plan_exports.py", "plan_queries.py"):
         for node in ast.walk(ast.parse((APP / p).read_text("utf-8"))):
             if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
                 f = node.func

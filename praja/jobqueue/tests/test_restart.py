@@ -23,7 +23,7 @@ from django.db import connection
 from praja import jobs
 from praja.accounts.tests.fixtures import *  # noqa: F401,F403
 from praja.base import audit
-from praja.deployment import services
+from praja.deployment import pattern_settings, plan_jobs, regency_pools
 from praja.deployment.models import Plan
 from praja.deployment.tests.conftest import dep_world  # noqa: F401 - the fixture
 from praja.jobqueue.models import Job
@@ -110,10 +110,10 @@ def server(tmp_path: Path, settings: Any) -> Iterator[Server]:
 
 def _plan(name: str) -> tuple[Plan, jobs.Job]:
     with audit.acting_as(SYSTEM):
-        plan = services.create_plan("35.07", services.default_pattern("35.07"),
-                                    services.settings_for("35.07").to_core(), services.snapshot_pools("35.07"),
-                                    name=name)
-        job = jobs.submit("test.slow_plan", plan.pk, PAUSE_S, progress_key=services.progress_key(plan))
+        plan = plan_jobs.create_plan("35.07", pattern_settings.default_pattern("35.07"),
+                                     pattern_settings.settings_for("35.07").to_core(),
+                                     regency_pools.snapshot_pools("35.07"), name=name)
+        job = jobs.submit("test.slow_plan", plan.pk, PAUSE_S, progress_key=plan_jobs.progress_key(plan))
     return plan, job
 
 

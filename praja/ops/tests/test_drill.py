@@ -29,12 +29,13 @@ def signed_in(username: str) -> Client:
 
 @pytest.fixture
 def district_with_plan(demo_district: Any) -> Any:
-    from praja.deployment import services
+    from praja.deployment import pattern_settings, plan_jobs, regency_pools
 
     with audit.acting_as(SYSTEM):
-        plan = services.create_plan("35.07", services.default_pattern("35.07"),
-                                    services.settings_for("35.07").to_core(), services.snapshot_pools("35.07"))
-        services.run_plan(plan.pk)
+        plan = plan_jobs.create_plan("35.07", pattern_settings.default_pattern("35.07"),
+                                     pattern_settings.settings_for("35.07").to_core(),
+                                     regency_pools.snapshot_pools("35.07"))
+        plan_jobs.run_plan(plan.pk)
     plan.refresh_from_db()
     return plan
 

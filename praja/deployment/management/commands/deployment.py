@@ -83,7 +83,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "presets":
-            from praja.deployment.services import ensure_presets
+            from praja.deployment.pattern_settings import ensure_presets
 
             n = ensure_presets()
             self.stdout.write(f"{len(PRESETS)} pola / patterns ({n} ditulis / written)")
@@ -267,7 +267,7 @@ class Command(BaseCommand):
 
     def _from_database(self, opts: dict[str, Any]) -> None:
         from praja.base.scope import Scope
-        from praja.deployment import services
+        from praja.deployment import pattern_settings, plan_edits, plan_exports, plan_jobs, regency_pools
         from praja.deployment.models import Pattern as PatternRow
         from praja.territory.models import Region
 
@@ -277,13 +277,13 @@ class Command(BaseCommand):
             raise CommandError(f"--region {code}: bukan provinsi/kabupaten yang dikenal / not a known province or "
                                "regency (e.g. 35.07, 35 or ID)")
         with audit.acting_as(audit.system_actor("deployment plan")):
-            stored = services.settings_for(region_code)
+            stored = pattern_settings.settings_for(region_code)
             spec = opts.get("pattern")
             problems: list[Problem] = []
             if not spec:
-                row = services.default_pattern(region_code)
+                row = pattern_settings.default_pattern(region_code)
             elif spec in PRESETS:
-                services.ensure_presets()
+                pattern_settings.ensure_presets()
                 row = PatternRow.objects.get(region__isnull=True, preset_key=spec)
             else:
                 pattern, _o, _src = self._pattern(spec, problems)
@@ -291,25 +291,25 @@ class Command(BaseCommand):
                 assert pattern is not None
                 row = PatternRow.objects.create(
                     name=pattern.name, region_id=region_code or None, source=pattern.source,
-                    classes=services.classes_of(pattern),
+                    classes=pattern_settings.classes_of(pattern),
                 )
             base = {"walking_km": stored.walking_km, "area": stored.area, "reserve_share": stored.reserve_share}
             settings = self._settings(opts, base)
-            pools = services.snapshot_pools(region_code)
-            plan = services.create_plan(region_code, row, settings, pools, name=opts.get("name", ""))
+            pools = regency_pools.snapshot_pools(region_code)
+            plan = plan_jobs.create_plan(region_code, row, settings, pools, name=opts.get("name", ""))
             bar = PhaseBar(desc="merencanakan / planning")
             try:
-                services.run_plan(plan.pk, on_progress=bar.counting)
+                plan_jobs.run_plan(plan.pk, on_progress=bar.counting)
             except Exception as exc:
                 raise CommandError(f"rencana gagal / plan failed: {exc}") from exc
             finally:
                 bar.close()
             plan.refresh_from_db()
-        core = services.core_plan(plan)
+        core = plan_edits.core_plan(plan)
         out: Path | None = opts.get("out")
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
-            doc = services.document(plan, Scope.everything())
+            doc = plan_exports.document(plan, Scope.everything())
             body = {**_plan_json(plan), "posts": [_post_json(p) for p in core.posts]}
             (out / "plan.json").write_text(json.dumps(body, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             (out / "plan.xlsx").write_bytes(exports.to_xlsx(doc))
