@@ -199,11 +199,12 @@ def read_file(file_name: str, data: bytes, mapping: dict[str, str] | None = None
               publisher: str = "") -> tuple[list[Row], ImportResult]:
     """Check a whole CSV/XLSX file of fact-checks. `mapping` names the header of a field ("claim" -> "Narasi");
     unnamed fields are found by their usual names (COLUMNS). Every bad row and field is reported; no row is
-    returned when any is bad."""
+    returned when any is bad.
+
+    Reads the rows, finds the columns (`_find_columns`) and checks each row (`_check_row`)."""
     res = ImportResult(file=file_name)
     try:
-        raw = list(xlsx_rows(data) if file_name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
-                   else csv_rows(data))
+        raw = _raw_rows(file_name, data)
     except Unreadable as e:
         res.problems.append(Problem(file_name, None, "", "", str(e)))
         return [], res
@@ -212,25 +213,7 @@ def read_file(file_name: str, data: bytes, mapping: dict[str, str] | None = None
         res.problems.append(Problem(file_name, None, "", "", "berkas kosong / the file is empty"))
         return [], res
     header = [display_value(c) for c in raw[head_at][1]]
-    by_norm = {normalise_header(h): i for i, h in reversed(list(enumerate(header))) if h}
-    cols: dict[str, int] = {}
-    for fld in FIELDS:
-        named = (mapping or {}).get(fld, "").strip()
-        if named:
-            i = by_norm.get(normalise_header(named))
-            if i is None:
-                res.problems.append(Problem(file_name, None, named, "", f"kolom {named} tidak ada di baris judul "
-                                            f"(ada: {', '.join(h for h in header if h)[:200]}) / column {named} is "
-                                            "not in the header row"))
-                continue
-            cols[fld] = i
-        else:
-            i = next((by_norm[a] for a in COLUMNS[fld] if a in by_norm), None)
-            if i is not None:
-                cols[fld] = i
-    if "claim" not in cols and "title" not in cols and not res.problems:
-        res.problems.append(Problem(file_name, None, "klaim", "", "kolom klaim (atau judul) tidak ditemukan: pilih "
-                                    "kolomnya / no claim (or title) column found: choose it"))
+    cols = _find_columns(file_name, header, mapping, res.problems)
     if res.problems:
         return [], res
     res.columns = {fld: header[i] for fld, i in cols.items()}
@@ -241,49 +224,92 @@ def read_file(file_name: str, data: bytes, mapping: dict[str, str] | None = None
         return [], res
     rows: list[Row] = []
     seen: dict[str, int] = {}
-
-    def cell(cells: list[object], fld: str) -> object:
-        i = cols.get(fld)
-        return cells[i] if i is not None and i < len(cells) else None
-
     for number, cells in body:
-        label = res.columns
-        claim = "" if is_blank(cell(cells, "claim")) else str(cell(cells, "claim")).strip()
-        title = "" if is_blank(cell(cells, "title")) else str(cell(cells, "title")).strip()
-        if not claim and not title:
-            res.problems.append(Problem(file_name, number, label.get("claim", "klaim"), "",
-                                        "klaim dan judul kosong / empty claim and title"))
-            continue
-        on = None
-        if not is_blank(cell(cells, "date")):
-            try:
-                on = _parse_date(cell(cells, "date"))
-            except (ValueError, OverflowError, OSError):
-                res.problems.append(Problem(file_name, number, label["date"], display_value(cell(cells, "date")),
-                                            "bukan tanggal (27-11-2024, 2024-11-27, 27 November 2024) / not a date"))
-                continue
-        url = "" if is_blank(cell(cells, "url")) else str(cell(cells, "url")).strip()
-        if url and (not url.startswith(("http://", "https://")) or " " in url or len(url) > 1000):
-            res.problems.append(Problem(file_name, number, label["url"], display_value(url),
-                                        "tautan harus http(s) / the link must be http(s)"))
-            continue
-        ext = "" if is_blank(cell(cells, "id")) else display_value(cell(cells, "id"))
-        ext = ext or "h" + hashlib.sha1((title + "\n" + claim).encode(), usedforsecurity=False).hexdigest()[:16]
-        if len(ext) > 100:
-            res.problems.append(Problem(file_name, number, label.get("id", "id"), display_value(ext),
-                                        "ID terlalu panjang (paling panjang 100) / id longer than 100"))
-            continue
-        if ext in seen:
-            res.problems.append(Problem(file_name, number, label.get("id", "id"), ext,
-                                        f"ID sama dengan baris {seen[ext]} / the same id as row {seen[ext]}"))
-            continue
-        seen[ext] = number
-        verdict = "" if is_blank(cell(cells, "verdict")) else str(cell(cells, "verdict")).strip()
-        pub = "" if is_blank(cell(cells, "publisher")) else str(cell(cells, "publisher")).strip()
-        rows.append(Row(ext, claim, title, on, url, (verdict or verdict_of(title, "hoaks")).lower(),
-                        pub or publisher))
+        row = _check_row(file_name, number, cells, cols, res, seen, publisher)
+        if row is not None:
+            rows.append(row)
     res.rows = len(rows)
     return ([] if res.problems else rows), res
+
+
+def _raw_rows(file_name: str, data: bytes) -> list[tuple[int, list[object]]]:
+    """(row number, cells) of an XLSX file (by its name or its ZIP signature), else of a CSV file; raises
+    Unreadable."""
+    return list(xlsx_rows(data) if file_name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK"
+                else csv_rows(data))
+
+
+def _find_columns(file_name: str, header: list[str], mapping: dict[str, str] | None,
+                  problems: list[Problem]) -> dict[str, int]:
+    """{field: column index}: the header `mapping` names for a field, else the field's usual names. A mapped
+    header that is not there, or no claim and no title column at all, is a problem."""
+    by_norm = {normalise_header(h): i for i, h in reversed(list(enumerate(header))) if h}
+    cols: dict[str, int] = {}
+    for fld in FIELDS:
+        named = (mapping or {}).get(fld, "").strip()
+        if named:
+            i = by_norm.get(normalise_header(named))
+            if i is None:
+                problems.append(Problem(file_name, None, named, "", f"kolom {named} tidak ada di baris judul "
+                                        f"(ada: {', '.join(h for h in header if h)[:200]}) / column {named} is "
+                                        "not in the header row"))
+                continue
+            cols[fld] = i
+        else:
+            i = next((by_norm[a] for a in COLUMNS[fld] if a in by_norm), None)
+            if i is not None:
+                cols[fld] = i
+    if "claim" not in cols and "title" not in cols and not problems:
+        problems.append(Problem(file_name, None, "klaim", "", "kolom klaim (atau judul) tidak ditemukan: pilih "
+                                "kolomnya / no claim (or title) column found: choose it"))
+    return cols
+
+
+def _cell(cells: list[object], cols: dict[str, int], fld: str) -> object:
+    i = cols.get(fld)
+    return cells[i] if i is not None and i < len(cells) else None
+
+
+def _text(value: object) -> str:
+    return "" if is_blank(value) else str(value).strip()
+
+
+def _check_row(file_name: str, number: int, cells: list[object], cols: dict[str, int], res: ImportResult,
+               seen: dict[str, int], publisher: str) -> Row | None:
+    """The Row of one line of the file, or None with its problem added to `res` (the field named by its header,
+    res.columns). `seen`: the ids of the rows before (id -> row number), this one's added."""
+    label = res.columns
+    claim, title = _text(_cell(cells, cols, "claim")), _text(_cell(cells, cols, "title"))
+    if not claim and not title:
+        res.problems.append(Problem(file_name, number, label.get("claim", "klaim"), "",
+                                    "klaim dan judul kosong / empty claim and title"))
+        return None
+    on = None
+    if not is_blank(_cell(cells, cols, "date")):
+        try:
+            on = _parse_date(_cell(cells, cols, "date"))
+        except (ValueError, OverflowError, OSError):
+            res.problems.append(Problem(file_name, number, label["date"], display_value(_cell(cells, cols, "date")),
+                                        "bukan tanggal (27-11-2024, 2024-11-27, 27 November 2024) / not a date"))
+            return None
+    url = _text(_cell(cells, cols, "url"))
+    if url and (not url.startswith(("http://", "https://")) or " " in url or len(url) > 1000):
+        res.problems.append(Problem(file_name, number, label["url"], display_value(url),
+                                    "tautan harus http(s) / the link must be http(s)"))
+        return None
+    ext = "" if is_blank(_cell(cells, cols, "id")) else display_value(_cell(cells, cols, "id"))
+    ext = ext or "h" + hashlib.sha1((title + "\n" + claim).encode(), usedforsecurity=False).hexdigest()[:16]
+    if len(ext) > 100:
+        res.problems.append(Problem(file_name, number, label.get("id", "id"), display_value(ext),
+                                    "ID terlalu panjang (paling panjang 100) / id longer than 100"))
+        return None
+    if ext in seen:
+        res.problems.append(Problem(file_name, number, label.get("id", "id"), ext,
+                                    f"ID sama dengan baris {seen[ext]} / the same id as row {seen[ext]}"))
+        return None
+    seen[ext] = number
+    verdict, pub = _text(_cell(cells, cols, "verdict")), _text(_cell(cells, cols, "publisher"))
+    return Row(ext, claim, title, on, url, (verdict or verdict_of(title, "hoaks")).lower(), pub or publisher)
 
 
 def import_file(file_name: str, data: bytes, *, mapping: dict[str, str] | None = None, publisher: str = "",

@@ -293,65 +293,97 @@ def import_factchecks(
     verdict_column: str | None = None, publisher: str = "", progress: Progress | None = None,
 ) -> FactCheckImport:
     """Fact-checks from a CSV: the claim from `text_column`, the external id from `id_column` (else a hash
-    of the claim), an optional title, date, url and verdict. Existing external ids are updated."""
+    of the claim), an optional title, date, url and verdict. Existing external ids are updated.
+
+    Reads the file, checks its header (`_factcheck_columns`) and every row (`_factcheck_rows`), and writes
+    (`_write_factchecks`) only when nothing was wrong."""
     out = FactCheckImport(file=file_name)
     text, _broken = decode(data)
     records = list(_csv_records(text))
     if not records:
         out.problems.append(Problem(file_name, None, "", "", "berkas kosong / the file is empty"))
         return out
-    head = [c.strip() for c in records[0][1]]
     wanted = {"text": text_column, "id": id_column, "title": title_column, "date": date_column,
               "url": url_column, "verdict": verdict_column}
+    cols = _factcheck_columns(file_name, records[0][1], wanted, out.problems)
+    if out.problems:
+        return out
+    say = progress or (lambda _p, _d, _t: None)
+    rows = _factcheck_rows(file_name, records, cols, wanted, publisher, out.problems, say)
+    out.rows = len(rows)
+    if out.problems:
+        return out
+    out.created, out.updated = _write_factchecks(file_name, data, rows)
+    say("simpan", out.rows, out.rows)
+    from praja.infowatch import services_analysis
+
+    services_analysis.reset()
+    return out
+
+
+def _factcheck_columns(file_name: str, header: list[str], wanted: dict[str, str | None],
+                       problems: list[Problem]) -> dict[str, int]:
+    """{field: column index} of the columns named in `wanted` (field -> header); a named column that the header
+    lacks is a problem."""
+    head = [c.strip() for c in header]
     cols: dict[str, int] = {}
     for key, name in wanted.items():
         if not name:
             continue
         if name not in head:
-            out.problems.append(Problem(file_name, None, name, "", f"kolom {name} tidak ada / column {name} "
-                                        f"is missing (columns: {', '.join(head)[:200]})"))
+            problems.append(Problem(file_name, None, name, "", f"kolom {name} tidak ada / column {name} "
+                                    f"is missing (columns: {', '.join(head)[:200]})"))
         else:
             cols[key] = head.index(name)
-    if out.problems:
-        return out
+    return cols
+
+
+def _fc_cell(cells: list[str], cols: dict[str, int], key: str) -> str:
+    i = cols.get(key)
+    return cells[i].strip() if i is not None and i < len(cells) else ""
+
+
+def _factcheck_rows(file_name: str, records: list[tuple[int, list[str]]], cols: dict[str, int],
+                    wanted: dict[str, Any], publisher: str, problems: list[Problem],
+                    say: Progress) -> dict[str, dict[str, Any]]:
+    """{external id: FactCheck fields} of the rows after the header; every bad row is a problem (file, row and
+    column named) and is left out."""
     rows: dict[str, dict[str, Any]] = {}
-    say = progress or (lambda _p, _d, _t: None)
-
-    def cell(cells: list[str], key: str) -> str:
-        i = cols.get(key)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
     for number, cells in records[1:]:
         if all(is_blank(c) for c in cells):
             continue
-        claim, title = cell(cells, "text"), cell(cells, "title")
+        claim, title = _fc_cell(cells, cols, "text"), _fc_cell(cells, cols, "title")
         if not claim and not title:
-            out.problems.append(Problem(file_name, number, text_column, "", "klaim kosong / empty claim"))
+            problems.append(Problem(file_name, number, wanted["text"], "", "klaim kosong / empty claim"))
             continue
-        ext = cell(cells, "id") or "h" + hashlib.sha1(claim.encode(), usedforsecurity=False).hexdigest()[:16]
+        ext = (_fc_cell(cells, cols, "id")
+               or "h" + hashlib.sha1(claim.encode(), usedforsecurity=False).hexdigest()[:16])
         on = None
-        if cell(cells, "date"):
+        if _fc_cell(cells, cols, "date"):
             try:
-                t = parse_time(cell(cells, "date"))
+                t = parse_time(_fc_cell(cells, cols, "date"))
                 on = t.date() if t else None
             except (ValueError, OverflowError, OSError):
-                out.problems.append(Problem(file_name, number, str(date_column), cell(cells, "date")[:100],
-                                            "bukan tanggal / not a date"))
+                problems.append(Problem(file_name, number, str(wanted["date"]), _fc_cell(cells, cols, "date")[:100],
+                                        "bukan tanggal / not a date"))
                 continue
-        url = cell(cells, "url")
+        url = _fc_cell(cells, cols, "url")
         if url and not url.startswith(("http://", "https://")):
-            out.problems.append(Problem(file_name, number, str(url_column), url[:100], "tautan harus http(s)"))
+            problems.append(Problem(file_name, number, str(wanted["url"]), url[:100], "tautan harus http(s)"))
             continue
         if ext in rows:
-            out.problems.append(Problem(file_name, number, str(id_column), ext, "ID ganda / duplicate id"))
+            problems.append(Problem(file_name, number, str(wanted["id"]), ext, "ID ganda / duplicate id"))
             continue
         rows[ext[:100]] = {"title": title[:500], "claim": claim, "published_on": on, "url": url[:1000],
-                           "verdict": cell(cells, "verdict")[:60] or "hoaks", "publisher": publisher[:120]}
+                           "verdict": _fc_cell(cells, cols, "verdict")[:60] or "hoaks", "publisher": publisher[:120]}
         if len(rows) % 500 == 0:
             say("periksa", len(rows), len(records) - 1)
-    out.rows = len(rows)
-    if out.problems:
-        return out
+    return rows
+
+
+def _write_factchecks(file_name: str, data: bytes, rows: dict[str, dict[str, Any]]) -> tuple[int, int]:
+    """Create the new external ids and update the known ones (one transaction, one audit entry): (created,
+    updated)."""
     with transaction.atomic():
         existing = {f.external_id: f for f in FactCheck.objects.filter(external_id__in=list(rows))}
         create, update = [], []
@@ -367,12 +399,7 @@ def import_factchecks(
         if update:
             FactCheck.objects.bulk_update(update, ["title", "claim", "published_on", "url", "verdict", "publisher"],
                                           batch_size=500)
-        out.created, out.updated = len(create), len(update)
         audit.record("import", "infowatch.factcheck", file_name[:100], "",
-                     {"sha256": hashlib.sha256(data).hexdigest(), "created": out.created, "updated": out.updated},
+                     {"sha256": hashlib.sha256(data).hexdigest(), "created": len(create), "updated": len(update)},
                      actor=audit.current_actor() or audit.system_actor("infowatch import-factchecks"))
-    say("simpan", out.rows, out.rows)
-    from praja.infowatch import services_analysis
-
-    services_analysis.reset()
-    return out
+    return len(create), len(update)

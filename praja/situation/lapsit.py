@@ -161,40 +161,24 @@ def _day_reports(viewer: S.Viewer, area: Scope, start: datetime.datetime, end: d
 def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, notes: str = "",
             number: int | None = None, issued_by: str = "", at: datetime.datetime | None = None,
             audience_label: str = "") -> dict[str, Any]:
+    """The lapsit's context: its sections gathered in this order (the queries of the lapsit), each as the
+    viewer may see it."""
     from praja.situation import posts as P
-    from praja.situation.views_dashboard import CLASS_LABELS, EVENT_LABELS, PART_LABELS, kondusif_view
+    from praja.situation.views_dashboard import EVENT_LABELS
 
     start, end = period(day, at)
     pic = D.picture(viewer, region, area, end)
-    kec_rows = []
-    for r in pic.kecamatan:
-        k = kondusif_view(r)
-        kec_rows.append({"r": r, "k": k, "parts": {p["key"]: p for p in (k or {}).get("parts", [])}})
-    map_svg = _map_svg(pic, region, area)
-    vuln_rows = [(r.name, round(100 * r.rawan / r.scored, 1) if r.scored else 0.0,
-                  "#c8413a" if r.scored and r.rawan / r.scored >= 0.5 else "#e8b23a" if r.rawan else "#5fa35f",
-                  f"{r.rawan}/{r.scored}") for r in pic.rows[:60]] if pic.level < 4 else []
-    days, series = S.reports_per_day(viewer, area, end, 7)
-    cat_labels = S.category_labels()
+    overview = _overview(viewer, region, area, pic, end)
     reports = _day_reports(viewer, area, start, end)
     # Posts on the day: reported manned (with the people required), understrength, not reported by the time.
     day_posts = P.day_posts(pic.deployment.plan, S.visible_posts_of(viewer, area, pic.deployment.plan), day, end)
     events = S.events(viewer, area, start, end)
     states = S.commitment_states(viewer, area, day)
-    # Every commitment in scope as it stood that day (the XLSX annex), and the overdue ones (the PDF).
-    commitments = [{"c": c, "state": S.state_on(c.status, c.due_date, c.closed_at, day)}
-                   for c in S.commitments_on(viewer, area, day).order_by("due_date", "pk")[:MAX_ROWS]]
+    commitments = _commitments(viewer, area, day)  # the XLSX annex; the overdue ones: the PDF
     overdue = [x["c"] for x in commitments if x["state"] == "overdue"]
-    # Hoax narratives: how many grow per kecamatan, then the growing narratives themselves (the lapsit needs
-    # deployment.view, which also reads their titles: sources.Viewer.sees_narratives).
-    kec_names = {r.code: r.name for r in pic.kecamatan}
-    hoax_rows = [{"code": k, "name": kec_names.get(k) or S.region_names({k}).get(k, k), "n": n}
-                 for k, n in sorted(pic.hoax_by_kecamatan.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+    hoax_rows = _hoax_rows(pic)
     clarifications = S.clarifications(area, start, end)
-    activities = list(S.activity_reports(viewer, area, day)[:MAX_ROWS * 2])
-    by_line: dict[str, list[Any]] = {}
-    for a in activities:
-        by_line.setdefault(a.line.get_kind_display(), []).append(a)
+    by_line = _activities_by_line(viewer, area, day)
     return {
         "region": region,
         "region_name": region.name,
@@ -205,15 +189,7 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "notes": notes,
         "issued_by": issued_by,
         "pic": pic,
-        "overall": kondusif_view(pic.overall),
-        "kec_rows": kec_rows,
-        "part_labels": PART_LABELS,
-        "class_labels": CLASS_LABELS,
-        "map_svg": map_svg,
-        "chart_vuln": charts.hbars(vuln_rows, _("Bagian TPS rawan per wilayah"), maximum=100, width=600)
-        if vuln_rows else None,
-        "chart_days": charts.stacked_days(days, series, cat_labels, _("Laporan per hari menurut kategori (7 hari)"),
-                                          list(cat_labels), width=600, height=180) if viewer.sees_reports else None,
+        **overview,
         "chart_states": charts.states(states, {k: str(v) for k, v in STATE_LABELS.items()},
                                       _("Komitmen menurut status"), width=600),
         **reports,
@@ -235,13 +211,71 @@ def context(viewer: S.Viewer, region: Region, area: Scope, day: datetime.date, n
         "kec_names": {r.code: r.name for r in pic.kecamatan} | S.region_names(
             {s["kecamatan_code"] for s in pic.deployment.shortfalls}),
         "pdf_slice": f":{PDF_ROWS}",
-        "more": {"day_reports": max(0, len(reports["day_reports"]) - PDF_ROWS),
-                 "deadlines": max(0, len(reports["deadlines"]) - PDF_ROWS),
-                 "overdue": max(0, len(overdue) - PDF_ROWS), "narratives": max(0, len(hoax_rows) - PDF_ROWS),
-                 "narrative_titles": max(0, len(pic.narratives[:MAX_ROWS]) - PDF_ROWS),
-                 "clarifications": max(0, len(clarifications) - PDF_ROWS),
-                 "shortfalls": max(0, len(pic.deployment.shortfalls) - PDF_ROWS)},
+        "more": _more(reports, overdue, hoax_rows, pic, clarifications),
     }
+
+
+def _overview(viewer: S.Viewer, region: Region, area: Scope, pic: D.Picture,
+              end: datetime.datetime) -> dict[str, Any]:
+    """Sections I and II: the overall index, the index per kecamatan (with its parts) and their map, the share of
+    rawan TPS per region and the reports per day of the last 7 days (only for a viewer who sees reports)."""
+    from praja.situation.views_dashboard import CLASS_LABELS, PART_LABELS, kondusif_view
+
+    kec_rows = []
+    for r in pic.kecamatan:
+        k = kondusif_view(r)
+        kec_rows.append({"r": r, "k": k, "parts": {p["key"]: p for p in (k or {}).get("parts", [])}})
+    map_svg = _map_svg(pic, region, area)
+    vuln_rows = [(r.name, round(100 * r.rawan / r.scored, 1) if r.scored else 0.0,
+                  "#c8413a" if r.scored and r.rawan / r.scored >= 0.5 else "#e8b23a" if r.rawan else "#5fa35f",
+                  f"{r.rawan}/{r.scored}") for r in pic.rows[:60]] if pic.level < 4 else []
+    days, series = S.reports_per_day(viewer, area, end, 7)
+    cat_labels = S.category_labels()
+    return {
+        "overall": kondusif_view(pic.overall),
+        "kec_rows": kec_rows,
+        "part_labels": PART_LABELS,
+        "class_labels": CLASS_LABELS,
+        "map_svg": map_svg,
+        "chart_vuln": charts.hbars(vuln_rows, _("Bagian TPS rawan per wilayah"), maximum=100, width=600)
+        if vuln_rows else None,
+        "chart_days": charts.stacked_days(days, series, cat_labels, _("Laporan per hari menurut kategori (7 hari)"),
+                                          list(cat_labels), width=600, height=180) if viewer.sees_reports else None,
+    }
+
+
+def _commitments(viewer: S.Viewer, area: Scope, day: datetime.date) -> list[dict[str, Any]]:
+    """Every commitment in scope as it stood that day (the XLSX annex; the PDF lists the overdue ones)."""
+    return [{"c": c, "state": S.state_on(c.status, c.due_date, c.closed_at, day)}
+            for c in S.commitments_on(viewer, area, day).order_by("due_date", "pk")[:MAX_ROWS]]
+
+
+def _hoax_rows(pic: D.Picture) -> list[dict[str, Any]]:
+    """Hoax narratives: how many grow per kecamatan, most first. The growing narratives themselves are
+    pic.narratives (the lapsit needs deployment.view, which also reads their titles: sources.Viewer.sees_narratives).
+    """
+    kec_names = {r.code: r.name for r in pic.kecamatan}
+    return [{"code": k, "name": kec_names.get(k) or S.region_names({k}).get(k, k), "n": n}
+            for k, n in sorted(pic.hoax_by_kecamatan.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+
+
+def _activities_by_line(viewer: S.Viewer, area: Scope, day: datetime.date) -> dict[str, list[Any]]:
+    """The activity reports of the day by line (section VI)."""
+    by_line: dict[str, list[Any]] = {}
+    for a in list(S.activity_reports(viewer, area, day)[:MAX_ROWS * 2]):
+        by_line.setdefault(a.line.get_kind_display(), []).append(a)
+    return by_line
+
+
+def _more(reports: dict[str, Any], overdue: list[Any], hoax_rows: list[dict[str, Any]], pic: D.Picture,
+          clarifications: list[Any]) -> dict[str, int]:
+    """How many rows of each section the PDF leaves to the XLSX annex."""
+    return {"day_reports": max(0, len(reports["day_reports"]) - PDF_ROWS),
+            "deadlines": max(0, len(reports["deadlines"]) - PDF_ROWS),
+            "overdue": max(0, len(overdue) - PDF_ROWS), "narratives": max(0, len(hoax_rows) - PDF_ROWS),
+            "narrative_titles": max(0, len(pic.narratives[:MAX_ROWS]) - PDF_ROWS),
+            "clarifications": max(0, len(clarifications) - PDF_ROWS),
+            "shortfalls": max(0, len(pic.deployment.shortfalls) - PDF_ROWS)}
 
 
 def render_html(ctx: dict[str, Any]) -> str:

@@ -107,11 +107,12 @@ def trend(now: int, before: int) -> str:
 
 def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: Any,
                   at: datetime.datetime, chosen: bool = False) -> dict[str, Any]:
+    """The dashboard's context: the data first (in this order, the queries of the page), then the links, the
+    map, the index views (`index_context`) and the charts (`chart_context`)."""
     pic = D.picture(viewer, region, area, at)
     days = int(S.conf("TREND_DAYS", 14))
     day_list, series = S.reports_per_day(viewer, area, at, days)
     cat_labels = S.category_labels()
-    all_cats = list(cat_labels)
     states = S.commitment_states(viewer, area, pic.day)
     vote_day = D.voting_day()
     show_vote = vote_day is not None and (pic.day == vote_day or request.GET.get("panel") == "pemungutan")
@@ -120,20 +121,79 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
     saat = M.input_value(at) if chosen else ""
     tanggal = saat  # kept for the templates that still say tanggal
     suffix = f"&saat={saat}" if saat else ""
+    link_rows(pic, base, suffix)
+    map_config = build_map_config(pic, region, base, suffix)
+    since = at - datetime.timedelta(hours=24)
+    return {
+        "pic": pic,
+        "region": region,
+        "region_name": region_title(region),
+        "crumbs": breadcrumb(region, viewer),
+        "at": at,
+        "tanggal": tanggal,
+        "saat_value": M.input_value(at),
+        "now_value": M.input_value(M.now()),
+        "suffix": suffix,
+        **index_context(pic),
+        "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind)} for e in S.events(viewer, area, since, at)],
+        **chart_context(viewer, pic, day_list, series, cat_labels, states),
+        "states": states,
+        "voting": voting,
+        "chart_hours": charts.columns(voting.per_hour, [f"{h:02d}" for h in range(24)],
+                                      _("Laporan per jam")) if voting else None,
+        "vote_day": vote_day,
+        "map_config": map_config,
+        "poll_seconds": int(S.conf("POLL_SECONDS", 30)),
+        "can_lapsit": MANAGE_COORDINATION in viewer.capabilities,
+        "can_see_lapsit": VIEW_DEPLOYMENT in viewer.capabilities,
+        "is_past": tanggal != "",
+    }
+
+
+def link_rows(pic: D.Picture, base: str, suffix: str) -> None:
+    """Each row of the table links to its own dashboard (kecamatan, desa) or, below a desa, to its TPS page."""
     for row in pic.rows:
         if pic.level < 4:
             row.url = f"{base}?wilayah={row.code}{suffix}"
         elif "/" in row.code:  # a TPS: its own page
             desa, number = row.code.split("/")
             row.url = reverse("territory:tps_detail", kwargs={"desa": desa, "number": int(number)})
-    # Vulnerability chart: share of rawan TPS per kecamatan (regency) or per desa (kecamatan).
+
+
+def index_context(pic: D.Picture) -> dict[str, Any]:
+    """The kondusif index of the area, of each kecamatan and of each row, with the legend and the trends."""
+    return {
+        "overall": kondusif_view(pic.overall),
+        "kecamatan": [{"r": r, "k": kondusif_view(r)} for r in pic.kecamatan],
+        "rows": [{"row": r, "k": kondusif_view(r.result)} for r in pic.rows],
+        "legend": [(CLASS_LABELS[k], charts.CLASS_COLOURS[k]) for k in (K.KONDUSIF, K.WASPADA, K.SIAGA, "")],
+        "trends": {k: trend(pic.totals.get(k, 0), pic.previous.get(k, 0)) for k in ("reports_24h", "severe_24h")},
+    }
+
+
+def chart_context(viewer: S.Viewer, pic: D.Picture, day_list: list[datetime.date], series: dict[str, list[int]],
+                  cat_labels: dict[str, str], states: dict[str, int]) -> dict[str, Any]:
+    """Reports per day by category (only for a viewer who sees reports), the share of rawan TPS per kecamatan
+    (regency) or per desa (kecamatan), and the commitments by state."""
     vuln_rows = [(r.name, round(100 * r.rawan / r.scored, 1) if r.scored else 0.0,
                   "#c8413a" if r.scored and r.rawan / r.scored >= 0.5 else "#e8b23a" if r.rawan else "#5fa35f",
                   f"{r.rawan}/{r.scored} TPS") for r in pic.rows[:60]] if pic.level < 4 else []
+    return {
+        "chart_days": charts.stacked_days(day_list, series, cat_labels, _("Laporan per hari menurut kategori"),
+                                          list(cat_labels)) if viewer.sees_reports else None,
+        "chart_vuln": charts.hbars(vuln_rows, _("Bagian TPS rawan per wilayah"), maximum=100) if vuln_rows else None,
+        "chart_states": charts.states(states, {k: str(v) for k, v in STATE_LABELS.items()},
+                                      _("Komitmen menurut status")),
+    }
+
+
+def build_map_config(pic: D.Picture, region: Region, base: str, suffix: str) -> dict[str, Any]:
+    """map.js's settings: the region's outlines shaded by each kecamatan's index, its layers, drilling down to
+    the dashboard of the region clicked."""
     shading = {r.code: {"color": charts.CLASS_COLOURS.get(r.klass, "#d4d4d4"),
                         "label": f"{r.index:g} · {CLASS_LABELS.get(r.klass, '')}" if r.index is not None else ""}
                for r in pic.kecamatan}
-    map_config = {
+    return {
         "boundariesUrl": reverse("api:map_boundaries") + f"?wilayah={region.code}",
         "tpsUrl": None,
         "tpsPageUrl": "",
@@ -157,39 +217,6 @@ def build_context(request: HttpRequest, viewer: S.Viewer, region: Region, area: 
             "legendTpsGenerated": "", "legendCluster": "",
             "layerKecamatan": _("Kecamatan"), "layerDesa": _("Desa/kelurahan"), "layerTps": _("TPS"),
         },
-    }
-    since = at - datetime.timedelta(hours=24)
-    return {
-        "pic": pic,
-        "region": region,
-        "region_name": region_title(region),
-        "crumbs": breadcrumb(region, viewer),
-        "at": at,
-        "tanggal": tanggal,
-        "saat_value": M.input_value(at),
-        "now_value": M.input_value(M.now()),
-        "suffix": suffix,
-        "overall": kondusif_view(pic.overall),
-        "kecamatan": [{"r": r, "k": kondusif_view(r)} for r in pic.kecamatan],
-        "rows": [{"row": r, "k": kondusif_view(r.result)} for r in pic.rows],
-        "legend": [(CLASS_LABELS[k], charts.CLASS_COLOURS[k]) for k in (K.KONDUSIF, K.WASPADA, K.SIAGA, "")],
-        "trends": {k: trend(pic.totals.get(k, 0), pic.previous.get(k, 0)) for k in ("reports_24h", "severe_24h")},
-        "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind)} for e in S.events(viewer, area, since, at)],
-        "chart_days": charts.stacked_days(day_list, series, cat_labels, _("Laporan per hari menurut kategori"),
-                                          all_cats) if viewer.sees_reports else None,
-        "chart_vuln": charts.hbars(vuln_rows, _("Bagian TPS rawan per wilayah"), maximum=100) if vuln_rows else None,
-        "chart_states": charts.states(states, {k: str(v) for k, v in STATE_LABELS.items()},
-                                      _("Komitmen menurut status")),
-        "states": states,
-        "voting": voting,
-        "chart_hours": charts.columns(voting.per_hour, [f"{h:02d}" for h in range(24)],
-                                      _("Laporan per jam")) if voting else None,
-        "vote_day": vote_day,
-        "map_config": map_config,
-        "poll_seconds": int(S.conf("POLL_SECONDS", 30)),
-        "can_lapsit": MANAGE_COORDINATION in viewer.capabilities,
-        "can_see_lapsit": VIEW_DEPLOYMENT in viewer.capabilities,
-        "is_past": tanggal != "",
     }
 
 
