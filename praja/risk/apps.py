@@ -5,12 +5,12 @@ from django.apps import AppConfig
 
 def _restore_catalogue(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """post_migrate (after `migrate`, and after `flush`, which empties every table): the national indicator
-    rows are there, as migration 0002 first wrote them (unaudited, like the migration)."""
+    rows are there, as migration 0002 first wrote them, with the same primary keys (unaudited, like the migration)."""
     from praja.risk.models import Indicator
     from praja.risk.services import catalogue_complete, seed_catalogue
 
     if not catalogue_complete(Indicator):
-        seed_catalogue(Indicator)
+        seed_catalogue(Indicator, first_ids=True)
 
 
 class RiskAppConfig(AppConfig):

@@ -173,9 +173,13 @@ def catalogue_rows() -> list[dict[str, Any]]:
     ]
 
 
-def seed_catalogue(model: Any) -> tuple[int, int]:
+def seed_catalogue(model: Any, first_ids: bool = False) -> tuple[int, int]:
     """Create or update the national rows of `model` (the Indicator model, or its historical version in
-    a migration) from the catalogue. Returns (created, updated)."""
+    a migration) from the catalogue. Returns (created, updated).
+
+    `first_ids`: when the table is empty (after `flush`), the rows get the primary keys migration 0002 gave
+    them on a new database (1..N in catalogue order), not the next free ones, so that a database emptied
+    and restored holds the same catalogue rows as a new one (the test suite's copied worlds point to them)."""
     existing = {i.key: i for i in model.objects.filter(region__isnull=True)}
     create, update = [], []
     rows = catalogue_rows()
@@ -187,10 +191,27 @@ def seed_catalogue(model: Any) -> tuple[int, int]:
             for k, v in row.items():
                 setattr(obj, k, v)
             update.append(obj)
+    renumber = first_ids and len(create) == len(rows) and not model.objects.exists()
+    if renumber:
+        for number, obj in enumerate(create, start=1):
+            obj.pk = number
     model.objects.bulk_create(create)
+    if renumber:
+        _sequence_past_ids(model)
     if update:
         model.objects.bulk_update(update, [k for k in rows[0] if k != "key"])
     return len(create), len(update)
+
+
+def _sequence_past_ids(model: Any) -> None:
+    """After rows written with explicit primary keys: the table's id sequence (PostgreSQL) continues after them."""
+    from django.core.management.color import no_style
+    from django.db import connections
+
+    connection = connections[model.objects.db]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(sql)
 
 
 def catalogue_complete(model: Any = Indicator) -> bool:

@@ -36,6 +36,26 @@ def test_ensure_catalogue_restores_missing_rows_and_edits() -> None:
     assert Indicator.objects.get(key="intimidasi").default_weight == cat.BY_KEY["intimidasi"].weight
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_the_catalogue_back_with_the_ids_of_a_new_one() -> None:
+    """`flush` (what a live-server test ends with) empties every table; post_migrate puts the catalogue back with
+    the primary keys migration 0002 gave it, so rows that point to an indicator by id (a copied test world,
+    a restored backup) point to the same indicator again; a new district indicator still gets a free id."""
+    from django.core.management import call_command
+
+    before = dict(Indicator.objects.filter(region__isnull=True).values_list("key", "pk"))
+    assert sorted(before.values()) == list(range(1, len(cat.INDICATORS) + 1))
+    # as a transactional test's teardown does it: the id sequences go on where they were
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+    assert dict(Indicator.objects.filter(region__isnull=True).values_list("key", "pk")) == before
+    from praja.territory.models import Region
+
+    Region.objects.create(code="35", name="Jawa Timur", level=1, kind="provinsi")
+    Region.objects.create(code="35.07", name="Kabupaten Malang", level=2, kind="kabupaten", parent_id="35")
+    made = _district("konflik_pilkades", "35.07")
+    assert made.pk not in before.values()
+
+
 def _district(key: str, regency: str, weight: float = 6.0, value_type: str = "boolean") -> Indicator:
     return Indicator.objects.create(
         key=key,
