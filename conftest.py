@@ -13,6 +13,7 @@ import os
 import zoneinfo
 from typing import Any
 
+import hypothesis
 import pytest
 import time_machine
 
@@ -20,6 +21,12 @@ from dbsnapshot import Snapshots
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests (hypothesis) draw the same examples on every run and every machine, so that CI passes or fails
+# by the code, never by the draw; PRAJA_HYPOTHESIS_EXPLORE=1 draws new ones (and keeps failures in .hypothesis/).
+hypothesis.settings.register_profile("praja", derandomize=True, database=None)
+hypothesis.settings.register_profile("explore", derandomize=False)
+hypothesis.settings.load_profile("explore" if os.environ.get("PRAJA_HYPOTHESIS_EXPLORE") == "1" else "praja")
 
 
 def local_time_today(hhmm: str) -> datetime.datetime:

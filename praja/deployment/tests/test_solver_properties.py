@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from praja.deployment.solver import CLASSES, PRESETS, TPS, Pool, Settings, check, greedy, solve
-from praja.deployment.solver_geometry import KM_PER_DEG, Projection, enclosing_circle
+from praja.deployment.solver_geometry import KM_PER_DEG, sphere_centre
 from praja.deployment.solver_patterns import PostType, combine
 
 LAT0, LNG0 = -7.9, 112.5
@@ -77,29 +77,50 @@ def _partitions(items: list[int]) -> Iterator[list[list[int]]]:
 
 
 def _brute_force(tps: list[TPS], pattern: Any, s: Settings) -> int:
-    """Fewest police over every partition of the TPS into feasible posts (same projection as the solver)."""
+    """Fewest police over every partition of the TPS into feasible posts. A block is feasible when the centre of
+    its smallest spherical cap is within walking distance of every member by haversine: check()'s measure, the
+    one a plan is judged by. (A projected enclosing circle can read 1 km + 1e-10 where the sphere says 0.9999999999
+    km: two TPS exactly 2 km apart on a 1 km walk, which the solver rightly serves from their midpoint.)"""
     kinds = {c: PostType.of(pattern.of(c)) for c in CLASSES}
     areas: dict[str, list[TPS]] = {}
     for t in sorted(tps, key=lambda t: t.code):
         areas.setdefault(t.desa_code if s.area == "desa" else t.kecamatan_code, []).append(t)
     total = 0
     for members in areas.values():
-        proj = Projection.around([t.lat for t in members], [t.lng for t in members])
-        xy = proj.xy([t.lat for t in members], [t.lng for t in members])
-        radius = s.walking_km * (1 - proj.margin([t.lat for t in members]))
+        reach: dict[tuple[int, ...], bool] = {}
+
+        def within(block: list[int], members: list[TPS] = members, reach: dict[tuple[int, ...], bool] = reach) -> bool:
+            key = tuple(block)
+            if key not in reach:
+                km = sphere_centre([members[i].lat for i in block], [members[i].lng for i in block])[2]
+                reach[key] = km <= s.walking_km
+            return reach[key]
+
         best = math.inf
         for part in _partitions(list(range(len(members)))):
             cost = 0
             for block in part:
                 ptype = combine([kinds[members[i].cls] for i in block])
-                r = enclosing_circle([(float(xy[i, 0]), float(xy[i, 1])) for i in block])[2]
-                if len(block) > ptype.cap or r > radius:
+                if len(block) > ptype.cap or not within(block):
                     cost = math.inf  # type: ignore[assignment]
                     break
                 cost += ptype.police
             best = min(best, cost)
         total += int(best)
     return total
+
+
+def test_two_tps_exactly_two_walking_distances_apart_share_the_post_between_them() -> None:
+    """The case hypothesis found: four TPS at one point, a fifth exactly 2 km east, a 1 km walk. The midpoint is
+    0.9999999999 km from both by haversine, so one post there serves the pair: 2 posts, and proved optimal."""
+    d = DESAS[0]
+    points = [(LAT0, 112.5181587434972)] + [(LAT0, LNG0)] * 4
+    tps = [TPS(f"{d}/{i:03d}", d, d[:8], "aman", 250, lat, lng) for i, (lat, lng) in enumerate(points)]
+    pattern, s = PRESETS["manggarai_2024"], Settings(walking_km=1.0, area="desa", reserve_share=0.0)
+    plan = solve(tps, pattern, s, [])
+    assert check(plan, tps, pattern, s, []) == []
+    assert len(plan.posts) == 2
+    assert plan.officers == plan.officers_lower_bound == _brute_force(tps, pattern, s)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
