@@ -789,9 +789,10 @@ def _local(moment: datetime) -> datetime:
 
 
 def _django_floatformat(value: Any, places: int) -> str:
+    """Django's floatformat with the language's thousands separator ("4.413,6 km")."""
     from django.template.defaultfilters import floatformat
 
-    return str(floatformat(value, places))
+    return str(floatformat(value, f"{places}g"))
 
 
 def render(doc: Document) -> bytes:
