@@ -163,7 +163,7 @@ def demo_district(db: Any, built_once: Any) -> Any:
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # schemathesis gives its per-operation items (test_api_schemathesis.py: 32) one node id between them, and
     # pytest-xdist schedules by node id: all but the first operation were silently not run under `make test`.
-    # Each gets its own id, its name ("test_no_route_answers_5xx[POST /api/v1/reports]").
+    # Each gets its own id, its name ("test_every_answer_is_documented[POST /api/v1/reports]").
     for item in items:
         if item.nodeid.endswith("::" + getattr(item, "originalname", item.name)) and item.name != item.originalname:
             item._id = item.parent.id.child(item.name)  # pytest 9: the structured id nodeid is read from

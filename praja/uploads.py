@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -55,7 +55,10 @@ class RequestBodyCap:
     """Middleware, first in the chain: a request whose declared body (Content-Length) is over
     ``PRAJA_MAX_REQUEST_BYTES`` is answered 413 before one byte of it is read (issue 14: a 55 MB body used to be
     read whole and then refused). Each file is then capped again by its page (attachments 10 MB, imports 20 MB);
-    Django's DATA_UPLOAD_MAX_MEMORY_SIZE caps the part of a body that is not a file."""
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE caps the part of a body that is not a file.
+
+    The answer is plain text, and under /api/ JSON ``{"detail": text}`` like every error of the API (its schema
+    documents 400 and 413 so, praja/api_support.py)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -64,13 +67,18 @@ class RequestBodyCap:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponse(_("Panjang permintaan tidak sah."), status=400,
-                                content_type="text/plain; charset=utf-8")
+            return self.refuse(request, _("Panjang permintaan tidak sah."), 400)
         cap = max_request_bytes()
         if cap > 0 and declared > cap:
             text = _("Kiriman terlalu besar (%(size)s; batas seluruh kiriman %(max)s). Kirim lebih sedikit atau "
                      "lebih kecil lampiran.") % {"size": human_size(declared), "max": human_size(cap)}
-            response = HttpResponse(text, status=413, content_type="text/plain; charset=utf-8")
+            response = self.refuse(request, text, 413)
             response["Connection"] = "close"  # the body is never read: the connection cannot be reused
             return response
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, text: str, status: int) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": text}, status=status)
+        return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")

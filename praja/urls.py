@@ -28,6 +28,8 @@ urlpatterns = [
 ]
 
 # 403 and 404 render the templates 403.html and 404.html with the request (the menu shows); 500 too, with a
-# plain fallback when that fails (praja/ops/errors.py).
+# plain fallback when that fails (praja/ops/errors.py). Under /api/ a 400 and a 404 are JSON, as the API's schema
+# says.
 handler500 = "praja.ops.errors.server_error"
 handler400 = "praja.ops.errors.bad_request"  # in Indonesian, naming an impossible date (issue 14)
+handler404 = "praja.ops.errors.page_not_found"  # the page; under /api/ JSON {"detail": "Not Found"}

@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from praja.accounts import visibility
 from praja.accounts.forms import RoleAssignmentForm
 from praja.accounts.models import Agency, Person, RoleAssignment
-from praja.api_support import MAX_PAGE, BoundedPagination, require
+from praja.api_support import MAX_PAGE, BoundedPagination, Detail, FieldErrors, require
 from praja.base.audit import audit_reading
 from praja.base.masking import mask
 from praja.base.models import AuditEntry
@@ -28,15 +28,6 @@ from praja.base.roles import MANAGE_ACCOUNTS, VIEW_AUDIT, VIEW_PEOPLE, VIEW_TERR
 router = Router(tags=["accounts"])
 
 # --- schemas --------------------------------------------------------------------------------------
-
-
-class Detail(Schema):
-    detail: str
-
-
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class AgencyOut(Schema):
@@ -161,7 +152,10 @@ def _agencies(request: HttpRequest) -> QuerySet[Agency]:
     return visibility.agencies(Agency.objects.select_related("parent", "jurisdiction"), visibility.scope_of(request))
 
 
-@router.get("/agencies", response=list[AgencyOut], summary="Agencies in scope and those covering it")
+@router.get(
+    "/agencies", response={200: list[AgencyOut], 403: Detail},
+    summary="Agencies in scope and those covering it",
+)
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
 def list_agencies(request: HttpRequest, kind: str = "", region: str = "") -> QuerySet[Agency]:
     require(request, VIEW_TERRITORY)
@@ -173,7 +167,7 @@ def list_agencies(request: HttpRequest, kind: str = "", region: str = "") -> Que
     return qs
 
 
-@router.get("/agencies/{slug}", response=AgencyOut)
+@router.get("/agencies/{slug}", response={200: AgencyOut, 403: Detail, 404: Detail})
 def get_agency(request: HttpRequest, slug: str) -> Agency:
     require(request, VIEW_TERRITORY)
     return get_object_or_404(_agencies(request), slug=slug)
@@ -186,7 +180,10 @@ def _people(request: HttpRequest) -> QuerySet[Person]:
     return visibility.people(Person.objects.select_related("agency", "user"), visibility.scope_of(request))
 
 
-@router.get("/people", response=list[PersonListOut], summary="People in scope (phone and NRP masked)")
+@router.get(
+    "/people", response={200: list[PersonListOut], 403: Detail},
+    summary="People in scope (phone and NRP masked)",
+)
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
 def list_people(request: HttpRequest, agency: str = "", q: str = "") -> QuerySet[Person]:
     require(request, VIEW_PEOPLE)
@@ -198,7 +195,7 @@ def list_people(request: HttpRequest, agency: str = "", q: str = "") -> QuerySet
     return qs
 
 
-@router.get("/people/{int:person_id}", response=PersonOut)
+@router.get("/people/{int:person_id}", response={200: PersonOut, 403: Detail, 404: Detail})
 def get_person(request: HttpRequest, person_id: int) -> Person:
     require(request, VIEW_PEOPLE)
     return get_object_or_404(_people(request), pk=person_id)
@@ -211,7 +208,7 @@ def _assignments(request: HttpRequest) -> QuerySet[RoleAssignment]:
     return visibility.role_assignments(RoleAssignment.objects.all(), visibility.scope_of(request))
 
 
-@router.get("/assignments", response=list[AssignmentOut])
+@router.get("/assignments", response={200: list[AssignmentOut], 403: Detail})
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
 def list_assignments(request: HttpRequest, person: int | None = None, role: str = "") -> QuerySet[RoleAssignment]:
     require(request, VIEW_PEOPLE)
@@ -223,7 +220,7 @@ def list_assignments(request: HttpRequest, person: int | None = None, role: str 
     return qs
 
 
-@router.get("/assignments/{int:assignment_id}", response=AssignmentOut)
+@router.get("/assignments/{int:assignment_id}", response={200: AssignmentOut, 403: Detail, 404: Detail})
 def get_assignment(request: HttpRequest, assignment_id: int) -> RoleAssignment:
     require(request, VIEW_PEOPLE)
     return get_object_or_404(_assignments(request), pk=assignment_id)
@@ -268,7 +265,7 @@ def _audit(request: HttpRequest) -> QuerySet[AuditEntry]:
     return visibility.audit_entries(AuditEntry.objects.all(), visibility.scope_of(request), request)
 
 
-@router.get("/audit", response=list[AuditOut], summary="Audit entries in scope, newest first")
+@router.get("/audit", response={200: list[AuditOut], 403: Detail}, summary="Audit entries in scope, newest first")
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
 def list_audit(
     request: HttpRequest, region: str = "", action: str = "", target_type: str = "", target_id: str = ""
@@ -290,7 +287,7 @@ def list_audit(
     return qs
 
 
-@router.get("/audit/{int:seq}", response=AuditOut)
+@router.get("/audit/{int:seq}", response={200: AuditOut, 403: Detail, 404: Detail})
 def get_audit_entry(request: HttpRequest, seq: int) -> AuditEntry:
     require(request, VIEW_AUDIT)
     entry = get_object_or_404(_audit(request), seq=seq)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 
@@ -33,8 +33,8 @@ class SecondFactorMiddleware:
             and needs_second_factor(user)
             and not user.is_verified()  # type: ignore[attr-defined]
         ):
-            if request.path.startswith("/api/"):
-                return HttpResponse("second factor required", status=403)
+            if request.path.startswith("/api/"):  # JSON like every error of the API (its schema says 403 Detail)
+                return JsonResponse({"detail": "second factor required"}, status=403)
             return redirect("accounts:second_factor")
         return self.get_response(request)
 

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from praja.accounts import visibility
-from praja.api_support import BoundedPagination, require
+from praja.api_support import BoundedPagination, Detail, require
 from praja.base.roles import PLAN_DEPLOYMENT, VIEW_DEPLOYMENT
 from praja.base.scope import Scope
 from praja.deployment import pattern_settings, plan_edits, plan_jobs, plan_queries, regency_pools
@@ -128,13 +128,14 @@ class CheckOut(Schema):
     violations: list[str]
 
 
-@router.get("/plans", response=list[PlanOut], summary="Plans of regions in scope, newest first")
+@router.get("/plans", response={200: list[PlanOut], 403: Detail}, summary="Plans of regions in scope, newest first")
 @paginate(BoundedPagination)
 def plans(request: HttpRequest) -> QuerySet[Plan]:
     return plan_queries.visible_plans(_scope(request))
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="One plan's totals (of the whole plan)")
+@router.get("/plans/{plan_id}", response={200: PlanOut, 403: Detail, 404: Detail},
+            summary="One plan's totals (of the whole plan)")
 def plan(request: HttpRequest, plan_id: int) -> Plan:
     p = _plan(request, plan_id)
     if not plan_queries.covers_whole_plan(p, _scope(request)):
@@ -142,21 +143,28 @@ def plan(request: HttpRequest, plan_id: int) -> Plan:
     return p
 
 
-@router.get("/plans/{plan_id}/posts", response=list[PostOut], summary="The plan's posts inside the caller's scope")
+@router.get("/plans/{plan_id}/posts", response={200: list[PostOut], 403: Detail, 404: Detail},
+            summary="The plan's posts inside the caller's scope")
 @paginate(BoundedPagination)
 def posts(request: HttpRequest, plan_id: int) -> QuerySet[Post]:
     p = _plan(request, plan_id)
     return plan_queries.visible_posts(p, _scope(request)).prefetch_related("tps_rows").order_by("number")
 
 
-@router.get("/plans/{plan_id}/progress", response=ProgressOut, summary="Where a running plan is")
+@router.get("/plans/{plan_id}/progress", response={200: ProgressOut, 403: Detail, 404: Detail},
+            summary="Where a running plan is")
 def progress(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     p = _plan(request, plan_id)
     return {"status": p.status, "done": p.progress_done, "total": p.progress_total, "unit": p.progress_unit,
             "error": p.error}
 
 
-@router.post("/plans", response={202: PlanOut}, summary="Start a plan of a region (a job; poll its progress)")
+@router.post(
+    "/plans",
+    # 422: {"detail": ...} for settings the solver refuses (and ninja's validation errors, added by PrajaAPI)
+    response={202: PlanOut, 403: Detail, 404: Detail, 422: Detail},
+    summary="Start a plan of a region (a job; poll its progress)",
+)
 def start(request: HttpRequest, body: PlanIn) -> Status[Plan]:
     scope = _scope(request)
     require(request, PLAN_DEPLOYMENT)
@@ -189,7 +197,8 @@ def start(request: HttpRequest, body: PlanIn) -> Status[Plan]:
     return Status(202, new)
 
 
-@router.post("/plans/{plan_id}/check", response=CheckOut, summary="Re-check the plan (hand edits) against its pattern")
+@router.post("/plans/{plan_id}/check", response={200: CheckOut, 403: Detail, 404: Detail},
+             summary="Re-check the plan (hand edits) against its pattern")
 def recheck(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     p = _plan(request, plan_id)
     require(request, PLAN_DEPLOYMENT)

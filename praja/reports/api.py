@@ -11,7 +11,9 @@ One route, two kinds of sender:
 Answers: 201 with the receipt and the PIN (the PIN is in this answer only); the same idempotency key again
 (``client_key`` field or ``Idempotency-Key`` header) answers 200 with the first report's receipt and no PIN,
 and stores nothing; 422 with ``errors`` {field: message} when a field is wrong (praja.reports.intake rules,
-the same as every channel).
+the same as every channel). What comes before the route's code is documented for every route
+(praja/api_support.py): a field of the wrong type is ninja's 422 ``{"detail": [...]}``, a body that is not JSON
+400, one over the cap 413.
 
 ``POST /api/v1/reports/status`` (receipt + PIN in the body, never in the address) answers the report's
 state and the timeline entries its sender may see.
@@ -149,12 +151,22 @@ partner_bearer = PartnerBearer()
 # --- schemas -------------------------------------------------------------------------------------------
 
 
+# The rules intake.validate checks (422 with {field: message}, the same for every channel) are documented through
+# json_schema_extra, for the schema only: pydantic must not check them itself, or the answer would be ninja's list
+# instead of the channel's messages. Rules that need the database (a TPS, region or agency that exists) or two fields
+# (latitude with longitude, a name unless anonymous) JSON Schema cannot say (test_api_schemathesis.py, EXCLUDED).
+_CLIENT_KEY = r"^\s*([A-Za-z0-9._:\-]{8,64}\s*)?$"  # KEY_RE after strip(); empty: the Idempotency-Key header's
+
+
 class ReportIn(Schema):
     """One report. Only ``category`` and ``description`` are required; everything else helps handling."""
 
-    category: str = Field(..., description="kategori: " + ", ".join(Category.values), examples=["politik_uang"])
-    description: str = Field(..., description="uraian kejadian (maks. 10.000 karakter)")
-    title: str | None = Field(None, description="judul (maks. 200); kosong: baris pertama uraian")
+    category: str = Field(..., description="kategori: " + ", ".join(Category.values), examples=["politik_uang"],
+                          json_schema_extra={"enum": list(Category.values)})
+    description: str = Field(..., description="uraian kejadian (maks. 10.000 karakter)",
+                             json_schema_extra={"minLength": 1, "maxLength": intake.DESCRIPTION_MAX})
+    title: str | None = Field(None, description="judul (maks. 200); kosong: baris pertama uraian",
+                              json_schema_extra={"maxLength": intake.TITLE_MAX})
     severity: int | str | None = Field(
         None, description="1-4 atau rendah/sedang/tinggi/kritis; kosong: sedang", examples=[3]
     )
@@ -166,12 +178,15 @@ class ReportIn(Schema):
     )
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
-    place_text: str | None = Field(None, description="keterangan tempat (maks. 200)")
+    place_text: str | None = Field(None, description="keterangan tempat (maks. 200)",
+                                   json_schema_extra={"maxLength": 200})
     subject_kind: str | None = Field(
-        None, description="terlapor: " + ", ".join(v for v in SubjectKind.values if v) + " (kosong: umum)"
+        None, description="terlapor: " + ", ".join(v for v in SubjectKind.values if v) + " (kosong: umum)",
+        json_schema_extra={"enum": [*SubjectKind.values, None]},
     )
     subject_unit: int | None = Field(None, description="id instansi/satuan terlapor")
-    subject_text: str | None = Field(None, description="keterangan terlapor (maks. 200)")
+    subject_text: str | None = Field(None, description="keterangan terlapor (maks. 200)",
+                                     json_schema_extra={"maxLength": 200})
     anonymous: bool = Field(True, description="true: identitas pelapor tidak disimpan")
     reporter_name: str | None = Field(None, description="nama pelapor (disegel, hanya bila anonymous=false)")
     reporter_contact: str | None = Field(None, description="kontak pelapor (disegel)")
@@ -179,7 +194,8 @@ class ReportIn(Schema):
         None, description="nomor telepon pelapor (disegel; batas kiriman per nomor; tidak disimpan bila anonymous=true)"
     )
     client_key: str | None = Field(
-        None, description="kunci idempotensi (8-64 karakter A-Z a-z 0-9 . _ : -), sama dengan header Idempotency-Key"
+        None, description="kunci idempotensi (8-64 karakter A-Z a-z 0-9 . _ : -), sama dengan header Idempotency-Key",
+        json_schema_extra={"pattern": _CLIENT_KEY},
     )
 
 
@@ -259,8 +275,14 @@ def _follow_url(receipt: str) -> str:
 
 # --- routes --------------------------------------------------------------------------------------------
 
+# Each 429 says when to come back (status codes as ints, as ninja keys them, so the two merge).
+_RETRY_AFTER = {429: {"headers": {"Retry-After": {
+    "required": True, "schema": {"type": "integer", "minimum": 0}, "description": "detik sampai boleh mencoba lagi",
+}}}}
+
 _SECURITY_DOC = {
     "security": [{}],  # merged after the bearer scheme: the token is optional
+    "responses": _RETRY_AFTER,
     "description": (
         "Kirim satu laporan. Tanpa header Authorization: laporan publik (anonim boleh), dibatasi per alamat "
         "dan per nomor telepon (429 bila lewat batas). Dengan `Authorization: Bearer <token mitra>`: laporan "
@@ -345,6 +367,7 @@ def submit_report(request: HttpRequest, payload: ReportIn) -> Any:
     response={200: FollowOut, 404: ErrorOut, 429: ErrorOut},
     summary="Ikuti laporan dengan kode dan PIN / follow a report by receipt and PIN",
     url_name="reports_follow",
+    openapi_extra={"responses": _RETRY_AFTER},
 )
 def follow_report(request: HttpRequest, payload: FollowIn) -> Any:
     wait = _limited("FOLLOW_RATE", client_address(request))

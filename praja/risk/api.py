@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from ninja.params.functions import Query as query_param
 
 from praja.accounts import visibility
-from praja.api_support import MAX_PAGE, BoundedPagination, require
+from praja.api_support import MAX_PAGE, BoundedPagination, Detail, documented, require
 from praja.base.regions import is_region_code
 from praja.base.roles import VIEW_TERRITORY
 from praja.base.scope import Scope
@@ -107,9 +108,19 @@ class RiskMapOut(Schema):
     scored: int
 
 
-@router.get("/scores", response=list[ScoreOut], summary="Stored TPS scores in scope, highest first")
+@router.get(
+    "/scores",
+    # 422: {"detail": "klass must be one of ..."} (and ninja's validation errors, added by PrajaAPI)
+    response={200: list[ScoreOut], 403: Detail, 404: Detail, 422: Detail},
+    summary="Stored TPS scores in scope, highest first",
+)
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
-def list_scores(request: HttpRequest, klass: str = "", wilayah: str = "") -> QuerySet[TPSScore]:
+def list_scores(
+    request: HttpRequest,
+    # the route checks klass itself (422 {"detail": "klass must be one of ..."}); the enum documents it
+    klass: str = documented(query_param("", description="one class; empty: all"), enum=["", *Klass.values]),
+    wilayah: str = query_param("", description="region code: only the TPS inside it (outside the scope: 404)"),
+) -> QuerySet[TPSScore]:
     scope = _narrowed(request, wilayah)
     qs = TPSScore.objects.visible(scope).order_by("-score", "tps_id")
     if klass:
@@ -121,7 +132,7 @@ def list_scores(request: HttpRequest, klass: str = "", wilayah: str = "") -> Que
 
 @router.get(
     "/tps/{desa}/{number}",
-    response=ScoreDetailOut,
+    response={200: ScoreDetailOut, 403: Detail, 404: Detail},
     summary="One TPS's score and its explanation",
     url_name="risk_tps",
 )
@@ -139,7 +150,8 @@ class RollupQuery(Schema):
     sort: str = "share"
 
 
-@router.get("/rollup", response=list[RollupOut], summary="Counts per class and share of rawan per region")
+@router.get("/rollup", response={200: list[RollupOut], 403: Detail, 404: Detail},
+            summary="Counts per class and share of rawan per region")
 def get_rollup(request: HttpRequest, q: Query[RollupQuery]) -> list[dict[str, Any]]:
     scope = _narrowed(request, q.wilayah)
     rows = services.rollup(scope, q.level, "", q.sort)
@@ -160,7 +172,7 @@ def get_rollup(request: HttpRequest, q: Query[RollupQuery]) -> list[dict[str, An
 
 @router.get(
     "/map",
-    response=RiskMapOut,
+    response={200: RiskMapOut, 403: Detail, 404: Detail},
     summary="TPS points with their class; kecamatan with their share of rawan",
     url_name="risk_map",
 )

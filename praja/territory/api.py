@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from praja.api_support import MAX_PAGE, BoundedPagination, require
+from praja.api_support import MAX_PAGE, BoundedPagination, Detail, FieldErrors, require
 from praja.base.roles import EDIT_TPS, VIEW_TERRITORY
 from praja.base.visibility import scope_of
 from praja.territory import visibility
@@ -78,15 +78,6 @@ class TPSPatchOut(Schema):
     warnings: list[str]
 
 
-class FieldErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-class Detail(Schema):
-    detail: str
-
-
 class JurisdictionOut(Schema):
     slug: str
     kind: str
@@ -115,7 +106,10 @@ def _regions(request: HttpRequest) -> QuerySet[Region]:
     return visibility.regions(Region.objects.all(), scope_of(request))
 
 
-@router.get("/regions", response=list[RegionOut], summary="Regions: children of `parent`, or the scope's roots")
+@router.get(
+    "/regions", response={200: list[RegionOut], 403: Detail, 404: Detail},
+    summary="Regions: children of `parent`, or the scope's roots",
+)
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
 def list_regions(request: HttpRequest, parent: str = "", level: int | None = None) -> QuerySet[Region]:
     require(request, VIEW_TERRITORY)
@@ -131,7 +125,7 @@ def list_regions(request: HttpRequest, parent: str = "", level: int | None = Non
     return qs
 
 
-@router.get("/regions/{code}", response=RegionOut)
+@router.get("/regions/{code}", response={200: RegionOut, 403: Detail, 404: Detail})
 def get_region(request: HttpRequest, code: str) -> Region:
     require(request, VIEW_TERRITORY)
     return get_object_or_404(_regions(request), code=code)
@@ -144,7 +138,10 @@ def _tps(request: HttpRequest) -> QuerySet[TPS]:
     return visibility.tps(TPS.objects.select_related("desa"), scope_of(request))
 
 
-@router.get("/tps", response=list[TPSOut], summary="TPS in scope; filter by kecamatan, desa, code search")
+@router.get(
+    "/tps", response={200: list[TPSOut], 403: Detail},
+    summary="TPS in scope; filter by kecamatan, desa, code search",
+)
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
 def list_tps(
     request: HttpRequest, kecamatan: str = "", desa: str = "", q: str = "", generated: bool | None = None
@@ -164,7 +161,10 @@ def list_tps(
     return qs
 
 
-@router.get("/tps/{desa}/{number}", response=TPSOut, summary="One TPS by desa code and number")
+@router.get(
+    "/tps/{desa}/{number}", response={200: TPSOut, 403: Detail, 404: Detail},
+    summary="One TPS by desa code and number",
+)
 def get_tps(request: HttpRequest, desa: str, number: int) -> TPS:
     require(request, VIEW_TERRITORY)
     return get_object_or_404(_tps(request), desa_id=desa, number=number)
@@ -206,7 +206,7 @@ def _jurisdictions(request: HttpRequest) -> QuerySet[Jurisdiction]:
     )
 
 
-@router.get("/jurisdictions", response=list[JurisdictionOut])
+@router.get("/jurisdictions", response={200: list[JurisdictionOut], 403: Detail})
 @paginate(BoundedPagination, max_limit=MAX_PAGE)
 def list_jurisdictions(request: HttpRequest, kind: str = "") -> QuerySet[Jurisdiction]:
     require(request, VIEW_TERRITORY)
@@ -216,7 +216,7 @@ def list_jurisdictions(request: HttpRequest, kind: str = "") -> QuerySet[Jurisdi
     return qs
 
 
-@router.get("/jurisdictions/{slug}", response=JurisdictionOut)
+@router.get("/jurisdictions/{slug}", response={200: JurisdictionOut, 403: Detail, 404: Detail})
 def get_jurisdiction(request: HttpRequest, slug: str) -> Jurisdiction:
     require(request, VIEW_TERRITORY)
     return get_object_or_404(_jurisdictions(request), slug=slug)
