@@ -6,9 +6,10 @@
 Per case: the inputs are written as TPS.csv and POOLS.csv (bench/deployment_inputs.py: the real desa
 centroids of ../shared/data/wilayah, TPS spread uniformly up to 3 km or 1.5 km from their desa, one
 Polsek per kecamatan with a code column, a Polres reserve per regency), then the command runs in its own
-process: `praja deployment plan --tps TPS.csv --pools POOLS.csv --out DIR --workers N --no-pdf`. Measured:
-wall seconds of the command (reading, checking, planning, writing every regency's XLSX and GeoJSON, the
-summary), the planning seconds inside it, the peak memory of the command and its worker processes
+process: `praja deployment plan --tps TPS.csv --pools POOLS.csv --out DIR --workers N` (every output a user gets:
+PRAJA_BENCH_NO_PDF=1 adds `--no-pdf`). Measured: wall seconds of the command (reading, checking, planning,
+writing every regency's XLSX, PDF annex and GeoJSON, the summary), the planning seconds inside it, the
+peak memory of the command and its worker processes
 together (sampled from /proc every 0.2 s: the sum of their resident sets), officers against the lower
 bound, and the violations that the core's check() finds in the plan read back from plan.json (every
 post re-checked on the coordinates as written, no tolerance on the walking distance). The same run is
@@ -43,6 +44,7 @@ from praja.deployment.tasks import plan_from_dict  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PRAJA = str(Path(sys.executable).parent / "praja")
+PDF = os.environ.get("PRAJA_BENCH_NO_PDF", "") != "1"
 CASES = [c for c in os.environ.get("PRAJA_BENCH_CASES", "national_3km,national_1_5km").split(",") if c]
 WORKERS = int(os.environ.get("PRAJA_BENCH_WORKERS", "2"))
 TARGET = {"national_3km": {"seconds": 120.0, "memory_mb": 4096.0, "ratio": 1.0001},
@@ -110,7 +112,7 @@ def _tree_rss_mb(root: int) -> float:
 def run_command(tps: Path, pools: Path, out: Path, workers: int) -> tuple[float, float, str]:
     env = {**os.environ, "PRAJA_MAP_WORKERS": str(workers)}
     cmd = [PRAJA, "deployment", "plan", "--tps", str(tps), "--pools", str(pools), "--out", str(out),
-           "--workers", str(workers), "--no-pdf"]
+           "--workers", str(workers)] + ([] if PDF else ["--no-pdf"])
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
@@ -157,7 +159,9 @@ def run_case(name: str) -> dict[str, Any]:
         problems, beyond = recheck(body, case.tps, list(pools_by_unit.values()))
         regency_dirs = sum(1 for p in (folder / "out").iterdir() if p.is_dir())
         result: dict[str, Any] = {
-            "command": f"praja deployment plan --tps TPS.csv --pools POOLS.csv --out DIR --workers {WORKERS} --no-pdf",
+            "command": f"praja deployment plan --tps TPS.csv --pools POOLS.csv --out DIR --workers {WORKERS}"
+                       + ("" if PDF else " --no-pdf"),
+            "pdf_annexes": sum(1 for _ in (folder / "out").glob("*/plan.pdf")),
             "tps": body["tps"], "regencies": body["regencies"], "jobs": body["jobs"], "posts": len(body["posts"]),
             "officers": body["officers"], "lower_bound": body["officers_lower_bound"],
             "ratio": body["ratio"], "uncovered_tps": sum(body["uncovered_by_class"].values()),
