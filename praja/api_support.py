@@ -137,6 +137,8 @@ def document_framework_answers(schema: dict[str, Any]) -> dict[str, Any]:
                 add(403, "the person's role needs the second factor, not yet passed", Detail)
             if has_body or any(_can_fail(p) for p in op.get("parameters", [])):
                 add(422, "parameters or body do not match this schema", ValidationErrors)
+            # praja/base/nul_guard.py: any route, whatever its parameters
+            add(422, "the query string holds a NUL character", ValidationErrors)
     return schema
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "praja.uploads.RequestBodyCap",  # a body over PRAJA_MAX_REQUEST_BYTES: 413 before it is read (issue 14)
+    "praja.base.nul_guard.RefuseNulInQuery",  # a NUL in the query string: 422 under /api/, else 400
     "django.middleware.security.SecurityMiddleware",
     "praja.base.csp.ContentSecurityPolicy",  # scripts from Praja's origin only (praja/base/csp.py, issue 14)
     "praja.reports.api.IntakeFastPath",  # POST /api/v1/reports without a cookie: straight to its view
