@@ -42,9 +42,13 @@ from praja.reports.models import (
 )
 
 
-def _report(request: HttpRequest, receipt: str) -> Report:
-    qs = visibility.reports(Report.objects.all(), request).select_related(
-        "region", "tps", "subject_unit", "assigned_agency", "referred_to", "handler", "partner")
+def _report(request: HttpRequest, receipt: str, *, related: bool = True) -> Report:
+    """The report `receipt` if the reader may see it, else 404. `related=False` (the actions, which read the
+    report again locked): without the seven joined tables, whose join order PostgreSQL spent about 5 ms
+    planning for a 0.5 ms lookup (EXPLAIN ANALYZE on the bench database, 100,000 reports)."""
+    qs = visibility.reports(Report.objects.all(), request)
+    if related:
+        qs = qs.select_related("region", "tps", "subject_unit", "assigned_agency", "referred_to", "handler", "partner")
     return get_object_or_404(qs, receipt=receipt)
 
 
@@ -228,7 +232,7 @@ ACTIONS = {"verify", "reject", "take", "assign", "refer", "advance", "outcome", 
 def action(request: HttpRequest, receipt: str, name: str) -> HttpResponse:
     if name not in ACTIONS:
         raise Http404
-    report = _report(request, receipt)
+    report = _report(request, receipt, related=False)
     actor = _by(request)
     post = request.POST
     try:
