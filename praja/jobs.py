@@ -50,7 +50,9 @@ from typing import Any
 log = logging.getLogger("praja.jobs")
 
 # Modules whose import registers tasks. A Celery worker imports them all (praja/celery.py).
-TASK_MODULES: tuple[str, ...] = ("praja.deployment.tasks", "praja.infowatch.tasks", "praja.ops.tasks")
+TASK_MODULES: tuple[str, ...] = (
+    "praja.deployment.tasks", "praja.infowatch.tasks", "praja.ops.tasks", "praja.risk.tasks",
+)
 DEFAULT_QUEUE = "praja"
 DEFAULT_TIMEOUT_S = 3600.0
 POLL_S = 0.1

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from praja import jobs
 from praja.accounts.models import Agency
 from praja.base import audit
 from praja.base.audit_protect import PROTECTED_TIMELINE_KINDS, protect
@@ -163,7 +164,10 @@ def verify(report: Report, actor: By, *, severity: int | None = None, note: str 
         r.verified_at = timezone.now()
         r.status_reason = ""
         _finish(r)
-        transaction.on_commit(lambda: risk_record(r.pk))
+        # in the same transaction: the incident and its desa's note are kept with the verification, or not at all;
+        # the desa's TPS are scored by the job (one recompute for a burst of verifications, off the request)
+        if risk_record(r.pk, defer=True):
+            jobs.submit("risk.score_pending", title=_("Skor kerawanan setelah verifikasi"))
     return r
 
 
@@ -410,8 +414,9 @@ def risk_place(report: Report) -> str:
     return ""
 
 
-def risk_record(report_id: int) -> bool:
-    """A verified report becomes an incident of the risk index (the same receipt again only updates it)."""
+def risk_record(report_id: int, *, defer: bool = False) -> bool:
+    """A verified report becomes an incident of the risk index (the same receipt again only updates it).
+    `defer`: its desa is noted for the job `risk.score_pending` instead of scored now (praja.risk.services)."""
     report = Report.objects.filter(pk=report_id).first()
     if report is None or report.status == Status.REJECTED:
         return False
@@ -423,7 +428,8 @@ def risk_record(report_id: int) -> bool:
         from praja.risk.services import record_incident
 
         on = timezone.localtime(report.occurred_at or report.received_at).date()
-        record_incident(place, on, weights.get(report.severity, 1.0), ref=report.receipt)
+        with transaction.atomic():  # a savepoint: a failure here leaves the caller's transaction usable
+            record_incident(place, on, weights.get(report.severity, 1.0), ref=report.receipt, defer=defer)
     except Exception:  # noqa: BLE001 - the risk index must not block handling; it is logged
         log.exception("risk incident for report %s not recorded", report.receipt)
         return False

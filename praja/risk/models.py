@@ -346,6 +346,22 @@ class IncidentSignalQuerySet(models.QuerySet["IncidentSignal"]):
         return self.exclude(ref__in=report.objects.exclude(pk__in=seen).values("receipt"))
 
 
+class PendingIncidentScore(models.Model):
+    """A desa whose incident history changed and whose TPS are not scored again yet: written in the same
+    transaction as the incident (a verified report), scored by the job `risk.score_pending`, which takes every
+    waiting desa at once (a burst of verifications costs one recompute per regency, not one per report)."""
+
+    desa = models.CharField(_("desa"), max_length=13, primary_key=True)
+    noted_at = models.DateTimeField(_("dicatat"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("desa menunggu skor ulang")
+        verbose_name_plural = _("desa menunggu skor ulang")
+
+    def __str__(self) -> str:
+        return self.desa
+
+
 class IncidentSignal(models.Model):
     """An incident reported elsewhere in Praja (the reports app), at a TPS or in a desa."""
 

@@ -8,6 +8,8 @@
 - `record_incident(place, on, severity, ref)`, `withdraw_incident(ref)`, `incident_history_changed(codes)`:
   what the reports app calls; the history indicators of the affected TPS are recomputed, so the index
   moves when reports come in. History fades with time: recompute daily (`praja risk recompute 35.07`).
+  `record_incident(..., defer=True)` stores the incident and notes its desa (`PendingIncidentScore`) in the
+  caller's transaction; `score_pending()` (the job `risk.score_pending`) scores every noted desa at once.
 - `rollup(scope, level)`: counts per class and share of rawan + sangat rawan per kecamatan or desa.
 - `tps_classes(region_code)`: {TPS code: class} for other apps (the deployment plan).
 - `load_demo_values(regency)`: the demo district's generated values (Bawaslu's Malang 2024 figures).
@@ -33,7 +35,15 @@ from praja.base.regions import is_region_code, level_of, parse_tps_code
 from praja.base.scope import Scope
 from praja.risk import catalogue as cat
 from praja.risk import index as ix
-from praja.risk.models import IncidentSignal, Indicator, IndicatorValue, Klass, RiskConfig, TPSScore
+from praja.risk.models import (
+    IncidentSignal,
+    Indicator,
+    IndicatorValue,
+    Klass,
+    PendingIncidentScore,
+    RiskConfig,
+    TPSScore,
+)
 from praja.territory.models import TPS, Region
 
 Progress = Callable[[str, int, int], None]
@@ -539,10 +549,14 @@ def _check_place(place_code: str) -> str:
 
 
 def record_incident(
-    place_code: str, on: date, severity: float = 1.0, ref: str = "", *, as_of: date | None = None
+    place_code: str, on: date, severity: float = 1.0, ref: str = "", *, as_of: date | None = None,
+    defer: bool = False,
 ) -> IncidentSignal:
     """Store an incident at a TPS or in a desa (the same `ref` again updates it) and recompute the
-    history indicators of the TPS of that desa. Returns the stored signal."""
+    history indicators of the TPS of that desa. Returns the stored signal.
+
+    `defer`: the recompute is left to `score_pending()` (the job `risk.score_pending`); the desa is noted in the
+    same transaction as the incident, so it is scored even if the process dies before the job runs."""
     code = _check_place(place_code)
     if not (isinstance(severity, (int, float)) and math.isfinite(severity) and severity >= 0):
         raise ValueError(f"severity must be a number >= 0, not {severity!r}")
@@ -558,8 +572,30 @@ def record_incident(
             )
         else:
             signal = IncidentSignal.objects.create(place_code=code, on=on, severity=float(severity))
-        incident_history_changed(places, as_of=as_of)
+        if defer:
+            note_pending(places)
+        else:
+            incident_history_changed(places, as_of=as_of)
     return signal
+
+
+def note_pending(codes: Iterable[str]) -> None:
+    """The desa of these TPS or desa wait for `score_pending()`."""
+    for desa in sorted({ix.desa_of(c) for c in codes if c}):
+        PendingIncidentScore.objects.update_or_create(desa=desa)
+
+
+def score_pending() -> int:
+    """Score again the TPS of every desa noted by `record_incident(defer=True)`, one recompute per regency for
+    all of them; the notes are taken (locked, so two workers never take the same) and removed in the same
+    transaction. Returns how many desa were scored."""
+    with transaction.atomic():
+        desa = list(PendingIncidentScore.objects.select_for_update(skip_locked=True).values_list("desa", flat=True))
+        if not desa:
+            return 0
+        PendingIncidentScore.objects.filter(desa__in=desa).delete()
+        incident_history_changed(desa)
+    return len(desa)
 
 
 def withdraw_incident(ref: str, *, as_of: date | None = None) -> bool:

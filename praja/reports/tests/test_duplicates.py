@@ -112,3 +112,30 @@ def test_a_link_to_a_report_about_a_polsek_officer_is_left_out_of_the_timeline_t
     assert kapolsek.get(f"/laporan/r/{hidden.receipt}/").status_code == 404
     bawaslu = main_of(client_for(hworld.people["bawaslu"].user).get(f"/laporan/r/{plain.receipt}/"))
     assert hidden.receipt in bawaslu and "anggota Polsek Donomulyo" in bawaslu  # whoever may see it, does
+
+
+def test_a_burst_of_verifications_is_scored_by_the_job_in_one_run_not_in_the_request(hworld: World) -> None:
+    """A verification keeps its incident and notes its desa in its own transaction; the TPS are scored again by the
+    job `risk.score_pending` (one recompute for every desa noted, off the handler's request). The first job to run
+    takes every note; the others find none."""
+    from praja.jobqueue import queue
+    from praja.jobqueue.models import Job
+    from praja.risk.models import IncidentSignal, PendingIncidentScore, TPSScore
+
+    reports = [file_report(tps=TPS1, category="kekerasan", description="Perkelahian di TPS"),
+               file_report(region=HOME_DESA_2, category="keamanan", description="Warga diancam"),
+               file_report(region=HOME_DESA_2, category="kekerasan", description="Pemukulan di balai desa")]
+    with audit.acting_as(SYSTEM):
+        for report in reports:
+            handling.verify(report, act(hworld.people["bawaslu"]))
+    assert IncidentSignal.objects.filter(ref__in=[r.receipt for r in reports]).count() == 3
+    assert set(PendingIncidentScore.objects.values_list("desa", flat=True)) == {HOME_DESA, HOME_DESA_2}
+    assert not TPSScore.objects.filter(tps_id=TPS1).exists()  # not scored in the request
+    jobs = list(Job.objects.filter(name="risk.score_pending").order_by("pk"))
+    assert len(jobs) == 3 and {j.state for j in jobs} == {"queued"}
+    for j in jobs:
+        queue.run_now(j.pk)
+    results = [Job.objects.get(pk=j.pk).result for j in jobs]
+    assert results == [2, 0, 0]  # the first run scored both desa, the others had nothing left
+    assert not PendingIncidentScore.objects.exists()
+    assert TPSScore.objects.filter(tps_id=TPS1).exists()
