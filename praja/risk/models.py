@@ -352,7 +352,7 @@ class PendingIncidentScore(models.Model):
     waiting desa at once (a burst of verifications costs one recompute per regency, not one per report)."""
 
     desa = models.CharField(_("desa"), max_length=13, primary_key=True)
-    noted_at = models.DateTimeField(_("dicatat"), auto_now=True)
+    waiting_since = models.DateTimeField(_("menunggu sejak"), auto_now=True)
 
     class Meta:
         verbose_name = _("desa menunggu skor ulang")
