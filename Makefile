@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# Debian packages. Runtime: gettext (msgfmt for the translations), pango (WeasyPrint PDFs).
+# Debian packages. Runtime: gettext (msgfmt for the translations), pango (WeasyPrint PDFs), DejaVu (the fonts
+# the plan annex PDF embeds, praja/deployment/pdf_writer.py).
 # Tests also drive Debian's chromium.
 define apt_install
 	if [ -n "$(1)" ]; then echo "installing Debian packages:$(1)"; \
@@ -25,6 +26,7 @@ runtime-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf || missing="$$missing fonts-dejavu-core"; \
 	$(call apt_install,$$missing)
 
 system-packages: runtime-packages
