@@ -52,8 +52,11 @@ PROTECTED_TIMELINE_KINDS = frozenset({"minta_identitas", "putusan_identitas", "l
 
 DIGEST_PREFIX = "hmac:"
 
-# An Indonesian mobile number inside free text, with or without separators: 0812-3333-4444, +62 812 3333 4444.
-_PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+?62|0)[ .-]?8\d{1,3}(?:[ .-]?\d{2,5}){1,3}(?!\d)")
+# An Indonesian mobile number inside free text, with or without separators: 0812-3333-4444, +62 812 3333 4444;
+# standing on its own, not digits inside a longer token of letters and digits (a key id or digest such as
+# "f5cc083450f3" was masked to "f5cc******f3": 0.39 % of random 12-hex ids and 2.31 % of SHA-256 digests hold
+# "08" and 3 more digits).
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z+])(?:\+?62|0)[ .-]?8\d{1,3}(?:[ .-]?\d{2,5}){1,3}(?![0-9A-Za-z])")
 
 
 def protected_fields(model_label: str) -> frozenset[str]:
