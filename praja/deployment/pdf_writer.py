@@ -25,6 +25,7 @@ import io
 import os
 import shutil
 import subprocess
+import threading
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -48,6 +49,7 @@ FONT_DIRS = (
 _PRINTABLE_ASCII = "".join(chr(c) for c in range(32, 127))
 _SUBSET_CACHE: dict[tuple[str, frozenset[int]], bytes] = {}
 _SUBSET_CACHE_SIZE = 32
+_SUBSET_LOCK = threading.Lock()  # the web server's threads may write annexes at once (gthread workers)
 
 
 class FontNotFound(RuntimeError):
@@ -143,12 +145,14 @@ class Font:
     def subset(self, gids: frozenset[int]) -> bytes:
         """The font program with only these glyphs (ids kept: the others are empty), cached per process."""
         key = (self.path, gids)
-        data = _SUBSET_CACHE.get(key)
+        with _SUBSET_LOCK:
+            data = _SUBSET_CACHE.get(key)
         if data is None:
             data = _cut_subset(self.path, gids)
-            if len(_SUBSET_CACHE) >= _SUBSET_CACHE_SIZE:
-                _SUBSET_CACHE.pop(next(iter(_SUBSET_CACHE)))
-            _SUBSET_CACHE[key] = data
+            with _SUBSET_LOCK:
+                if key not in _SUBSET_CACHE and len(_SUBSET_CACHE) >= _SUBSET_CACHE_SIZE:
+                    _SUBSET_CACHE.pop(next(iter(_SUBSET_CACHE)))
+                _SUBSET_CACHE[key] = data
         return data
 
 
