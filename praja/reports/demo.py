@@ -141,6 +141,11 @@ def _walk(reports: list[Report], people: dict[str, Any], rng: random.Random, now
         if step not in (0, 3, 6):
             _handle(report, step, i, people, handled)
         _date(report, received, handled, now, rng)
+    # the verified reports' desa are scored now, not when a job worker first runs (`praja demo --no-serve` starts
+    # none): the demo's risk map shows its incidents as soon as it is built
+    from praja.risk.services import score_pending
+
+    score_pending()
 
 
 def _handle(report: Report, step: int, i: int, people: dict[str, Any], at: datetime.datetime) -> None:

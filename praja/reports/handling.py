@@ -420,6 +420,8 @@ def risk_record(report_id: int, *, defer: bool = False) -> bool:
     report = Report.objects.filter(pk=report_id).first()
     if report is None or report.status == Status.REJECTED:
         return False
+    if report.drill_id is not None:  # a drill's report (latihan) never enters the real risk index
+        return False
     cats, weights = _risk_conf()
     place = risk_place(report)
     if report.category not in cats or not place:

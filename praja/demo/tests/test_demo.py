@@ -103,3 +103,13 @@ def test_a_demo_built_by_an_older_praja_gains_what_newer_apps_add(demo_district:
     assert Election.objects.get().stages.count() == 13
     assert Pool.objects.filter(region_id="35.07").exists()
     assert TPS.objects.get(code="35.07.01.2001/001").voters == 321
+
+
+def test_the_demo_reports_verified_at_build_are_scored_in_the_risk_index_at_once(demo_district: Any) -> None:
+    """Verified demo reports become incidents; their desa are scored when the demo is built, not left waiting for a
+    job worker (`praja demo --no-serve` starts none)."""
+    from praja.reports.models import Report
+    from praja.risk.models import IncidentSignal, PendingIncidentScore
+
+    assert IncidentSignal.objects.filter(ref__in=Report.objects.values("receipt")).exists()
+    assert not PendingIncidentScore.objects.exists()

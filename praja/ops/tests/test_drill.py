@@ -57,6 +57,10 @@ def test_a_drill_day_is_tagged_kept_out_of_real_figures_and_cleared_in_one_comma
     assert drill_reports.count() == 32  # 30 + the neutrality report + the Gakkumdu case
     assert {timezone.localtime(r.received_at).date() for r in drill_reports} == {datetime.date(2024, 11, 27)}
     assert Report.objects.filter(drill__isnull=True).count() == real  # nothing untagged was written
+    from praja.risk.models import IncidentSignal
+
+    # the Gakkumdu case is verified in the drill: the real risk index gets no incident from it
+    assert not IncidentSignal.objects.filter(ref__in=drill_reports.values("receipt")).exists()
     # posts: most report before 07.00, some late, some understrength; the real plan's posts are untouched
     posts = DrillPost.objects.filter(drill=d)
     assert posts.count() > 0 and any(p.understrength for p in posts)
