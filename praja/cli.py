@@ -17,6 +17,10 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from praja.jobqueue.supervisor import Child
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -82,10 +86,34 @@ def serve(host: str, port: int, workers: int, job_workers: int | None = None) ->
         "--access-logfile", "-", "--timeout", "120", "--graceful-timeout", "10", *_thread_args(),
     ]
     n_jobs = job_workers if job_workers is not None else int(getattr(settings, "PRAJA_JOBS_WORKERS", 2))
-    print(f"Praja: http://{host}:{port}/  ({workers} workers, gunicorn; {n_jobs} job workers)", flush=True)
+    children, web_env = _background(n_jobs)
+    after = "proses sendiri / own process" if web_env else os.environ["PRAJA_REPORTS_AFTER_INTAKE"]
+    print(f"Praja: http://{host}:{port}/  ({workers} workers, gunicorn; {n_jobs} job workers; after-intake work: "
+          f"{after}; background at nice {_background_nice()})", flush=True)
     from praja.jobqueue.supervisor import supervise
 
-    return supervise(args, n_jobs)
+    return supervise(args, children, web_env)
+
+
+def _background_nice() -> int:
+    return int(os.environ.get("PRAJA_BACKGROUND_NICE", "10"))
+
+
+def _background(n_jobs: int) -> tuple[list[Child], dict[str, str]]:
+    """The server's background children (job workers; the after-intake follower) at a lower CPU priority, and
+    what the web processes' environment adds. Unless PRAJA_REPORTS_AFTER_INTAKE names another way, the web
+    processes only store and answer ("worker" mode) and one follower process does the after-intake work
+    (praja/reports/afterwork.py): a burst is answered first, the work follows on the CPU the answers leave."""
+    from praja.jobqueue.supervisor import Child, after_intake_command, worker_command
+
+    nice = _background_nice()
+    children = [Child(f"pekerja {i + 1} / job worker {i + 1}", worker_command(), nice) for i in range(n_jobs)]
+    web_env: dict[str, str] = {}
+    mode = os.environ.get("PRAJA_REPORTS_AFTER_INTAKE", "")
+    if mode in ("", "worker"):
+        web_env = {"PRAJA_REPORTS_AFTER_INTAKE": "worker"}
+        children.append(Child("pengolah laporan / after-intake worker", after_intake_command(), nice, web_env))
+    return children, web_env
 
 
 def worker() -> int:

@@ -1,8 +1,14 @@
-"""`praja serve`: gunicorn and the job workers as children of one small supervising process.
+"""`praja serve`: gunicorn and the background processes as children of one small supervising process.
 
     praja serve (this process, Django set up, no requests)
      ├─ gunicorn master ── web workers (gunicorn restarts a web worker that dies)
-     └─ praja worker × PRAJA_JOBS_WORKERS (restarted here when one dies)
+     ├─ praja worker × PRAJA_JOBS_WORKERS (restarted here when one dies)
+     └─ praja reports process-pending --follow (the after-intake work; restarted here when it dies)
+
+The background children run at a lower CPU priority (``nice``, PRAJA_BACKGROUND_NICE, default 10): on a
+server with few cores, a burst of reports is answered first and the background work (routing, duplicate
+links, the audit seal, plans) takes the CPU the web workers leave. Each of them is durable on its own (the job
+table; ``Report.after_done_at``), so being slower under a burst delays that work, it never loses it.
 
 The supervisor first recovers the jobs that a previous server left running (their workers are gone), then
 starts the children in its own process group, so `kill -- -PGID` stops all of them. SIGTERM/SIGINT/SIGHUP are
@@ -19,10 +25,21 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from types import FrameType
 
 RESTART_BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+
+@dataclass(frozen=True)
+class Child:
+    """A background process the supervisor keeps running: its command line and its CPU priority."""
+
+    label: str  # in the restart message, e.g. "pekerja 1 / job worker 1"
+    cmd: Sequence[str]
+    nice: int = 0
+    env: dict[str, str] = field(default_factory=dict)  # added to the supervisor's environment
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -37,11 +54,30 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "praja.cli", "worker"]
 
 
-def _start(cmd: Sequence[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(list(cmd), preexec_fn=_die_with_parent if sys.platform == "linux" else None)  # noqa: PLW1509
+def after_intake_command() -> list[str]:
+    return [sys.executable, "-m", "praja.cli", "reports", "process-pending", "--follow"]
 
 
-def supervise(gunicorn_cmd: Sequence[str], n_workers: int) -> int:
+def _preexec(nice: int) -> Callable[[], None]:
+    def run() -> None:  # pragma: no cover - runs in the child between fork and exec
+        if sys.platform == "linux":
+            _die_with_parent()
+        if nice:
+            try:
+                os.nice(nice)
+            except OSError:
+                pass
+
+    return run
+
+
+def _start(cmd: Sequence[str], nice: int = 0, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: PLW1509 - the pre-exec hook only sets the death signal and the priority
+        list(cmd), preexec_fn=_preexec(nice), env={**os.environ, **env} if env else None,
+    )
+
+
+def supervise(gunicorn_cmd: Sequence[str], children: Sequence[Child], web_env: dict[str, str] | None = None) -> int:
     from django.db import connections
 
     from praja.jobqueue import queue
@@ -57,10 +93,10 @@ def supervise(gunicorn_cmd: Sequence[str], n_workers: int) -> int:
     connections.close_all()
 
     stopping = False
-    web = _start(gunicorn_cmd)
-    workers: list[subprocess.Popen[bytes]] = [_start(worker_command()) for _ in range(n_workers)]
-    deaths: list[int] = [0] * n_workers
-    next_start: list[float] = [0.0] * n_workers
+    web = _start(gunicorn_cmd, env=web_env)
+    workers: list[subprocess.Popen[bytes]] = [_start(c.cmd, c.nice, c.env) for c in children]
+    deaths: list[int] = [0] * len(children)
+    next_start: list[float] = [0.0] * len(children)
 
     def forward(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
@@ -87,12 +123,13 @@ def supervise(gunicorn_cmd: Sequence[str], n_workers: int) -> int:
                 delay = RESTART_BACKOFF_S[min(deaths[i], len(RESTART_BACKOFF_S) - 1)]
                 deaths[i] += 1
                 next_start[i] = now + delay
-                print(f"praja serve: pekerja {i + 1} berhenti (kode {p.returncode}); dimulai lagi dalam {delay:.0f} s"
-                      f" / job worker {i + 1} stopped (code {p.returncode}), restarting in {delay:.0f} s",
+                id_label, en_label = children[i].label.split(" / ", 1)
+                print(f"praja serve: {id_label} berhenti (kode {p.returncode}); dimulai lagi dalam {delay:.0f} s"
+                      f" / {en_label} stopped (code {p.returncode}), restarting in {delay:.0f} s",
                       file=sys.stderr, flush=True)
             elif now >= next_start[i]:
                 next_start[i] = 0.0
-                workers[i] = _start(worker_command())
+                workers[i] = _start(children[i].cmd, children[i].nice, children[i].env)
         time.sleep(0.5)
 
     for p in workers:

@@ -35,6 +35,7 @@ def forget(**_kwargs: Any) -> None:
     with _lock:
         _yes.clear()
         _values.clear()
+        _regency_loaded.clear()
 
 
 def _remembered(kind: str, code: str) -> bool:
@@ -62,10 +63,27 @@ def _exists(kind: str, code: str, ask: Callable[[str], bool]) -> bool:
     return False
 
 
+_regency_loaded: dict[str, float] = {}  # regency code -> when its TPS list was last read whole (monotonic)
+REGENCY_RELOAD_S = 5.0  # an unknown code asks for itself alone within this long of a whole read
+
+
 def tps_exists(code: str) -> bool:
+    """Whether the TPS exists. A code not remembered reads its regency's whole TPS list (a few thousand
+    codes, one query) so that the next reports from that regency ask nothing; an unknown code within
+    REGENCY_RELOAD_S of such a read asks for itself alone (a stream of wrong codes costs one small query
+    each, not a regency's list each)."""
     from praja.territory.models import TPS
 
-    return _exists("tps", code, lambda c: TPS.objects.filter(pk=c).exists())
+    def ask(c: str) -> bool:
+        regency = ".".join(c.split(".")[:2])
+        if regency.count(".") != 1 or time.monotonic() - _regency_loaded.get(regency, -1e9) < REGENCY_RELOAD_S:
+            return TPS.objects.filter(pk=c).exists()
+        codes = list(TPS.objects.filter(pk__startswith=regency + ".").values_list("pk", flat=True))
+        _regency_loaded[regency] = time.monotonic()
+        _remember("tps", codes)
+        return c in codes
+
+    return _exists("tps", code, ask)
 
 
 def region_exists(code: str, level: int | None = None) -> bool:
