@@ -97,7 +97,9 @@ def candidates_text(report: Report) -> list[tuple[tuple[int, str], float]]:
     qs = Report.objects.filter(category=report.category, received_at__gte=t0, received_at__lte=report.received_at)
     kecamatan = (report.region_id or "")[:KECAMATAN_LEN]
     if len(kecamatan) == KECAMATAN_LEN:  # on voting day the newest texts of a category nationwide span seconds
-        qs = qs.filter(region__code__startswith=kecamatan)
+        # the expression of the index report_kec_cat_time: the newest rows of this kecamatan and category are
+        # read straight from it, not found among every category's and kecamatan's rows of the window
+        qs = qs.annotate(kec=Substr("region_id", 1, KECAMATAN_LEN)).filter(kec=kecamatan)
     rows = (qs.exclude(pk=report.pk).annotate(head=Substr("description", 1, TEXT_PREFIX)).order_by("-received_at")
             .values_list("pk", "receipt", "title", "head")[:MAX_TEXT_CANDIDATES])
     for pk, receipt, title, head in rows:

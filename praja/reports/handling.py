@@ -450,8 +450,8 @@ def risk_withdraw(receipt: str) -> bool:
 
 def after_intake(report_id: int) -> None:
     """The hook run after every intake (apps.py): routing, then duplicate linking, on one SELECT of the
-    report. It runs inside the sender's request, so it stays a few indexed queries. A failure here is
-    logged and never reaches the sender, whose report is already stored and answered."""
+    report. A failure here is logged and never reaches the sender, whose report is already stored and
+    answered. The after-intake worker calls ``after_intake_batch`` instead (one SELECT for a batch)."""
     from praja.reports import duplicates
 
     try:
@@ -459,10 +459,26 @@ def after_intake(report_id: int) -> None:
     except Exception:  # noqa: BLE001
         log.exception("after-intake: report %s not read", report_id)
         return
-    if report is None:
-        return
+    if report is not None:
+        _after_intake_steps(report)
+
+
+def after_intake_batch(report_ids: list[int]) -> None:
+    """``after_intake`` for many reports, read in one SELECT (the after-intake worker's batches)."""
+    from praja.reports import duplicates
+
+    for report in Report.objects.filter(pk__in=report_ids).only(*duplicates.FIELDS).order_by("pk"):
+        _after_intake_steps(report)
+
+
+after_intake.for_batch = after_intake_batch  # type: ignore[attr-defined]
+
+
+def _after_intake_steps(report: Report) -> None:
+    from praja.reports import duplicates
+
     for step in (route_at_intake, duplicates.find_and_link):
         try:
             step(report)
         except Exception:  # noqa: BLE001
-            log.exception("after-intake step %s failed for report %s", step.__name__, report_id)
+            log.exception("after-intake step %s failed for report %s", step.__name__, report.pk)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -181,6 +183,9 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="report_status_due"),
             models.Index(fields=["tps", "category", "received_at"], name="report_tps_cat_time"),
+            # the duplicate finder's newest texts of a category in a kecamatan (duplicates.candidates_text): the
+            # kecamatan is the first 8 characters of the region code ("35.07.01")
+            models.Index(Substr("region_id", 1, 8), F("category"), F("received_at").desc(), name="report_kec_cat_time"),
             # only the reports still waiting for their after-intake work (a few at any time): the sweep's index
             models.Index(fields=["id"], name="report_after_pending", condition=models.Q(after_done_at__isnull=True)),
             models.Index(fields=["drill"], name="report_drill", condition=models.Q(drill__isnull=False)),

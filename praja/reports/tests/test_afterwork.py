@@ -130,3 +130,22 @@ def test_in_worker_mode_the_server_only_stores_and_the_following_process_does_th
     done = afterwork.follow(interval_s=0.01, stop=lambda: next(rounds, None) is None)
     assert done == 1 and routed(about)
     assert Report.objects.filter(after_done_at__isnull=True).count() == 0
+
+
+def test_a_batch_is_read_once_per_hook_not_once_per_report(hworld: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hoax = file_report(category="hoaks", description="Kotak suara ditukar di gudang KPU, sebarkan! http://x.example/a")
+    others = [file_report(tps=TPS1, category="logistik", description=f"Surat suara kurang {n} lembar di TPS")
+              for n in range(9)]
+    ids = [hoax.pk, *(r.pk for r in others)]
+    with CaptureQueriesContext(connection) as ctx:
+        assert afterwork.process(ids) == 10
+    reads = [q["sql"] for q in ctx.captured_queries
+             if q["sql"].startswith("SELECT") and 'FROM "reports_report" WHERE' in q["sql"] and " IN (" in q["sql"]
+             and '"after_done_at"' not in q["sql"]]
+    assert len(reads) == 2, reads  # routing/duplicates and the hoax forwarding: one SELECT each for all ten
+    assert hoax.timeline.filter(kind=TimelineEntry.Kind.NOTE, data__has_key="infowatch_item").exists()
+    assert ReportLink.objects.filter(report=others[-1]).exists()  # same TPS and category: linked
+    assert Report.objects.filter(pk__in=ids, after_done_at__isnull=True).count() == 0
