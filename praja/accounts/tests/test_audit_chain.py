@@ -156,3 +156,29 @@ def test_postgresql_refuses_update_and_delete_of_audit_rows(world: World) -> Non
             c.execute(sql, [entry.seq])
     assert AuditEntry.objects.filter(seq=entry.seq, actor_label="system:test").exists()
     assert audit.verify_log().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealing_with_nothing_new_neither_waits_for_open_transactions_nor_writes(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the wait for open transactions exists on PostgreSQL only")
+    import psycopg
+
+    append(3)
+    audit.seal()
+    batches = AuditBatch.objects.count()
+    s = connection.settings_dict
+    other = psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
+                            dbname=s["NAME"], password=s.get("PASSWORD") or None)
+    try:
+        other.execute("SELECT 1")  # a transaction left open, as a busy server's always are
+        with CaptureQueriesContext(connection) as ctx:
+            result = audit.seal(wait=2.0)
+    finally:
+        other.close()
+    asked = [q["sql"] for q in ctx.captured_queries if "pg_stat_activity" in q["sql"]]
+    assert asked == [] and result.sealed == 0 and AuditBatch.objects.count() == batches
+    assert not any("FOR UPDATE" in q["sql"] or q["sql"].startswith(("UPDATE", "INSERT"))
+                   for q in ctx.captured_queries)  # no lock on the head, no write
+    append(1)  # something new (and no transaction left open): sealed as before
+    assert audit.seal(wait=0.1).sealed == 1
