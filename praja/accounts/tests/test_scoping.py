@@ -324,3 +324,19 @@ class TestAuditEntry:
         )
         after = AuditEntry.objects.get(seq=seq)
         assert (after.actor_label, after.changes) == (world.audit["home"].actor_label, world.audit["home"].changes)
+
+
+def test_a_signed_in_request_reads_the_persons_roles_once_and_a_revoked_role_counts_at_once(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from praja.accounts.tests.fixtures import client_for
+
+    person = world.people["polres_ops"]
+    client = client_for(person.user)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("territory:tps_list")).status_code == 200
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "accounts_roleassignment"' in q["sql"]]
+    assert len(reads) == 1, reads  # the second-factor check, the capabilities and the scope share it
+    person.assignments.update(active=False)  # revoked between two requests: the next one knows
+    assert client.get(reverse("territory:tps_list")).status_code == 403
