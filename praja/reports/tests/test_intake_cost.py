@@ -49,7 +49,7 @@ def test_every_channel_stores_a_report_in_a_bounded_number_of_statements(world: 
     write = 1 if pg else 4
     # with an actor: BEGIN, the write, the audit entry, COMMIT
     audited = (3 if pg else 4) + audit_cost()
-    signed_in = 5  # the framework's reads of a signed-in request: session, user, person, role assignments twice
+    signed_in = 4  # the framework's reads of a signed-in request: session, user, person, role assignments (once)
     costs: dict[str, int] = {}
     shown: dict[str, list[str]] = {}
 
