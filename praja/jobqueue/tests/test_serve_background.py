@@ -64,7 +64,8 @@ def test_the_server_answers_a_report_and_a_lower_priority_process_does_its_after
 ) -> None:
     served.start()
     assert served.proc is not None
-    procs = _children(served.proc.pid)
+    supervisor = served.proc.pid
+    procs = _children(supervisor)
     follower = [pid for pid, (cmd, _n) in procs.items() if "process-pending --follow" in cmd]
     web = [pid for pid, (cmd, _n) in procs.items() if "gunicorn" in cmd]
     jobs = [pid for pid, (cmd, _n) in procs.items() if cmd.rstrip().endswith("praja.cli worker")]
@@ -78,5 +79,5 @@ def test_the_server_answers_a_report_and_a_lower_priority_process_does_its_after
 
     os.kill(follower[0], signal.SIGKILL)  # the follower dies: the supervisor starts it again
     until(lambda: any("process-pending --follow" in cmd and pid != follower[0]
-                      for pid, (cmd, _n) in _children(served.proc.pid).items()), 30, "a new follower")
+                      for pid, (cmd, _n) in _children(supervisor).items()), 30, "a new follower")
     assert "pengolah laporan berhenti" in served.log.read_text()
