@@ -1,7 +1,7 @@
 """The `praja` command.
 
     praja demo [--host H] [--port P] [--workers N] [--no-serve]   migrate, build the demo district, serve
-    praja serve [--host H] [--port P] [--workers N] [--job-workers J]   gunicorn + job workers
+    praja serve [--host H] [--port P] [--workers N] [--job-workers J]   gunicorn + job workers + after-intake
     praja worker                                                   one job worker (`praja serve` starts its own)
     praja bench NAME                                               run bench/NAME.py, write bench/results/NAME.json
     praja manage ARGS...                                           any Django management command
