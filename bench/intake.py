@@ -24,8 +24,9 @@ Channels (each at 16 and 64 clients, ``PRAJA_BENCH_SECONDS`` measured after ``PR
 
 Per channel and client count: accepted_per_s, p50_ms, p99_ms (of acknowledged answers), acknowledged,
 found (acknowledged reports stored whole: the report with its client key and its first timeline entry),
-lost, commits and inserted rows per report (pg_stat_database), the after-intake drain, and the 1-minute load
-average at the end (this machine is shared: other people's work is in it). Raw ceiling: single-row INSERT +
+lost, commits and inserted rows per report (pg_stat_database), the milliseconds of CPU per report spent by the
+web workers, PostgreSQL, the after-intake process, the job workers, the load generator and everything else
+(/proc; ``cpu_ms_per_report``), the after-intake drain, and the 1-minute load average at the end (this machine is shared: other people's work is in it). Raw ceiling: single-row INSERT +
 COMMIT from 16 and from 64 threads on the same database in the same run.
 
 Run: ``praja bench intake`` (writes bench/results/intake.json). ``PRAJA_BENCH_CHANNELS=api_public,sms`` picks
@@ -377,6 +378,47 @@ def pg_counters() -> tuple[int, int]:
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
+def cpu_ticks() -> dict[int, tuple[str, int]]:
+    """Every process's command line and CPU time so far (utime + stime, clock ticks), from /proc (Linux)."""
+    out: dict[int, tuple[str, int]] = {}
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        out[int(pid)] = (cmd, int(fields[11]) + int(fields[12]))
+    return out
+
+
+def _cpu_group(cmd: str) -> str:
+    if cmd.startswith("postgres"):
+        return "postgresql"
+    if "gunicorn" in cmd:
+        return "web"
+    if "process-pending" in cmd:
+        return "after_intake"
+    if "praja.cli worker" in cmd:
+        return "job_workers"
+    return "other"
+
+
+def cpu_ms_per_report(before: dict[int, tuple[str, int]], after: dict[int, tuple[str, int]],
+                      reports: int) -> dict[str, float]:
+    """Milliseconds of CPU each kind of process spent per acknowledged report between two snapshots (the
+    load generator runs in this process: 'load_generator'; 'other' is everything else on the machine)."""
+    hz = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    spent: dict[str, int] = {}
+    for pid, (cmd, ticks) in after.items():
+        group = "load_generator" if pid == os.getpid() else _cpu_group(cmd)
+        spent[group] = spent.get(group, 0) + ticks - before.get(pid, (cmd, 0))[1]
+    return {g: round(t / hz / max(1, reports) * 1000, 2) for g, t in sorted(spent.items()) if t > 0}
+
+
 def pending() -> int:
     with _pg(DB_NAME) as conn:
         row = conn.execute("SELECT count(*) FROM reports_report WHERE after_done_at IS NULL").fetchone()
@@ -429,8 +471,10 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 def measure(make: Callable[[], tuple[bytes, str]], ok: int, port: int, clients: int) -> dict[str, Any]:
     before = pg_counters()
     t0 = time.perf_counter()
+    ticks_before = cpu_ticks()
     result = asyncio.run(lg.load_requests("127.0.0.1", port, make, ok=ok, clients=clients, seconds=SECONDS,
                                           warmup=WARMUP))
+    ticks_after = cpu_ticks()
     wall = time.perf_counter() - t0
     after = pg_counters()
     acked = len(result.receipts)
@@ -450,6 +494,8 @@ def measure(make: Callable[[], tuple[bytes, str]], ok: int, port: int, clients: 
         "commits_per_report": round((after[0] - before[0]) / acked, 2) if acked else None,
         "rows_inserted_per_report": round((after[1] - before[1]) / acked, 2) if acked else None,
         "load_average_1m_end": round(os.getloadavg()[0], 2),
+        # where the machine's CPU went, per acknowledged report (warm-up included on both sides)
+        "cpu_ms_per_report": cpu_ms_per_report(ticks_before, ticks_after, acked),
     }
     case["after_intake"] = drain()
     return case
@@ -509,7 +555,8 @@ def run() -> dict[str, Any]:
                 channels[name][str(clients)] = case
                 print(f"{name} {clients} clients: {case['accepted_per_s']}/s p50 {case['p50_ms']} ms "
                       f"p99 {case['p99_ms']} ms, lost {case['lost']} of {case['acknowledged_incl_warmup']}, "
-                      f"answers {case['answers']}, load {case['load_average_1m_end']}", flush=True)
+                      f"answers {case['answers']}, load {case['load_average_1m_end']}, "
+                      f"CPU ms/report {case['cpu_ms_per_report']}", flush=True)
     finally:
         stop(proc)
     if "import" in CHANNELS:
