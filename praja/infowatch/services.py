@@ -182,14 +182,17 @@ def ingest_manual(text: str, *, title: str = "", url: str = "", author: str = ""
                   region_id=region_id, user=user)
 
 
-def ingest_forwarded(text: str, url: str, received_at: datetime.datetime, report_receipt: str) -> Item:
+def ingest_forwarded(text: str, url: str, received_at: datetime.datetime, report_receipt: str, *,
+                     analyse_now: bool = True) -> Item:
     """A public report of category hoax, forwarded by the reports app. The receipt is recorded on the item
     (also when the text repeats an item already known), so the sender can be answered with the published
-    clarification. Calling it twice with one receipt changes nothing."""
+    clarification. Calling it twice with one receipt changes nothing. ``analyse_now=False``: the caller
+    analyses the items of a batch together (``analyse``), which costs a fraction of one at a time."""
     known = ForwardedReport.objects.filter(receipt=report_receipt).select_related("item").first()
     if known is not None:
         return known.item
-    result = ingest(channel=Channel.REPORT, text=text, url=url or "", received_at=received_at)
+    result = ingest(channel=Channel.REPORT, text=text, url=url or "", received_at=received_at,
+                    analyse_now=analyse_now)
     ForwardedReport.objects.create(item=result.item, receipt=report_receipt, received_at=received_at,
                                    url=(url or "")[:1000])
     return result.item

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from praja.reports.models import Category, Report, TimelineEntry
 
@@ -18,8 +19,9 @@ log = logging.getLogger(__name__)
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
-def forward_hoax(report_id: int) -> bool:
-    """Forward one report to infowatch if it is a hoax report; True when it was forwarded."""
+def forward_hoax(report_id: int, *, analyse_later: list[Any] | None = None) -> bool:
+    """Forward one report to infowatch if it is a hoax report; True when it was forwarded. With
+    ``analyse_later`` the new item is not analysed here but appended to that list (a batch analyses them at once)."""
     report = Report.objects.filter(pk=report_id, category=Category.HOAX).first()
     if report is None:
         return False
@@ -35,7 +37,10 @@ def forward_hoax(report_id: int) -> bool:
     match = URL.search(report.description)
     text = f"{report.title}\n{report.description}" if report.title not in report.description else report.description
     try:
-        item = ingest(text, match.group(0).rstrip(".,)") if match else "", report.received_at, report.receipt)
+        item = ingest(text, match.group(0).rstrip(".,)") if match else "", report.received_at, report.receipt,
+                      **({} if analyse_later is None else {"analyse_now": False}))
+        if analyse_later is not None:
+            analyse_later.append(item)
     except Exception:  # noqa: BLE001 - the hoax desk failing must not touch the report
         log.exception("hoax report %s not forwarded to infowatch", report.receipt)
         return False
@@ -53,10 +58,21 @@ def on_intake(report_id: int) -> None:
 
 
 def on_intake_batch(report_ids: list[int]) -> None:
-    """The hook for a batch: one query finds the hoax reports among them (most reports are not)."""
+    """The hook for a batch: one query finds the hoax reports among them (most reports are not), and their new
+    items are analysed together (one classification and one claim matching for the batch, not one each)."""
     hoax = Report.objects.filter(pk__in=report_ids, category=Category.HOAX).order_by("pk").values_list("pk", flat=True)
+    later: list[Any] = []
     for pk in list(hoax):
-        forward_hoax(pk)
+        forward_hoax(pk, analyse_later=later)
+    if not later:
+        return
+    try:
+        from praja.infowatch import services
+
+        services.analyse(list({item.pk: item for item in later}.values()))
+    except Exception:  # noqa: BLE001 - the hoax desk failing must not touch the reports; `praja infowatch fetch`
+        # analyses what was left unanalysed
+        log.exception("forwarded hoax items %s not analysed", [item.pk for item in later])
 
 
 on_intake.for_batch = on_intake_batch  # type: ignore[attr-defined]

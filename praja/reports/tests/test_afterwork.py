@@ -149,3 +149,28 @@ def test_a_batch_is_read_once_per_hook_not_once_per_report(hworld: Any) -> None:
     assert hoax.timeline.filter(kind=TimelineEntry.Kind.NOTE, data__has_key="infowatch_item").exists()
     assert ReportLink.objects.filter(report=others[-1]).exists()  # same TPS and category: linked
     assert Report.objects.filter(pk__in=ids, after_done_at__isnull=True).count() == 0
+
+
+def test_the_hoax_reports_of_a_batch_are_forwarded_and_analysed_together(hworld: Any, monkeypatch: Any) -> None:
+    from praja.infowatch import services_analysis
+    from praja.infowatch.models import ForwardedReport
+
+    calls: list[int] = []
+    real = services_analysis.classify
+
+    def counting(texts: Any) -> Any:
+        calls.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(services_analysis, "classify", counting)
+    hoaxes = [file_report(category="hoaks", description=text) for text in (
+        "Kotak suara di gudang KPU ditukar semalam, sebarkan sebelum dihapus",
+        "Petugas KPPS diganti orang partai di Donomulyo, surat suara sudah dicoblos",
+        "Beredar video DPT ganda di Kalipare, ribuan nama palsu dimasukkan")]
+    plain = file_report(tps=TPS1, category="logistik", description="Surat suara kurang 20 lembar")
+    assert afterwork.process([r.pk for r in (*hoaxes, plain)]) == 4
+    forwarded = ForwardedReport.objects.filter(receipt__in=[r.receipt for r in hoaxes]).select_related("item")
+    assert len(forwarded) == 3
+    assert all(f.item.analysed_at is not None for f in forwarded)  # each item has its labels and matches
+    assert calls == [3]  # one classification for the batch, not one per report
+    assert not ForwardedReport.objects.filter(receipt=plain.receipt).exists()
