@@ -12,7 +12,9 @@ from django.conf import settings
 from praja.infowatch.text import classify, cls_election, training
 
 DATA = Path(settings.SHARED_DATA_DIR)
-pytestmark = pytest.mark.needs_shared_data("hatespeech-id", "hoax-news-id", "factcheck-turnbackhoax-2024")
+pytestmark = pytest.mark.needs_shared_data(
+    "hatespeech-id", "hoax-news-id", "hoax-tweets-idn", "factcheck-turnbackhoax-2024"
+)
 
 
 def _head(path: Path, lines: int, encoding: str) -> str:
@@ -31,7 +33,8 @@ def _head(path: Path, lines: int, encoding: str) -> str:
 
 @pytest.fixture(scope="module")
 def small_data(tmp_path_factory: Any) -> None:
-    """First 250 tweets, 100 articles cut to 400 characters (2 topics), some 60 fact-checks, in the same layout."""
+    """First 250 tweets, 100 articles cut to 400 characters (2 topics), every 25th hoax tweet, some 60 fact-checks,
+    in the same layout."""
     root = tmp_path_factory.mktemp("data")
     (root / "hatespeech-id").mkdir()
     (root / "hoax-news-id").mkdir()
@@ -45,6 +48,11 @@ def small_data(tmp_path_factory: Any) -> None:
     with open(root / "hoax-news-id" / "news_600_labelled.csv", "w", encoding="latin-1", newline="") as handle:
         csv.writer(handle, delimiter=";").writerows([row[0][:400], row[1]] for row in articles)
     shutil.copy(news / "news_600_labelling_process.xlsx", root / "hoax-news-id")
+    (root / "hoax-tweets-idn").mkdir()
+    with open(DATA / training.HOAX_TWEETS_FILE, encoding="utf-8", errors="replace", newline="") as handle:
+        tweets = list(csv.reader(handle))
+    with open(root / training.HOAX_TWEETS_FILE, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(tweets[:1] + tweets[1::25])
     for name in ("politics_hoax_text.csv", "scam_hoax_text.csv"):
         src = DATA / "factcheck-turnbackhoax-2024" / name
         lines = src.read_text("utf-8", errors="replace").splitlines(keepends=True)
@@ -82,6 +90,7 @@ def test_evaluate_reports_the_table_and_says_what_cannot_be_measured(small_data:
     for key in ("hate_speech_macro_f1_5fold", "abusive_macro_f1_5fold", "hoax_macro_f1_by_topic"):
         assert 0.0 <= result[key] <= 1.0
     assert len(result["hoax"]["per_topic"]) == 2
+    assert 0.0 <= result["hoax"]["tweets_macro_f1"] <= 1.0 and 0.0 <= result["hoax"]["headline_proxy_macro_f1"] <= 1.0
     other = result["cross_domain"]["hate_speech_other_election"]
     assert other["status"] in ("proxy", "not measurable") and set(other["runs"]) == set(training.ELECTIONS)
     assert result["cross_domain"]["hoax_headlines_later_year"]["status"] == "partial"
@@ -97,6 +106,34 @@ def test_hoax_features_of_one_topic_only_are_dropped() -> None:
     x = training.topic_spread(fs, fs.transform(forms), topics, min_share=0.5, always=())
     kept = {term for col, term in enumerate(fs.blocks[0].vocabulary) if x[:, col].nnz}
     assert kept == {"sebarkan"}
+
+
+def test_hoax_rows_of_both_corpora_keep_their_topics_together_in_the_folds() -> None:
+    rows = training.load_hoax_rows(DATA)
+    assert (rows.domains == "news").sum() == 600 and (rows.domains == "tweet").sum() == 3772
+    assert training.tweet_topic_key("Covid 21") == training.tweet_topic_key(" covid ") == "covid"
+    folds = training.hoax_folds(rows)
+    assert folds.min() == 0 and folds.max() == 11
+    for topic in set(rows.topics):
+        assert len({int(f) for f, t in zip(folds, rows.topics, strict=True) if t == topic}) == 1
+    weights = training.hoax_weights(rows, training.HOAX_RECIPE)
+    assert weights is not None and abs(weights.mean() - 1.0) < 1e-9
+    for domain in ("news", "tweet"):  # each corpus half the weight, each class half of its corpus
+        for label in (0, 1):
+            cell = (rows.domains == domain) & (rows.y == label)
+            assert abs(weights[cell].sum() / weights.sum() - 0.25) < 1e-9
+    assert training.hoax_weights(rows.subset(rows.domains == "news"), training.HOAX_NEWS_ONLY) is None
+
+
+def test_headline_helpers_strip_verdicts_and_keep_the_opening_sentence() -> None:
+    assert training.strip_verdict("[SALAH] Video Jokowi") == "Video Jokowi"
+    assert training.strip_verdict("[HOAKS] [DISINFORMASI] Surat Suara") == "Surat Suara"
+    assert training.strip_verdict("HOAKS: Surat suara tercoblos") == "Surat suara tercoblos"
+    assert training.strip_verdict(": “TNI Dikerahkan”") == "“TNI Dikerahkan”"
+    assert training.strip_verdict("Salah Paham Soal Pajak") == "Salah Paham Soal Pajak"
+    text = "Jakarta, Di jejaring sosial, beredar\ninformasi soal lele. Benarkah? Kalimat ketiga."
+    assert training.first_sentence(text) == "Jakarta, Di jejaring sosial, beredar informasi soal lele."
+    assert training.first_sentence("Pendek. Dua kata lagi ya. Tiga.") == "Pendek. Dua kata lagi ya."
 
 
 def test_hate_speech_is_measured_on_the_tweets_of_an_election_left_out_of_training() -> None:
