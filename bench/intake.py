@@ -26,8 +26,9 @@ Per channel and client count: accepted_per_s, p50_ms, p99_ms (of acknowledged an
 found (acknowledged reports stored whole: the report with its client key and its first timeline entry),
 lost, commits and inserted rows per report (pg_stat_database), the milliseconds of CPU per report spent by the
 web workers, PostgreSQL, the after-intake process, the job workers, the load generator and everything else
-(/proc; ``cpu_ms_per_report``), the after-intake drain, and the 1-minute load average at the end (this machine is shared: other people's work is in it). Raw ceiling: single-row INSERT +
-COMMIT from 16 and from 64 threads on the same database in the same run.
+(/proc; ``cpu_ms_per_report``), the after-intake drain, and the 1-minute load average at the end (this
+machine is shared: other people's work is in it). Raw ceiling: single-row INSERT + COMMIT from 16 and from 64
+threads on the same database in the same run.
 
 Run: ``praja bench intake`` (writes bench/results/intake.json). ``PRAJA_BENCH_CHANNELS=api_public,sms`` picks
 channels; ``PRAJA_BENCH_CLIENTS=64`` client counts.
