@@ -24,13 +24,14 @@ nothing of it ships. Measured on a shared 2-core machine.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("PRAJA_SHARED_DATA", ROOT.parent / "shared" / "data"))  # as bench/infowatch.py
 OUT = ROOT / "bench" / "results" / "infowatch_hoax_joint.json"
 MIN_NEWS = 0.65
 

@@ -38,7 +38,7 @@ def forward_hoax(report_id: int, *, analyse_later: list[Any] | None = None) -> b
     text = f"{report.title}\n{report.description}" if report.title not in report.description else report.description
     try:
         item = ingest(text, match.group(0).rstrip(".,)") if match else "", report.received_at, report.receipt,
-                      **({} if analyse_later is None else {"analyse_now": False}))
+                      analyse_now=analyse_later is None)
         if analyse_later is not None:
             analyse_later.append(item)
     except Exception:  # noqa: BLE001 - the hoax desk failing must not touch the report

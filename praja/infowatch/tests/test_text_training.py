@@ -103,7 +103,8 @@ def test_hoax_features_of_one_topic_only_are_dropped() -> None:
     forms = {"slang": texts, "plain": texts, "raw": texts}
     spec = [("word", "word", (1, 1), "slang", 100, "tfidf", 1)]
     fs = training.fit_featureset("news", spec, forms)
-    x = training.topic_spread(fs, fs.transform(forms), topics, min_share=0.5, always=())
+    rows = training.HoaxRows(texts, np.array([1, 0, 1, 0]), [f"news:{t}" for t in topics], np.array(["news"] * 4))
+    x = training.hoax_spread(fs, fs.transform(forms), rows, training.HOAX_NEWS_ONLY, always=())
     kept = {term for col, term in enumerate(fs.blocks[0].vocabulary) if x[:, col].nnz}
     assert kept == {"sebarkan"}
 

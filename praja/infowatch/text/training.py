@@ -286,24 +286,13 @@ def _keep_columns(x: sp.csr_matrix, keep: np.ndarray[Any, Any]) -> sp.csr_matrix
     return sp.csr_matrix(x @ sp.diags(keep.astype(np.float32)), dtype=np.float32)
 
 
-def topic_spread(
-    fs: FeatureSet, x: sp.csr_matrix, topics: Sequence[str], min_share: float = HOAX_MIN_TOPIC_SHARE,
-    always: Sequence[str] = HOAX_ALWAYS_KEPT,
-) -> sp.csr_matrix:
-    """``x`` with the columns zeroed that occur in no more than ``min_share`` of the topics of its rows (the
-    blocks in ``always`` are kept whole). A zero column gets a zero weight, so the head ignores it."""
-    spread, n = _topic_counts(x, topics)
-    keep = spread > min_share * n
-    keep[fs.columns(tuple(always))] = True
-    return _keep_columns(x, keep)
-
-
 def hoax_spread(
     fs: FeatureSet, x: sp.csr_matrix, rows: HoaxRows, recipe: HoaxRecipe, always: Sequence[str] = HOAX_ALWAYS_KEPT
 ) -> sp.csr_matrix:
-    """``x`` (the matrix of ``rows``) with the columns the recipe keeps: in more than ``news_min_share`` of the
-    news topics of the rows, or in at least ``tweet_min_topics`` of their tweet topics (`topic_spread` for two
-    corpora of very different topic counts: 11 or 12 news topics, some 250 tweet topic groups)."""
+    """``x`` (the matrix of ``rows``) with the columns zeroed that the recipe does not keep (the blocks in
+    ``always`` are kept whole; a zero column gets a zero weight, so the head ignores it). Kept: columns in more
+    than ``news_min_share`` of the news topics of the rows, or in at least ``tweet_min_topics`` of their tweet
+    topics (two corpora of very different topic counts: 11 or 12 news topics, some 250 tweet topic groups)."""
     if recipe.news_min_share is None and recipe.tweet_min_topics is None:
         return x
     keep = np.zeros(x.shape[1], dtype=bool)
