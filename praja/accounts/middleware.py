@@ -20,15 +20,34 @@ _OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/faktor-kedua/", "/stat
 
 
 def _read_roles_once(user: Any) -> None:
-    """The signed-in person's role assignments in one query for the whole request: the second-factor check,
-    the capabilities and the scope each read ``person.assignments.all()``, which then answer from this
-    prefetch (they asked the database once each: three reads of the same rows on every signed-in request).
-    Adding or removing an assignment through the person's manager forgets the prefetch (Django does)."""
+    """The signed-in person and their role assignments in one query for the whole request: the second-factor
+    check, the capabilities and the scope each read ``person.assignments.all()``, which then answer from this
+    prefetch (they asked the database once each: three reads of the same rows on every signed-in request, and
+    one more for the person). The assignments are read with their person joined (one statement); a person
+    without any assignment is read on its own. Adding or removing an assignment through the person's manager
+    forgets the prefetch (Django does)."""
     if not getattr(user, "is_authenticated", False):
         return
-    person = person_of(user)
-    if person is not None:
-        prefetch_related_objects([person], "assignments")
+    from praja.accounts.models import Person, RoleAssignment
+
+    if "person" in user._state.fields_cache:  # read already (a test client's user, a view that asked first)
+        person = person_of(user)
+        if person is not None:
+            prefetch_related_objects([person], "assignments")
+        return
+    rows = list(RoleAssignment.objects.filter(person__user_id=user.pk).select_related("person"))
+    person = rows[0].person if rows else Person.objects.filter(user_id=user.pk).first()
+    user._state.fields_cache["person"] = person  # what ``user.person`` answers (None: it raises, as Django does)
+    if person is None:
+        return
+    person._state.fields_cache["user"] = user
+    for row in rows:
+        row._state.fields_cache["person"] = person
+    assignments: Any = person.assignments.all()  # the queryset the prefetch would keep, filled with the rows read
+    assignments._result_cache = rows
+    assignments._prefetch_done = True
+    cache_name = RoleAssignment._meta.get_field("person").remote_field.cache_name
+    setattr(person, "_prefetched_objects_cache", {cache_name: assignments})  # noqa: B010 - Django's own attribute
 
 
 class SecondFactorMiddleware:

@@ -87,6 +87,25 @@ def record(
     if they may see that report); `sensitivity="protected"` keeps it to those who may see protected data.
     Needs an actor (explicit or current).
     """
+    entry = build(action, target_type, target_id, region_code, changes, actor, report_ref=report_ref,
+                  sensitivity=sensitivity)
+    entry.save(force_insert=True)
+    return entry
+
+
+def build(
+    action: str,
+    target_type: str,
+    target_id: str = "",
+    region_code: str = "",
+    changes: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+    *,
+    report_ref: int | None = None,
+    sensitivity: str = "",
+) -> Any:
+    """The entry ``record`` appends, not saved: for a caller that writes it in the same statement as the row
+    it is about (reports/intake.py on PostgreSQL), so the two commit together in one round trip."""
     from praja.base.models import AuditEntry
 
     who = actor or current_actor()
@@ -110,7 +129,6 @@ def record(
         sensitivity=sensitivity[:16],
         changes=protect(target_type, changes or {}, action),
     )
-    entry.save(force_insert=True)
     return entry
 
 

@@ -358,13 +358,14 @@ BEFORE_WRITE: list[Callable[[Report], None]] = []
 def _write(report: Report, entry: TimelineEntry, guard: Guard | None = None) -> None:
     """Store the report and its first timeline entry (and, when someone is acting, its audit entry) at once.
 
-    The one write of every channel. PostgreSQL: ONE statement for the two rows (a data-modifying CTE: both
-    INSERTs, atomic, one round trip), sent in autocommit when nobody is acting (an anonymous sender: nothing
-    to audit, one round trip and one commit in all); with an actor (a partner, an officer, an import) the same
-    statement and ``audit.record`` in one transaction, so the report, its timeline and its audit entry commit
-    together or not at all. Other databases: the two INSERTs in one transaction. Columns come from the models,
-    so a field added later is written as ``save()`` would write it; no model signals are sent (the audit entry
-    is written here, once per report, not once per row). A ``guard`` is checked by the same INSERT.
+    The one write of every channel. PostgreSQL: ONE statement for the rows (a data-modifying CTE: the INSERTs
+    of the report, its timeline entry and, when someone is acting (a partner, an officer), its audit entry,
+    atomic, one round trip), sent in autocommit: one round trip and one commit in all, and the audit entry
+    commits with the report or not at all, as ``audit.record`` in the same transaction would. Inside a caller's
+    transaction (a file import) a savepoint, so a refused INSERT does not spoil it. Other databases: the INSERTs
+    and ``audit.record`` in one transaction. Columns come from the models, so a field added later is written as
+    ``save()`` would write it; no model signals are sent (the audit entry is written here, once per report, not
+    once per row). A ``guard`` is checked by the same INSERT.
     """
     from django.db import connection
 
@@ -385,18 +386,21 @@ def _write(report: Report, entry: TimelineEntry, guard: Guard | None = None) -> 
         rparams = [*rvals, *guard.params]
     actor = audit.current_actor()
     postgres = connection.vendor == "postgresql"
-    # A transaction only where one is needed: an audit entry beside the rows, two statements (not PostgreSQL),
-    # or a caller's transaction (a savepoint, so a refused INSERT does not spoil it).
-    atomic = actor is not None or not postgres or connection.in_atomic_block
+    # A transaction only where one is needed: two or more statements (not PostgreSQL), or a caller's
+    # transaction (a savepoint, so a refused INSERT does not spoil it).
+    atomic = not postgres or connection.in_atomic_block
     with transaction.atomic() if atomic else contextlib.nullcontext():
         with connection.cursor() as cursor:
             if postgres:
-                cursor.execute(
-                    f"WITH r AS ({insert_report} RETURNING {pk}) "
-                    f"INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) SELECT r.{pk}, "
-                    f"{', '.join(['%s'] * len(tvals))} FROM r RETURNING {fk}, {tpk}",
-                    [*rparams, *tvals],
-                )
+                sql = (f"WITH r AS ({insert_report} RETURNING {pk}), "
+                       f"t AS (INSERT INTO {ttable} ({fk}, {', '.join(tcols)}) SELECT r.{pk}, "
+                       f"{', '.join(['%s'] * len(tvals))} FROM r RETURNING {fk}, {tpk})")
+                params = [*rparams, *tvals]
+                if actor is not None:
+                    audit_sql, audit_params = _audit_insert(report, entry, connection, fk, tpk)
+                    sql += f", a AS ({audit_sql})"
+                    params += audit_params
+                cursor.execute(f"{sql} SELECT {fk}, {tpk} FROM t", params)
                 row = cursor.fetchone()
             else:
                 cursor.execute(f"{insert_report} RETURNING {pk}", rparams)
@@ -415,10 +419,31 @@ def _write(report: Report, entry: TimelineEntry, guard: Guard | None = None) -> 
         report._state.adding = entry._state.adding = False
         report._state.db = entry._state.db = connection.alias
         entry.report = report
-        if actor is not None:
+        if actor is not None and not postgres:
             audit.record("create", "reports.report", str(report.pk), report.region_code,
                          _audit_changes(report, entry))
         _after_commit(report.pk)
+
+
+def _audit_insert(report: Report, entry: TimelineEntry, connection: Any, fk: str, tpk: str
+                  ) -> tuple[str, list[Any]]:
+    """The INSERT of a new report's audit entry as a step of ``_write``'s statement (PostgreSQL): the entry
+    ``audit.record`` would append, whose report number (target, report reference and the "id" of its changes)
+    and timeline entry number (its changes' "timeline"."id") come from the rows inserted before it (``t``)."""
+    from praja.base.models import AuditEntry
+
+    built = audit.build("create", "reports.report", "", report.region_code, _audit_changes(report, entry))
+    skip = ("target_id", "report_ref", "changes")
+    cols, vals = _columns(built, connection, skip=skip)
+    q = connection.ops.quote_name
+    field = AuditEntry._meta.get_field("changes")
+    column = {f.name: q(f.column) for f in AuditEntry._meta.concrete_fields}
+    set_here = ", ".join(column[n] for n in skip)
+    sql = (f"INSERT INTO {q(AuditEntry._meta.db_table)} ({', '.join(cols)}, {set_here}) "
+           f"SELECT {', '.join(['%s'] * len(vals))}, t.{fk}::text, t.{fk}, "
+           f"jsonb_set(jsonb_set(%s::jsonb, '{{id}}', to_jsonb(t.{fk})), "
+           f"'{{timeline,id}}', to_jsonb(t.{tpk})) FROM t")
+    return sql, [*vals, field.get_db_prep_save(built.changes, connection=connection)]
 
 
 def submit(

@@ -338,5 +338,7 @@ def test_a_signed_in_request_reads_the_persons_roles_once_and_a_revoked_role_cou
         assert client.get(reverse("territory:tps_list")).status_code == 200
     reads = [q["sql"] for q in ctx.captured_queries if 'FROM "accounts_roleassignment"' in q["sql"]]
     assert len(reads) == 1, reads  # the second-factor check, the capabilities and the scope share it
+    assert 'INNER JOIN "accounts_person"' in reads[0]  # the person comes with the roles: no read of its own
+    assert not [q for q in ctx.captured_queries if 'FROM "accounts_person"' in q["sql"]]
     person.assignments.update(active=False)  # revoked between two requests: the next one knows
     assert client.get(reverse("territory:tps_list")).status_code == 403

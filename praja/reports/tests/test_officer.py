@@ -87,3 +87,24 @@ def test_the_form_posts_without_javascript(officer: Client) -> None:
                                                   "tps": f"{HOME_DESA}/002", "client_key": "nojs-1"})
     assert response.status_code == 302
     assert Report.objects.get().tps_id == f"{HOME_DESA}/002"
+
+
+def test_an_officers_report_is_audited_with_its_numbers_and_its_secrets_digested(officer: Client,
+                                                                              world: Any) -> None:  # noqa: F811
+    # On PostgreSQL the audit entry is a step of the statement that stores the report (intake._write): its
+    # report and timeline numbers come from that statement. The log must read as audit.record would write it.
+    from praja.base.audit_protect import DIGEST_PREFIX
+    from praja.base.models import AuditEntry
+
+    answer = send(officer)
+    assert answer.status_code == 201
+    report = Report.objects.get()
+    entry = AuditEntry.objects.get(target_type="reports.report")
+    user = world.people["officer"].user
+    assert (entry.action, entry.target_id, entry.report_ref) == ("create", str(report.pk), report.pk)
+    assert (entry.actor_id, entry.actor_label, entry.channel) == (user.pk, user.get_username(), "web")
+    assert entry.region_code == report.region_code != ""
+    assert entry.changes["id"] == report.pk and entry.changes["receipt"] == report.receipt
+    assert entry.changes["timeline"]["id"] == report.timeline.get().pk
+    assert entry.changes["pin_hash"].startswith(DIGEST_PREFIX)  # protected: a keyed digest, never the value
+    assert entry.changes["description"] == "Surat suara kurang 20 lembar"

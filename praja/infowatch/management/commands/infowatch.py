@@ -3,6 +3,7 @@
     praja infowatch import-factchecks FILE.csv --text-column X [--id-column I] [--title-column T]
                                       [--date-column D] [--url-column U] [--verdict-column V] [--publisher P]
     praja infowatch classify FILE.csv --text-column X          one JSON object per row: each label's score
+                             [--no-prior-shift]               and the labels set by the shipped decision
     praja infowatch match FILE.csv --text-column X [--top 5]   one JSON object per row: top fact-checks
     praja infowatch import-posts FILE.jsonl|FILE.csv [--region 35.07]
     praja infowatch fetch [--force]                             fetch the fact-checkers' feeds and the sources
@@ -26,6 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.formats import number_format
 
 from praja.base import audit
 from praja.progress import PhaseBar
@@ -67,6 +70,10 @@ class Command(BaseCommand):
         cl.add_argument("file", type=Path)
         cl.add_argument("--text-column", required=True)
         cl.add_argument("--batch", type=int, default=512)
+        cl.add_argument("--no-prior-shift", action="store_true",
+                        help="keep the scores calibrated for the training shares (default: the whole file is one "
+                             "batch whose label shares are estimated by EM and the scores adjusted, as the "
+                             "analysis of an import does)")
         ma = sub.add_parser("match", help="the top fact-checks of every row of a CSV (JSON lines on stdout)")
         ma.add_argument("file", type=Path)
         ma.add_argument("--text-column", required=True)
@@ -97,25 +104,55 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(obj, ensure_ascii=False))
 
     def _classify(self, opts: dict[str, Any]) -> None:
+        """Score every row and say which labels the shipped decision sets. The file is one batch (one setting:
+        an election, a channel, a period): the scores of the labels with a known training share are adjusted to
+        the file's own share, estimated without labels (services.prior_shift, Saerens et al. 2002), and such a
+        label is set at an adjusted probability of 0.5 (priorshift.DECISION); other labels, and every label of a
+        file too small to estimate a share, are set at their head's threshold. The row's "raw" holds the scores
+        before the adjustment, "set" the labels set, "not_counted" a hoax score the queue ignores (a short text:
+        services.counted_labels)."""
+        from praja.infowatch import services
         from praja.infowatch import services_analysis as core
         from praja.infowatch.services_input import check
+        from praja.infowatch.text.priorshift import DECISION
 
         texts, _ = _rows(opts["file"], opts["text_column"])
-        if core.classifier() is None:
+        clf = core.classifier()
+        if clf is None:
             raise CommandError("tidak ada model klasifikasi: jalankan `praja infowatch train` / no classifier "
                                "model: run `praja infowatch train`")
         bar = PhaseBar(desc="klasifikasi / classify")
         batch = max(1, int(opts["batch"]))
         bar("baris", 0, len(texts))
+        checked = [check(t) for t in texts]
+        labels: list[dict[str, float]] = []
         for i in range(0, len(texts), batch):
-            chunk = texts[i:i + batch]
-            checked = [check(t) for t in chunk]
-            labels = core.classify([c.text for c in checked]) or []
-            for j, (c, lab) in enumerate(zip(checked, labels, strict=True)):
-                self._write({"row": i + j + 1, "labels": {k: round(v, 4) for k, v in lab.items()},
-                             "flags": c.flags})
+            labels.extend(core.classify([c.text for c in checked[i:i + batch]]) or [])
             bar("baris", min(i + batch, len(texts)), len(texts))
         bar.close()
+        shifted = [{} for _ in labels] if opts.get("no_prior_shift") else services.prior_shift(labels)
+        thresholds = clf.thresholds() if hasattr(clf, "thresholds") else {}
+        for i, (c, lab, adj) in enumerate(zip(checked, labels, shifted, strict=True)):
+            decided = sorted(k for k, v in lab.items() if v >= (DECISION if k in adj else thresholds.get(k, 0.5)))
+            row: dict[str, Any] = {"row": i + 1, "labels": {k: round(v, 4) for k, v in lab.items()},
+                                   "set": decided, "flags": c.flags}
+            if adj:
+                row["raw"] = {k: a["raw"] for k, a in adj.items()}
+            if "hoax" in lab and "hoax" not in services.counted_labels(lab, c.text):
+                row["not_counted"] = ["hoax"]
+            self._write(row)
+        shares: dict[str, dict[str, float]] = {}
+        for adj in shifted:
+            for label, a in adj.items():
+                shares.setdefault(label, a)
+        with translation.override("id"):  # the file's shares as people here read them: 42,2 %
+            for label, a in shares.items():
+                train, here = (number_format(100 * a[k], decimal_pos=1) for k in ("train_prior", "batch_prior"))
+                self.stderr.write(f"{label}: porsi latih / training share {train} %, berkas ini / this file {here} "
+                                  "% (EM); skor disesuaikan, label di 0,5 / scores adjusted, label set at 0.5")
+        if not shares and not opts.get("no_prior_shift"):
+            self.stderr.write("tanpa penyesuaian porsi (berkas terlalu kecil) / no share adjustment (file too "
+                              "small): label di ambang tiap kepala / labels set at each head's threshold")
 
     def _match(self, opts: dict[str, Any]) -> None:
         from praja.infowatch import services_analysis as core
