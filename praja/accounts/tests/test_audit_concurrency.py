@@ -31,7 +31,14 @@ class RolledBack(Exception):
 def write(n: int, i: int, world_region: str) -> bool:
     """One audited write of writer n; returns whether it was committed."""
     kind = n % 4
-    if kind == 0:  # accounts: a new agency through the ORM (the model signals write the entry)
+    if kind == 0 and i % 2:  # reports: a report sent by someone acting (intake's one write; on PostgreSQL its
+        # audit entry is a step of the statement that stores the report)
+        from praja.reports import intake
+
+        raw = {"category": "logistik", "description": f"Surat suara kurang {n}-{i}", "tps": f"{HOME_DESA}/001"}
+        intake.submit(intake.validate(raw), channel="web_petugas", client_key=f"writer-{n}-{i}",
+                      actor_label=f"writer-{n}")
+    elif kind == 0:  # accounts: a new agency through the ORM (the model signals write the entry)
         Agency.objects.create(slug=f"posko-{n}-{i}", kind="polsek", name=f"Posko {n}-{i}", region_id=HOME_KEC)
     elif kind == 1:  # territory: edit a TPS (pre_save reads the row, post_save writes the entry)
         tps = TPS.objects.get(code=f"{HOME_DESA}/001")
@@ -56,8 +63,9 @@ def restore(row: dict[str, Any]) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_32_concurrent_writers_across_apps_leave_a_log_that_verifies_and_tampering_is_caught(
-    world: World, capsys: pytest.CaptureFixture[str]
+    world: World, capsys: pytest.CaptureFixture[str], settings: Any
 ) -> None:
+    settings.PRAJA_REPORTS = {**settings.PRAJA_REPORTS, "AFTER_INTAKE": "worker"}  # routing etc. not in threads
     call_command("audit", "seal")
     before = AuditEntry.objects.count()
     errors: list[BaseException] = []
@@ -84,6 +92,12 @@ def test_32_concurrent_writers_across_apps_leave_a_log_that_verifies_and_tamperi
     assert errors == []
     assert AuditEntry.objects.count() == before + sum(committed)
     assert sum(committed) == WRITERS * PER_WRITER - (WRITERS // 4) * (PER_WRITER // 3)
+    from praja.reports.models import Report
+
+    reports = set(Report.objects.values_list("pk", flat=True))
+    assert len(reports) == (WRITERS // 4) * (PER_WRITER // 2)
+    audited = list(AuditEntry.objects.filter(target_type="reports.report").values_list("report_ref", flat=True))
+    assert sorted(audited) == sorted(reports)  # one entry per report, each naming its report
 
     capsys.readouterr()
     call_command("audit", "verify")
