@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -89,6 +90,38 @@ def candidates_same_place(report: Report) -> list[tuple[int, str]]:
     return list(qs.exclude(pk=report.pk).order_by("-received_at").values_list("pk", "receipt")[:MAX_PLACE_CANDIDATES])
 
 
+def place_candidates_by_tps(reports: Sequence[Report]) -> dict[int, list[tuple[int, str]]]:
+    """``candidates_same_place`` of every report of a batch that names a TPS, in ONE statement on PostgreSQL (a
+    LATERAL subquery per report with the same filter, order and limit, read from the index on TPS, category
+    and time): {report id: [(id, receipt), ...]}, an empty list for a report without any. {} on other
+    databases and for reports without a TPS: the caller asks ``candidates_same_place`` for those. Before, the
+    after-intake work of a batch of 20 sent 20 such SELECTs (half of its CPU)."""
+    from django.db import connection
+
+    with_tps = [r for r in reports if r.tps_id]
+    if connection.vendor != "postgresql" or not with_tps:
+        return {}
+    q = connection.ops.quote_name
+    col = {f.name: q(f.column) for f in Report._meta.concrete_fields}
+    hours = datetime.timedelta(hours=window_hours())
+    params: list[Any] = []
+    for r in with_tps:
+        params += [r.pk, r.category, r.tps_id, r.received_at - hours, r.received_at]
+    values = ", ".join(["(%s::bigint, %s::text, %s::text, %s::timestamptz, %s::timestamptz)"] * len(with_tps))
+    sql = (f"SELECT b.id, c.id, c.receipt FROM (VALUES {values}) AS b(id, category, tps, t0, t1) "
+           f"CROSS JOIN LATERAL (SELECT o.{col['id']} AS id, o.{col['receipt']} AS receipt, "
+           f"o.{col['received_at']} AS at FROM {q(Report._meta.db_table)} o "
+           f"WHERE o.{col['tps']} = b.tps AND o.{col['category']} = b.category AND o.{col['received_at']} >= b.t0 "
+           f"AND o.{col['received_at']} <= b.t1 AND o.{col['id']} <> b.id "
+           f"ORDER BY o.{col['received_at']} DESC LIMIT %s) c ORDER BY b.id, c.at DESC")
+    out: dict[int, list[tuple[int, str]]] = {r.pk: [] for r in with_tps}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, MAX_PLACE_CANDIDATES])
+        for pk, other, receipt in cursor.fetchall():
+            out[pk].append((other, receipt))
+    return out
+
+
 def candidates_text(report: Report) -> list[tuple[tuple[int, str], float]]:
     t0 = report.received_at - datetime.timedelta(hours=text_hours())
     mine = normalise(f"{report.title} {report.description}")
@@ -128,12 +161,13 @@ def link(report: Report, other: Report, kind: str, reason: str, *, user: Any = N
     return True
 
 
-def find_and_link(report: Report) -> list[int]:
-    """Link the report to its likely duplicates (at most MAX_LINKS, in one transaction); answer the ids."""
+def find_and_link(report: Report, same_place: list[tuple[int, str]] | None = None) -> list[int]:
+    """Link the report to its likely duplicates (at most MAX_LINKS, in one transaction); answer the ids.
+    ``same_place``: its same-place candidates when the caller read them already (``place_candidates_by_tps``)."""
     found: list[tuple[int, str, str]] = []  # (id, receipt, reason)
     seen: set[int] = set()
     place = report.tps_id or report.region_id
-    for pk, receipt in candidates_same_place(report):
+    for pk, receipt in candidates_same_place(report) if same_place is None else same_place:
         found.append((pk, receipt, _("Tempat (%(p)s) dan kategori sama dalam %(h)s jam") % {
             "p": place, "h": f"{window_hours():g}"}))
         seen.add(pk)

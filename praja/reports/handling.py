@@ -467,18 +467,23 @@ def after_intake_batch(report_ids: list[int]) -> None:
     """``after_intake`` for many reports, read in one SELECT (the after-intake worker's batches)."""
     from praja.reports import duplicates
 
-    for report in Report.objects.filter(pk__in=report_ids).only(*duplicates.FIELDS).order_by("pk"):
-        _after_intake_steps(report)
+    reports = list(Report.objects.filter(pk__in=report_ids).only(*duplicates.FIELDS).order_by("pk"))
+    same_place = duplicates.place_candidates_by_tps(reports)  # one statement for the batch (PostgreSQL)
+    for report in reports:
+        _after_intake_steps(report, same_place.get(report.pk))
 
 
 after_intake.for_batch = after_intake_batch  # type: ignore[attr-defined]
 
 
-def _after_intake_steps(report: Report) -> None:
+def _after_intake_steps(report: Report, same_place: list[tuple[int, str]] | None = None) -> None:
     from praja.reports import duplicates
 
-    for step in (route_at_intake, duplicates.find_and_link):
-        try:
-            step(report)
-        except Exception:  # noqa: BLE001
-            log.exception("after-intake step %s failed for report %s", step.__name__, report.pk)
+    try:
+        route_at_intake(report)
+    except Exception:  # noqa: BLE001
+        log.exception("after-intake step route_at_intake failed for report %s", report.pk)
+    try:
+        duplicates.find_and_link(report, same_place)
+    except Exception:  # noqa: BLE001
+        log.exception("after-intake step find_and_link failed for report %s", report.pk)

@@ -139,3 +139,30 @@ def test_a_burst_of_verifications_is_scored_by_the_job_in_one_run_not_in_the_req
     assert results == [2, 0, 0]  # the first run scored both desa, the others had nothing left
     assert not PendingIncidentScore.objects.exists()
     assert TPSScore.objects.filter(tps_id=TPS1).exists()
+
+
+def test_a_batchs_same_place_candidates_are_each_reports_own(hworld: World) -> None:
+    # The after-intake work reads the same-place candidates of a whole batch in one statement on PostgreSQL
+    # (duplicates.place_candidates_by_tps); it must find exactly what each report would find alone.
+    from django.db import connection
+
+    now = timezone.now()
+    made = [file_report(tps=TPS1, category="keamanan", description=f"Massa berkumpul {i}") for i in range(8)]
+    made.append(file_report(tps=TPS1, category="logistik", description="Surat suara kurang"))
+    made.append(file_report(tps="35.07.01.2001/002", category="keamanan", description="Lain TPS"))
+    made.append(file_report(region=HOME_DESA, category="keamanan", description="Tanpa TPS"))
+    for i, r in enumerate(made):  # distinct times, one of them outside the window
+        hours = 30 if i == 2 else i * 0.1
+        Report.objects.filter(pk=r.pk).update(received_at=now - datetime.timedelta(hours=hours))
+    reports = list(Report.objects.filter(pk__in=[r.pk for r in made]).only(*duplicates.FIELDS))
+    many = duplicates.place_candidates_by_tps(reports)
+    if connection.vendor != "postgresql":
+        assert many == {}  # elsewhere each report asks on its own
+        return
+    with_tps = [r for r in reports if r.tps_id]
+    assert set(many) == {r.pk for r in with_tps}  # the desa-only report is left to candidates_same_place
+    for r in with_tps:
+        assert many[r.pk] == duplicates.candidates_same_place(r), r.description
+    first = next(r for r in reports if r.description == "Massa berkumpul 0")
+    assert len(many[first.pk]) == duplicates.MAX_PLACE_CANDIDATES  # 6 others in the window: the newest 5
+    assert many[next(r.pk for r in reports if r.description == "Lain TPS")] == []
