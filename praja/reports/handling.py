@@ -469,14 +469,17 @@ def after_intake_batch(report_ids: list[int]) -> None:
 
     reports = list(Report.objects.filter(pk__in=report_ids).only(*duplicates.FIELDS).order_by("pk"))
     same_place = duplicates.place_candidates_by_tps(reports)  # one statement for the batch (PostgreSQL)
+    writes = duplicates.LinkWrites([r.pk for r in reports])  # the batch's links, written together below
     for report in reports:
-        _after_intake_steps(report, same_place.get(report.pk))
+        _after_intake_steps(report, same_place.get(report.pk), writes)
+    writes.flush()  # a failure here escapes: afterwork redoes the batch one report and hook at a time
 
 
 after_intake.for_batch = after_intake_batch  # type: ignore[attr-defined]
 
 
-def _after_intake_steps(report: Report, same_place: list[tuple[int, str]] | None = None) -> None:
+def _after_intake_steps(report: Report, same_place: list[tuple[int, str]] | None = None,
+                        writes: Any = None) -> None:
     from praja.reports import duplicates
 
     try:
@@ -484,6 +487,6 @@ def _after_intake_steps(report: Report, same_place: list[tuple[int, str]] | None
     except Exception:  # noqa: BLE001
         log.exception("after-intake step route_at_intake failed for report %s", report.pk)
     try:
-        duplicates.find_and_link(report, same_place)
+        duplicates.find_and_link(report, same_place, writes)
     except Exception:  # noqa: BLE001
         log.exception("after-intake step find_and_link failed for report %s", report.pk)

@@ -166,3 +166,22 @@ def test_a_batchs_same_place_candidates_are_each_reports_own(hworld: World) -> N
     first = next(r for r in reports if r.description == "Massa berkumpul 0")
     assert len(many[first.pk]) == duplicates.MAX_PLACE_CANDIDATES  # 6 others in the window: the newest 5
     assert many[next(r.pk for r in reports if r.description == "Lain TPS")] == []
+
+
+def test_a_batchs_links_are_written_together_once_each(hworld: World) -> None:
+    # The after-intake work of a batch writes its links and timeline entries together (duplicates.LinkWrites);
+    # two new reports of one batch and an older one make three pairs, each linked once, and a second run of
+    # the same batch adds nothing.
+    now = timezone.now()
+    older, a, b = (file_report(tps=TPS1, category="keamanan", description=f"Massa berkumpul {i}") for i in range(3))
+    for i, r in enumerate((older, a, b)):
+        Report.objects.filter(pk=r.pk).update(received_at=now - datetime.timedelta(minutes=30 - 10 * i))
+    assert not ReportLink.objects.exists()  # filed without their after-intake work
+    handling.after_intake_batch([a.pk, b.pk])
+    pairs = set(ReportLink.objects.values_list("report_id", "other_id"))
+    assert pairs == {(a.pk, older.pk), (older.pk, a.pk), (b.pk, older.pk), (older.pk, b.pk), (b.pk, a.pk),
+                     (a.pk, b.pk)}
+    linked = TimelineEntry.objects.filter(kind=TimelineEntry.Kind.LINKED)
+    assert linked.count() == 6 and {e.report_id for e in linked} == {older.pk, a.pk, b.pk}
+    handling.after_intake_batch([a.pk, b.pk])
+    assert ReportLink.objects.count() == 6 and linked.count() == 6
