@@ -19,12 +19,17 @@ log = logging.getLogger(__name__)
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
-def forward_hoax(report_id: int, *, analyse_later: list[Any] | None = None) -> bool:
-    """Forward one report to infowatch if it is a hoax report; True when it was forwarded. With
-    ``analyse_later`` the new item is not analysed here but appended to that list (a batch analyses them at once)."""
+def forward_hoax(report_id: int) -> bool:
+    """Forward one report to infowatch if it is a hoax report; True when it was forwarded."""
     report = Report.objects.filter(pk=report_id, category=Category.HOAX).first()
     if report is None:
         return False
+    return _forward(report, None)
+
+
+def _forward(report: Report, analyse_later: list[Any] | None) -> bool:
+    """Forward a hoax report (once). With ``analyse_later`` the new item is not analysed here but appended to
+    that list (a batch analyses them at once)."""
     if report.timeline.filter(kind=TimelineEntry.Kind.NOTE, data__has_key="infowatch_item").exists():
         return True  # forwarded before
     try:
@@ -60,10 +65,10 @@ def on_intake(report_id: int) -> None:
 def on_intake_batch(report_ids: list[int]) -> None:
     """The hook for a batch: one query finds the hoax reports among them (most reports are not), and their new
     items are analysed together (one classification and one claim matching for the batch, not one each)."""
-    hoax = Report.objects.filter(pk__in=report_ids, category=Category.HOAX).order_by("pk").values_list("pk", flat=True)
     later: list[Any] = []
-    for pk in list(hoax):
-        forward_hoax(pk, analyse_later=later)
+    fields = ("pk", "receipt", "title", "description", "received_at")  # what forwarding reads of a report
+    for report in Report.objects.filter(pk__in=report_ids, category=Category.HOAX).only(*fields).order_by("pk"):
+        _forward(report, later)
     if not later:
         return
     try:

@@ -37,7 +37,7 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from praja.infowatch.text import cls_election
+from praja.infowatch.text import cls_election, priorshift
 from praja.infowatch.text.classify import DEFAULT_FILE, Classifier, Head
 from praja.infowatch.text.features import FeatureSet, fit_block
 from praja.infowatch.text.normalise import MAX_CHARS, load_slang, normalise
@@ -841,8 +841,6 @@ def _shipped_decision(fs: FeatureSet, x_tr: sp.csr_matrix, x_te: sp.csr_matrix, 
     at least 30 items (the left-out election's tweets as one batch, as ``praja infowatch classify`` and the
     analysis of an import treat a file: its share estimated by EM on the unlabelled scores, the scores adjusted,
     the label set at 0.5; priorshift.py). No test label is used by either decision."""
-    from praja.infowatch.text import priorshift
-
     head = fit_head("hate_speech", fs, x_tr, y_tr)
     scores = head.score(head.decision(x_te)).astype(np.float64)
     train_share = float(y_tr.mean())
