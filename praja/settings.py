@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "praja.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "praja.accounts.middleware.AuthenticationMiddleware",  # the user, person and roles in one read
     "django_otp.middleware.OTPMiddleware",
     "praja.accounts.middleware.SecondFactorMiddleware",
     "praja.accounts.middleware.AuditContextMiddleware",
@@ -171,6 +171,7 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Praja"
 
+SESSION_ENGINE = "praja.accounts.signin_read"  # the database store, read without the ORM
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12  # one working shift

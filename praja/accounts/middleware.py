@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 
+from praja.accounts import signin_read
 from praja.base import audit
 from praja.base.access import capabilities_for, needs_second_factor, person_of, scope_for
 
@@ -23,31 +25,36 @@ def _read_roles_once(user: Any) -> None:
     """The signed-in person and their role assignments in one query for the whole request: the second-factor
     check, the capabilities and the scope each read ``person.assignments.all()``, which then answer from this
     prefetch (they asked the database once each: three reads of the same rows on every signed-in request, and
-    one more for the person). The assignments are read with their person joined (one statement); a person
-    without any assignment is read on its own. Adding or removing an assignment through the person's manager
-    forgets the prefetch (Django does)."""
+    one more for the person). ``AuthenticationMiddleware`` below has usually read them with the user already
+    (``signin_read``); otherwise the assignments are read with their person joined (one statement), and a
+    person without any assignment is read on its own."""
     if not getattr(user, "is_authenticated", False):
         return
     from praja.accounts.models import Person, RoleAssignment
 
-    if "person" in user._state.fields_cache:  # read already (a test client's user, a view that asked first)
+    if "person" in user._state.fields_cache:  # read already (with the user, a test client's user, a view)
         person = person_of(user)
-        if person is not None:
+        if person is not None and "assignments" not in getattr(person, "_prefetched_objects_cache", {}):
             prefetch_related_objects([person], "assignments")
         return
     rows = list(RoleAssignment.objects.filter(person__user_id=user.pk).select_related("person"))
     person = rows[0].person if rows else Person.objects.filter(user_id=user.pk).first()
-    user._state.fields_cache["person"] = person  # what ``user.person`` answers (None: it raises, as Django does)
-    if person is None:
-        return
-    person._state.fields_cache["user"] = user
-    for row in rows:
-        row._state.fields_cache["person"] = person
-    assignments: Any = person.assignments.all()  # the queryset the prefetch would keep, filled with the rows read
-    assignments._result_cache = rows
-    assignments._prefetch_done = True
-    cache_name = RoleAssignment._meta.get_field("person").remote_field.cache_name
-    setattr(person, "_prefetched_objects_cache", {cache_name: assignments})  # noqa: B010 - Django's own attribute
+    signin_read.attach_person(user, person, rows)
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, but the signed-in user is read with their person and role assignments in one statement
+    (``praja.accounts.signin_read.get_user``; the unusual cases go to Django's own ``get_user``)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_of(request))
+
+
+def _user_of(request: HttpRequest) -> Any:
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = signin_read.get_user(request)  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
 
 
 class SecondFactorMiddleware:
