@@ -399,7 +399,7 @@ def cpu_ticks() -> dict[int, tuple[str, int]]:
 def _cpu_group(cmd: str) -> str:
     if cmd.startswith("postgres"):
         return "postgresql"
-    if "gunicorn" in cmd:
+    if "granian" in cmd or "gunicorn" in cmd:
         return "web"
     if "process-pending" in cmd:
         return "after_intake"

@@ -35,16 +35,8 @@ def test_serve_refuses_a_database_that_is_not_migrated(tmp_path: Path) -> None:
     assert not (tmp_path / "praja.sqlite3").exists()  # serve never creates or migrates a database
 
 
-def test_demo_builds_once_then_serve_answers_with_gunicorn(tmp_path: Path) -> None:
-    env = _env(tmp_path)
-    first = subprocess.run([PRAJA, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0, first.stderr
-    assert "4042 TPS" in first.stdout and "DPT 2.060.576" in first.stdout
-    assert "ops.polres" in first.stdout and "praja-ops-2024" in first.stdout
-    second = subprocess.run([PRAJA, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
-    assert second.returncode == 0, second.stderr
-    assert "sudah ada" in second.stdout  # nothing rebuilt, users' changes kept
-
+def _serve_login_page(env: dict[str, str]) -> str:
+    """``praja serve`` on a free port until its sign-in page answers; its output."""
     port = _free_port()
     server = subprocess.Popen([PRAJA, "serve", "--port", str(port), "--workers", "1"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -62,7 +54,26 @@ def test_demo_builds_once_then_serve_answers_with_gunicorn(tmp_path: Path) -> No
     finally:
         server.terminate()
         out, _ = server.communicate(timeout=20)
-    assert "gunicorn" in out.lower() or "Booting worker" in out
+    return out
+
+
+def test_demo_builds_once_then_serve_answers_with_granian_or_gunicorn(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    first = subprocess.run([PRAJA, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "4042 TPS" in first.stdout and "DPT 2.060.576" in first.stdout
+    assert "ops.polres" in first.stdout and "praja-ops-2024" in first.stdout
+    second = subprocess.run([PRAJA, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "sudah ada" in second.stdout  # nothing rebuilt, users' changes kept
+
+    out = _serve_login_page(env)
+    assert "1 workers, granian;" in out and "Booting worker" not in out  # the default server
+    out = _serve_login_page({**env, "PRAJA_SERVER": "gunicorn"})
+    assert "1 workers, gunicorn;" in out and "Booting worker" in out
+    refused = subprocess.run([PRAJA, "serve", "--port", str(_free_port())], env={**env, "PRAJA_SERVER": "nginx"},
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "choose granian or gunicorn" in refused.stderr
 
 
 def test_manage_passes_through_to_django(tmp_path: Path) -> None:

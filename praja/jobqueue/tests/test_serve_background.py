@@ -24,7 +24,7 @@ def _children(pid: int) -> dict[int, tuple[str, int]]:
     """Every descendant of ``pid``: (command line, nice value)."""
     out: dict[int, tuple[str, int]] = {}
     parents = {pid}
-    for _ in range(4):  # supervisor -> gunicorn master -> gunicorn workers
+    for _ in range(4):  # supervisor -> web server (granian or gunicorn) -> its workers
         for entry in os.listdir("/proc"):
             if not entry.isdigit() or int(entry) in out:
                 continue
@@ -67,7 +67,7 @@ def test_the_server_answers_a_report_and_a_lower_priority_process_does_its_after
     supervisor = served.proc.pid
     procs = _children(supervisor)
     follower = [pid for pid, (cmd, _n) in procs.items() if "process-pending --follow" in cmd]
-    web = [pid for pid, (cmd, _n) in procs.items() if "gunicorn" in cmd]
+    web = [pid for pid, (cmd, _n) in procs.items() if "granian" in cmd or "gunicorn" in cmd]
     jobs = [pid for pid, (cmd, _n) in procs.items() if cmd.rstrip().endswith("praja.cli worker")]
     assert len(follower) == 1 and web and jobs, procs
     assert procs[follower[0]][1] == 10 and all(procs[p][1] == 10 for p in jobs), procs

@@ -1,7 +1,8 @@
 """kill -9 the server while clients send reports: every report whose receipt was answered is stored whole.
 
-A real gunicorn serves the test database; 8 clients send anonymous reports; the master and its workers get
-SIGKILL at once, mid-request; the server starts again and the clients go on. Bounded: about 10 s.
+A real `praja serve` (granian) serves the test database; 8 clients send anonymous reports; the server's whole
+process group (web master and workers) gets SIGKILL at once, mid-request; the server starts again and the
+clients go on. Bounded: about 10 s.
 """
 
 from __future__ import annotations
