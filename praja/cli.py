@@ -59,8 +59,8 @@ def _unapplied_migrations() -> list[str]:
 
 
 def serve(host: str, port: int, workers: int, job_workers: int | None = None) -> int:
-    """Serve the existing database with the web server (``_server``) and the job workers (praja/jobqueue/supervisor.py); never
-    migrates first (it only settles the jobs a previous server left running)."""
+    """Serve the existing database with the web server (``_server``) and the job workers
+    (praja/jobqueue/supervisor.py); never migrates first (it only settles the jobs a previous server left running)."""
     _django()
     from django.conf import settings
 
