@@ -1,5 +1,5 @@
 """Who is signed in, read in two statements: the session row, then the user with their person and role
-assignments joined.
+assignments joined; and a session written in one.
 
 Django reads a signed-in request's identity with three ORM queries (the session, the user, then the person's
 roles in ``SecondFactorMiddleware``), each compiled from a queryset on every request: about a third of the
@@ -7,7 +7,13 @@ CPU an officer's report costs on voting day (docs/reports-performance.md, run 5)
 with statements built once per process and their values passed through the same field converters the ORM
 uses, so the objects are the ones the ORM would have made.
 
-What stays Django's: how a session is created, saved, cycled and flushed; the login itself; every
+A session is written in one statement in autocommit (INSERT for a new one, UPDATE for a changed one) instead of
+Django's existence check, BEGIN, the ORM write and COMMIT (four round trips): the public form creates one for
+every new browser, to show its receipt and PIN once. A new key is not looked up first: the INSERT refuses a key
+already taken (the primary key) and Django's ``create`` draws another, as it does when its look-up was beaten by
+a concurrent insert. Inside a caller's transaction the write is Django's own (a savepoint).
+
+What stays Django's: how a session is cycled and flushed; the login itself; every
 unusual case of ``auth.get_user`` (a session written by another backend, a session hash that matches only
 an old secret key, a backend whose ``get_user`` was changed): those go to Django's own code unchanged.
 """
@@ -20,12 +26,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth import _get_user_session_key  # type: ignore[attr-defined]  # what get_user uses
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db as db_sessions
-from django.db import connections, router
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
+from django.db import IntegrityError, connections, router
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, get_random_string
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -54,6 +62,37 @@ class SessionStore(db_sessions.SessionStore):
             return None
         return SimpleNamespace(session_data=row[0])
 
+    def _get_new_session_key(self) -> str:
+        """A random key, not looked up first (``create`` retries when the INSERT finds it taken)."""
+        return get_random_string(32, VALID_KEY_CHARS)
+
+    def save(self, must_create: bool = False) -> None:
+        if self.session_key is None:
+            return self.create()
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        if connection.in_atomic_block:  # a caller's transaction: Django's write, in a savepoint
+            return super().save(must_create)
+        store: Any = self  # Django's private helpers, as its own save() uses them
+        data = store._get_session(no_load=must_create)
+        ops = connection.ops
+        table = ops.quote_name(self.model._meta.db_table)
+        expire = ops.adapt_datetimefield_value(self.get_expiry_date())
+        key, encoded = store._get_or_create_session_key(), self.encode(data)
+        with connection.cursor() as cursor:
+            if must_create:
+                try:
+                    cursor.execute(f"INSERT INTO {table} (session_key, session_data, expire_date) VALUES (%s, %s, %s)",
+                                   [key, encoded, expire])
+                except IntegrityError as exc:  # the key is taken: create() draws another
+                    raise CreateError from exc
+                return None
+            cursor.execute(f"UPDATE {table} SET session_data = %s, expire_date = %s WHERE session_key = %s",
+                           [encoded, expire, key])
+            if cursor.rowcount != 1:  # deleted meanwhile (signed out elsewhere): as Django, UpdateError
+                raise UpdateError
+        return None
+
 
 class _Reader:
     """The joined statement of one database, and the converters of its columns."""
@@ -75,9 +114,10 @@ class _Reader:
         person_user = qn(Person._meta.get_field("user").column)
         person_pk = qn(Person._meta.pk.column)
         assignment_person = qn(RoleAssignment._meta.get_field("person").column)
+        meta: Any = RoleAssignment._meta
         order = ", ".join(  # RoleAssignment's own ordering, as the ORM read used it
-            f"a.{qn(RoleAssignment._meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
-            for name in RoleAssignment._meta.ordering
+            f"a.{qn(meta.get_field(name.lstrip('-')).column)}{' DESC' if name.startswith('-') else ''}"
+            for name in meta.ordering
         )
         self.sql = (
             f"SELECT {', '.join(columns)} FROM {qn(user_model._meta.db_table)} u"
@@ -86,6 +126,7 @@ class _Reader:
             f" WHERE u.{user_pk} = %s ORDER BY {order}"
         )
         self.converters: list[list[Callable[..., Any]]] = []
+        field: Any
         for model, fields in zip(self.models, self.fields, strict=True):
             for field in fields:
                 col = field.get_col(model._meta.db_table)
@@ -169,13 +210,13 @@ def get_user(request: Any) -> Any:
 
     session = request.session
     try:
-        user_id = auth._get_user_session_key(request)
+        user_id = _get_user_session_key(request)
         backend_path = session[auth.BACKEND_SESSION_KEY]
     except KeyError:
         return AnonymousUser()
     if backend_path != MODEL_BACKEND or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
-    backend = auth.load_backend(backend_path)
+    backend: Any = auth.load_backend(backend_path)
     if type(backend).get_user is not ModelBackend.get_user:
         return auth.get_user(request)
     user = read_user(user_id)

@@ -114,3 +114,54 @@ def test_a_session_of_an_older_secret_key_is_kept_by_djangos_own_rule(world: Wor
     assert _signed_in(client)
     with override_settings(SECRET_KEY="yet another key " + "y" * 40):
         assert not _signed_in(client)
+
+
+def test_a_session_is_created_and_changed_in_one_statement_each(transactional_db: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from praja.accounts.signin_read import SessionStore
+
+    store = SessionStore()
+    store["shown"] = ["ABCD-EFGH-JKLM", "123456"]
+    with CaptureQueriesContext(connection) as ctx:
+        store.save()
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["INSERT"]
+    again = SessionStore(store.session_key)
+    assert again["shown"] == ["ABCD-EFGH-JKLM", "123456"]
+    again["followed"] = ["ABCD-EFGH-JKLM"]
+    with CaptureQueriesContext(connection) as ctx:
+        again.save()
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["UPDATE"]
+    assert SessionStore(store.session_key)["followed"] == ["ABCD-EFGH-JKLM"]
+    assert Session.objects.get(session_key=store.session_key).expire_date > timezone.now()
+
+
+def test_a_new_key_already_taken_is_drawn_again_and_the_other_session_kept(transactional_db: Any, monkeypatch: Any) -> None:
+    from praja.accounts import signin_read as module
+
+    first = module.SessionStore()
+    first["who"] = "first"
+    first.save()
+    keys = iter([first.session_key, "k" * 32])
+    monkeypatch.setattr(module, "get_random_string", lambda *_a: next(keys))
+    second = module.SessionStore()
+    second["who"] = "second"
+    second.create()
+    assert second.session_key == "k" * 32
+    assert module.SessionStore(first.session_key)["who"] == "first"  # the taken key's session untouched
+
+
+def test_saving_a_session_deleted_meanwhile_is_refused_as_django_does(transactional_db: Any) -> None:
+    from django.contrib.sessions.backends.base import UpdateError
+
+    from praja.accounts.signin_read import SessionStore
+
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    Session.objects.filter(session_key=store.session_key).delete()  # signed out on another device
+    store["x"] = 2
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
