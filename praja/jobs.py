@@ -51,7 +51,7 @@ log = logging.getLogger("praja.jobs")
 
 # Modules whose import registers tasks. A Celery worker imports them all (praja/celery.py).
 TASK_MODULES: tuple[str, ...] = (
-    "praja.deployment.tasks", "praja.infowatch.tasks", "praja.ops.tasks", "praja.risk.tasks",
+    "praja.deployment.tasks", "praja.infowatch.tasks", "praja.ops.tasks", "praja.reports.tasks", "praja.risk.tasks",
 )
 DEFAULT_QUEUE = "praja"
 DEFAULT_TIMEOUT_S = 3600.0

@@ -1,5 +1,5 @@
-"""Who is signed in, read in two statements: the session row, then the user with their person and role
-assignments joined; and a session written in one.
+"""Who is signed in, read in two statements: the session row, then the user with their person, the person's
+agency and role assignments joined; and a session written in one.
 
 Django reads a signed-in request's identity with three ORM queries (the session, the user, then the person's
 roles in ``SecondFactorMiddleware``), each compiled from a queryset on every request: about a third of the
@@ -98,21 +98,23 @@ class _Reader:
     """The joined statement of one database, and the converters of its columns."""
 
     def __init__(self, alias: str) -> None:
-        from praja.accounts.models import Person, RoleAssignment
+        from praja.accounts.models import Agency, Person, RoleAssignment
 
         self.alias = alias
         connection = connections[alias]
         qn = connection.ops.quote_name
         user_model = auth.get_user_model()
-        self.models: list[type[Model]] = [user_model, Person, RoleAssignment]
+        self.models: list[type[Model]] = [user_model, Person, Agency, RoleAssignment]
         self.fields = [list(m._meta.concrete_fields) for m in self.models]
         self.names = [[f.attname for f in fields] for fields in self.fields]
         columns = []
-        for table_alias, fields in zip(("u", "p", "a"), self.fields, strict=True):
+        for table_alias, fields in zip(("u", "p", "g", "a"), self.fields, strict=True):
             columns += [f"{table_alias}.{qn(f.column)}" for f in fields]
         user_pk = qn(user_model._meta.pk.column)
         person_user = qn(Person._meta.get_field("user").column)
         person_pk = qn(Person._meta.pk.column)
+        person_agency = qn(Person._meta.get_field("agency").column)
+        agency_pk = qn(Agency._meta.pk.column)
         assignment_person = qn(RoleAssignment._meta.get_field("person").column)
         meta: Any = RoleAssignment._meta
         order = ", ".join(  # RoleAssignment's own ordering, as the ORM read used it
@@ -122,6 +124,7 @@ class _Reader:
         self.sql = (
             f"SELECT {', '.join(columns)} FROM {qn(user_model._meta.db_table)} u"
             f" LEFT JOIN {qn(Person._meta.db_table)} p ON p.{person_user} = u.{user_pk}"
+            f" LEFT JOIN {qn(Agency._meta.db_table)} g ON g.{agency_pk} = p.{person_agency}"
             f" LEFT JOIN {qn(RoleAssignment._meta.db_table)} a ON a.{assignment_person} = p.{person_pk}"
             f" WHERE u.{user_pk} = %s ORDER BY {order}"
         )
@@ -142,7 +145,7 @@ class _Reader:
             rows = cursor.fetchall()
         if not rows:
             return None
-        n_user, n_person = len(self.names[0]), len(self.names[1])
+        n_user, n_person, n_agency = (len(n) for n in self.names[:3])
         user = person = None
         assignments = []
         for raw in rows:
@@ -152,9 +155,12 @@ class _Reader:
                 person_values = values[n_user:n_user + n_person]
                 if person_values[0] is not None:
                     person = self.models[1].from_db(self.alias, self.names[1], person_values)
-            assignment_values = values[n_user + n_person:]
+                    agency_values = values[n_user + n_person:n_user + n_person + n_agency]
+                    person._state.fields_cache["agency"] = self.models[2].from_db(
+                        self.alias, self.names[2], agency_values)
+            assignment_values = values[n_user + n_person + n_agency:]
             if assignment_values[0] is not None:
-                assignments.append(self.models[2].from_db(self.alias, self.names[2], assignment_values))
+                assignments.append(self.models[3].from_db(self.alias, self.names[3], assignment_values))
         attach_person(user, person, assignments)
         return user
 
@@ -174,7 +180,7 @@ _readers: dict[str, _Reader] = {}
 
 
 def read_user(user_pk: Any) -> Any:
-    """The user (with person and role assignments) in one statement, or None."""
+    """The user (with person, agency and role assignments) in one statement, or None."""
     alias = router.db_for_read(auth.get_user_model())
     reader = _readers.get(alias)
     if reader is None:

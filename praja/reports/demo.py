@@ -153,7 +153,7 @@ def _handle(report: Report, step: int, i: int, people: dict[str, Any], at: datet
     if step == 8:
         handling.reject(report, by, "Bukan pelanggaran pemilihan (demo)")
         return
-    handling.verify(report, by, note="Dicek ke lokasi (demo)")
+    handling.verify(report, by, note="Dicek ke lokasi (demo)", risk_now=True)  # scored at the end, once
     if step == 1:
         return
     polsek = Agency.objects.filter(kind="polsek", region_id=report.region_code[:8]).first()

@@ -27,7 +27,7 @@ from praja import jobs
 from praja.accounts.models import Agency
 from praja.base import audit
 from praja.base.audit_protect import PROTECTED_TIMELINE_KINDS, protect
-from praja.reports import legal, routing
+from praja.reports import known, legal, routing
 from praja.reports.models import LegalPath, Report, Severity, Status, TimelineEntry
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,8 @@ class By:
     @property
     def label(self) -> str:
         person = getattr(self.user, "person", None) if self.user is not None else None
-        if person is not None:
-            return f"{person.full_name} ({person.agency.name})"[:160]
+        if person is not None:  # the agency's name from memory (praja/reports/known.py): no SELECT per step
+            return f"{person.full_name} ({known.agency_name(person.agency_id)})"[:160]
         return str(getattr(self.user, "username", "") or _("sistem"))[:160]
 
 
@@ -150,8 +150,10 @@ def _need(text: str, what: str) -> str:
 # --- steps ---------------------------------------------------------------------------------------
 
 
-def verify(report: Report, actor: By, *, severity: int | None = None, note: str = "") -> Report:
-    """The report describes something that happened: it counts (and enters the risk index)."""
+def verify(report: Report, actor: By, *, severity: int | None = None, note: str = "", risk_now: bool = False) -> Report:
+    """The report describes something that happened: it counts (and enters the risk index). ``risk_now``: the
+    incident is recorded and its desa noted in this transaction, for a caller that scores the noted desa itself
+    (the demo builder: one recompute for all its reports); otherwise a job does both."""
     with transaction.atomic():
         r = _locked(report)
         data: dict[str, Any] = {}
@@ -164,10 +166,13 @@ def verify(report: Report, actor: By, *, severity: int | None = None, note: str 
         r.verified_at = timezone.now()
         r.status_reason = ""
         _finish(r)
-        # in the same transaction: the incident and its desa's note are kept with the verification, or not at all;
-        # the desa's TPS are scored by the job (one recompute for a burst of verifications, off the request)
-        if risk_record(r.pk, defer=True):
-            jobs.submit("risk.score_pending", title=_("Skor kerawanan setelah verifikasi"))
+        # The risk index learns of it through a job queued in the same transaction (kept with the verification,
+        # or not at all): the job records the incident and scores the desa's TPS, off the handler's request
+        # (praja/reports/tasks.py). Only a report the index counts (its category, a TPS or desa, no drill).
+        if risk_now:
+            risk_record(r.pk, defer=True)
+        elif risk_counts(r):
+            jobs.submit("reports.risk_incident", r.pk, title=_("Kerawanan setelah verifikasi"))
     return r
 
 
@@ -414,26 +419,32 @@ def risk_place(report: Report) -> str:
     return ""
 
 
-def risk_record(report_id: int, *, defer: bool = False) -> bool:
-    """A verified report becomes an incident of the risk index (the same receipt again only updates it).
-    `defer`: its desa is noted for the job `risk.score_pending` instead of scored now (praja.risk.services)."""
-    report = Report.objects.filter(pk=report_id).first()
-    if report is None or report.status == Status.REJECTED:
-        return False
+def risk_counts(report: Report) -> bool:
+    """Whether the risk index counts this report once verified: a category it weighs, a TPS or desa, no drill."""
     if report.drill_id is not None:  # a drill's report (latihan) never enters the real risk index
         return False
-    cats, weights = _risk_conf()
-    place = risk_place(report)
-    if report.category not in cats or not place:
-        return False
+    cats, _weights = _risk_conf()
+    return report.category in cats and bool(risk_place(report))
+
+
+def risk_record(report_id: int, *, defer: bool = False) -> bool:
+    """A verified report becomes an incident of the risk index (the same receipt again only updates it).
+    The report's row is read locked, so a rejection being written waits, and a report rejected meanwhile
+    records nothing (its withdrawal runs after the rejection commits).
+    `defer`: its desa is noted for `score_pending` instead of scored now (praja.risk.services)."""
     try:
         from praja.risk.services import record_incident
 
-        on = timezone.localtime(report.occurred_at or report.received_at).date()
-        with transaction.atomic():  # a savepoint: a failure here leaves the caller's transaction usable
-            record_incident(place, on, weights.get(report.severity, 1.0), ref=report.receipt, defer=defer)
+        with transaction.atomic():  # a savepoint in a caller's transaction: a failure leaves it usable
+            report = Report.objects.select_for_update().filter(pk=report_id).first()
+            if report is None or report.status == Status.REJECTED or not risk_counts(report):
+                return False
+            _cats, weights = _risk_conf()
+            on = timezone.localtime(report.occurred_at or report.received_at).date()
+            record_incident(risk_place(report), on, weights.get(report.severity, 1.0), ref=report.receipt,
+                            defer=defer)
     except Exception:  # noqa: BLE001 - the risk index must not block handling; it is logged
-        log.exception("risk incident for report %s not recorded", report.receipt)
+        log.exception("risk incident for report %s not recorded", report_id)
         return False
     return True
 

@@ -39,6 +39,7 @@ def test_it_reads_the_user_person_and_roles_the_orm_reads(world: World) -> None:
     orm_user = get_user_model().objects.get(pk=person.user.pk)
     assert _fields(user) == _fields(orm_user)  # dates, booleans and text typed as the ORM types them
     assert _fields(user.person) == _fields(Person.objects.get(pk=person.pk))
+    assert _fields(user.person.agency) == _fields(person.agency)  # the agency read with them (scope, visibility)
     orm_rows = list(RoleAssignment.objects.filter(person=person))
     assert [_fields(a) for a in user.person.assignments.all()] == [_fields(a) for a in orm_rows]
     assert len(orm_rows) == 2 and user.person.capabilities() == person.capabilities()
@@ -62,7 +63,7 @@ def test_a_signed_in_persons_identity_takes_two_statements(world: World) -> None
         assert _signed_in(client)
     identity = [q["sql"] for q in ctx.captured_queries
                 if any(t in q["sql"] for t in ('"django_session"', '"auth_user"', '"accounts_person"',
-                                                '"accounts_roleassignment"'))]
+                                                '"accounts_agency"', '"accounts_roleassignment"'))]
     assert len(identity) == 2, identity
 
 

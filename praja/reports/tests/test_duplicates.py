@@ -76,6 +76,7 @@ def test_verification_records_an_incident_in_the_risk_index_and_rejection_withdr
     report = file_report(tps=TPS1, category="kekerasan", severity="4", description="Perkelahian di TPS")
     with audit.acting_as(SYSTEM), django_capture_on_commit_callbacks(execute=True):
         handling.verify(report, act(hworld.people["bawaslu"]))
+    _run_risk_jobs()  # what the job worker does next
     signal = IncidentSignal.objects.get(ref=report.receipt)
     assert signal.place_code == TPS1 and signal.severity == 3.0
     with audit.acting_as(SYSTEM), django_capture_on_commit_callbacks(execute=True):
@@ -84,7 +85,16 @@ def test_verification_records_an_incident_in_the_risk_index_and_rejection_withdr
     hoax = file_report(tps=TPS1, category="hoaks", description="Kabar bohong")
     with audit.acting_as(SYSTEM), django_capture_on_commit_callbacks(execute=True):
         handling.verify(hoax, act(hworld.people["bawaslu"]))
+    _run_risk_jobs()
     assert not IncidentSignal.objects.filter(ref=hoax.receipt).exists()  # not a security incident
+
+
+def _run_risk_jobs() -> None:
+    from praja.jobqueue import queue
+    from praja.jobqueue.models import Job
+
+    for pk in Job.objects.filter(name="reports.risk_incident", state="queued").values_list("pk", flat=True):
+        queue.run_now(pk)
 
 
 def test_a_flood_of_near_identical_reports_makes_a_few_links_each(
@@ -114,10 +124,10 @@ def test_a_link_to_a_report_about_a_polsek_officer_is_left_out_of_the_timeline_t
     assert hidden.receipt in bawaslu and "anggota Polsek Donomulyo" in bawaslu  # whoever may see it, does
 
 
-def test_a_burst_of_verifications_is_scored_by_the_job_in_one_run_not_in_the_request(hworld: World) -> None:
-    """A verification keeps its incident and notes its desa in its own transaction; the TPS are scored again by the
-    job `risk.score_pending` (one recompute for every desa noted, off the handler's request). The first job to run
-    takes every note; the others find none."""
+def test_a_verification_reaches_the_risk_index_through_its_job_not_in_the_request(hworld: World) -> None:
+    """A verification queues the job `reports.risk_incident` in its own transaction; the job records the incident
+    and scores the desa's TPS (the first run takes every desa noted by then), off the handler's request. A report
+    rejected before its job runs records nothing; a category the index does not weigh queues no job."""
     from praja.jobqueue import queue
     from praja.jobqueue.models import Job
     from praja.risk.models import IncidentSignal, PendingIncidentScore, TPSScore
@@ -125,18 +135,18 @@ def test_a_burst_of_verifications_is_scored_by_the_job_in_one_run_not_in_the_req
     reports = [file_report(tps=TPS1, category="kekerasan", description="Perkelahian di TPS"),
                file_report(region=HOME_DESA_2, category="keamanan", description="Warga diancam"),
                file_report(region=HOME_DESA_2, category="kekerasan", description="Pemukulan di balai desa")]
+    other = file_report(tps=TPS1, category="logistik", description="Surat suara kurang")
     with audit.acting_as(SYSTEM):
-        for report in reports:
+        for report in [*reports, other]:
             handling.verify(report, act(hworld.people["bawaslu"]))
-    assert IncidentSignal.objects.filter(ref__in=[r.receipt for r in reports]).count() == 3
-    assert set(PendingIncidentScore.objects.values_list("desa", flat=True)) == {HOME_DESA, HOME_DESA_2}
-    assert not TPSScore.objects.filter(tps_id=TPS1).exists()  # not scored in the request
-    jobs = list(Job.objects.filter(name="risk.score_pending").order_by("pk"))
-    assert len(jobs) == 3 and {j.state for j in jobs} == {"queued"}
+        handling.reject(reports[2], act(hworld.people["bawaslu"]), "Ternyata laporan ganda")
+    assert not IncidentSignal.objects.exists() and not PendingIncidentScore.objects.exists()  # not in the request
+    jobs = list(Job.objects.filter(name="reports.risk_incident").order_by("pk"))
+    assert [j.args for j in jobs] == [[r.pk] for r in reports] and {j.state for j in jobs} == {"queued"}
     for j in jobs:
         queue.run_now(j.pk)
-    results = [Job.objects.get(pk=j.pk).result for j in jobs]
-    assert results == [2, 0, 0]  # the first run scored both desa, the others had nothing left
+    assert [Job.objects.get(pk=j.pk).result for j in jobs] == [1, 1, 0]  # the rejected one scored nothing
+    assert set(IncidentSignal.objects.values_list("ref", flat=True)) == {reports[0].receipt, reports[1].receipt}
     assert not PendingIncidentScore.objects.exists()
     assert TPSScore.objects.filter(tps_id=TPS1).exists()
 
