@@ -172,7 +172,7 @@ def verify(report: Report, actor: By, *, severity: int | None = None, note: str 
         if risk_now:
             risk_record(r.pk, defer=True)
         elif risk_counts(r):
-            jobs.submit("reports.risk_incident", r.pk, title=_("Kerawanan setelah verifikasi"))
+            jobs.submit("reports.risk_incident", r.pk, title=_("Skor kerawanan setelah verifikasi"))
     return r
 
 
