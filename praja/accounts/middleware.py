@@ -48,7 +48,7 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _user_of(request))
+        request.user = SimpleLazyObject(lambda: _user_of(request))  # type: ignore[assignment]  # as Django's
 
 
 def _user_of(request: HttpRequest) -> Any:

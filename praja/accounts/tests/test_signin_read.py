@@ -33,8 +33,8 @@ def _fields(obj: Any) -> dict[str, Any]:
 
 def test_it_reads_the_user_person_and_roles_the_orm_reads(world: World) -> None:
     person = world.people["officer"]
-    RoleAssignment.objects.create(person=person, role="polsek_leader", region_id=person.assignments.first().region_id,
-                                  active=False)
+    held = person.assignments.get()
+    RoleAssignment.objects.create(person=person, role="polsek_leader", region_id=held.region_id, active=False)
     user = signin_read.read_user(person.user.pk)
     orm_user = get_user_model().objects.get(pk=person.user.pk)
     assert _fields(user) == _fields(orm_user)  # dates, booleans and text typed as the ORM types them
@@ -138,7 +138,8 @@ def test_a_session_is_created_and_changed_in_one_statement_each(transactional_db
     assert Session.objects.get(session_key=store.session_key).expire_date > timezone.now()
 
 
-def test_a_new_key_already_taken_is_drawn_again_and_the_other_session_kept(transactional_db: Any, monkeypatch: Any) -> None:
+def test_a_new_key_already_taken_is_drawn_again_and_the_other_session_kept(
+        transactional_db: Any, monkeypatch: Any) -> None:
     from praja.accounts import signin_read as module
 
     first = module.SessionStore()
