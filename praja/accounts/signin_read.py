@@ -2,8 +2,8 @@
 agency and role assignments joined; and a session written in one.
 
 Django reads a signed-in request's identity with three ORM queries (the session, the user, then the person's
-roles in ``SecondFactorMiddleware``), each compiled from a queryset on every request: about a third of the
-CPU an officer's report costs on voting day (docs/reports-performance.md, run 5). Here the same rows are read
+roles in ``SecondFactorMiddleware``), each compiled from a queryset on every request: two fifths of the
+CPU an officer's report cost in-process (3.9 -> 2.3 ms; docs/reports-performance.md, run 5). Here the same rows are read
 with statements built once per process and their values passed through the same field converters the ORM
 uses, so the objects are the ones the ORM would have made.
 
@@ -39,9 +39,9 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class SessionStore(db_sessions.SessionStore):
-    """The database session store (same table, same rows) whose read is one prepared statement.
+    """The database session store (same table, same rows) whose read and write are one fixed statement each.
 
-    ``SESSION_ENGINE = "praja.accounts.signin_read"``. Saving, creating, cycling and deleting are Django's."""
+    ``SESSION_ENGINE = "praja.accounts.signin_read"``. Creating (its retry loop), cycling and deleting are Django's."""
 
     def _get_session_from_db(self) -> Any:
         key = self.session_key
@@ -126,7 +126,7 @@ class _Reader:
             f" LEFT JOIN {qn(Person._meta.db_table)} p ON p.{person_user} = u.{user_pk}"
             f" LEFT JOIN {qn(Agency._meta.db_table)} g ON g.{agency_pk} = p.{person_agency}"
             f" LEFT JOIN {qn(RoleAssignment._meta.db_table)} a ON a.{assignment_person} = p.{person_pk}"
-            f" WHERE u.{user_pk} = %s ORDER BY {order}"
+            f" WHERE u.{user_pk} = %s" + (f" ORDER BY {order}" if order else "")
         )
         self.converters: list[list[Callable[..., Any]]] = []
         field: Any
