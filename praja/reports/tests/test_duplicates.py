@@ -93,8 +93,9 @@ def _run_risk_jobs() -> None:
     from praja.jobqueue import queue
     from praja.jobqueue.models import Job
 
-    for pk in Job.objects.filter(name="reports.risk_incident", state="queued").values_list("pk", flat=True):
-        queue.run_now(pk)
+    for name in ("reports.risk_incident", "risk.score_pending"):
+        for pk in Job.objects.filter(name=name, state="queued").values_list("pk", flat=True):
+            queue.run_now(pk)
 
 
 def test_a_flood_of_near_identical_reports_makes_a_few_links_each(
@@ -125,9 +126,10 @@ def test_a_link_to_a_report_about_a_polsek_officer_is_left_out_of_the_timeline_t
 
 
 def test_a_verification_reaches_the_risk_index_through_its_job_not_in_the_request(hworld: World) -> None:
-    """A verification queues the job `reports.risk_incident` in its own transaction; the job records the incident
-    and scores the desa's TPS (the first run takes every desa noted by then), off the handler's request. A report
-    rejected before its job runs records nothing; a category the index does not weigh queues no job."""
+    """A verification queues the job `reports.risk_incident` in its own transaction; the job records the incident,
+    notes the desa and queues `risk.score_pending`, whose first run scores every desa noted by then (one recompute
+    for a burst), all off the handler's request. A report rejected before its job runs records nothing; a category
+    the index does not weigh queues no job."""
     from praja.jobqueue import queue
     from praja.jobqueue.models import Job
     from praja.risk.models import IncidentSignal, PendingIncidentScore, TPSScore
@@ -145,8 +147,15 @@ def test_a_verification_reaches_the_risk_index_through_its_job_not_in_the_reques
     assert [j.args for j in jobs] == [[r.pk] for r in reports] and {j.state for j in jobs} == {"queued"}
     for j in jobs:
         queue.run_now(j.pk)
-    assert [Job.objects.get(pk=j.pk).result for j in jobs] == [1, 1, 0]  # the rejected one scored nothing
+    assert [Job.objects.get(pk=j.pk).result for j in jobs] == [1, 1, 0]  # the rejected one recorded nothing
     assert set(IncidentSignal.objects.values_list("ref", flat=True)) == {reports[0].receipt, reports[1].receipt}
+    assert set(PendingIncidentScore.objects.values_list("desa", flat=True)) == {HOME_DESA, HOME_DESA_2}
+    assert not TPSScore.objects.filter(tps_id=TPS1).exists()  # not scored yet
+    scoring = list(Job.objects.filter(name="risk.score_pending").order_by("pk"))
+    assert len(scoring) == 2 and {j.state for j in scoring} == {"queued"}
+    for j in scoring:
+        queue.run_now(j.pk)
+    assert [Job.objects.get(pk=j.pk).result for j in scoring] == [2, 0]  # the first run scored both desa
     assert not PendingIncidentScore.objects.exists()
     assert TPSScore.objects.filter(tps_id=TPS1).exists()
 
