@@ -230,7 +230,7 @@ def _server() -> str:
 
     Granian parses HTTP in Rust and hands each request to a thread of the worker's Python: on the intake bench
     (64 clients, same code and database, alternating starts) it answered 10-20 % more reports a second than
-    gunicorn's gthread workers, at 10-20 % less web CPU per report and a p99 30-50 % lower
+    gunicorn's gthread workers, at 12-19 % less web CPU per report and a p99 28-44 % lower
     (docs/reports-performance.md, run 5). Gunicorn stays for a deployment that relies on what granian lacks:
     its per-request timeout (a worker stuck past ``--timeout`` is killed) and its hooks."""
     name = os.environ.get("PRAJA_SERVER", "granian").strip().lower() or "granian"
