@@ -121,8 +121,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too (not Django's in-memory default), so they see what production sees: WAL,
     # the busy timeout, and writers in several threads or processes waiting for each other.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_praja.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and \
+        os.environ.get("PRAJA_DB_SERVER_BINDING", "1") == "1":
+    # Parameters bound by the server, and a statement the connection has run PRAJA_DB_PREPARE_THRESHOLD times
+    # prepared (psycopg): PostgreSQL then parses and plans Praja's repeated statements (the signed-in identity,
+    # the report's one statement) once per connection, not on every request. PostgreSQL CPU per officer's report
+    # 1.30 -> 0.68 ms, per public report 0.56 -> 0.38 (docs/reports-performance.md, run 5). Prepared statements
+    # live in one server connection: behind a PgBouncer in transaction mode set PRAJA_DB_SERVER_BINDING=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "server_side_binding": True,
+        "prepare_threshold": int(os.environ.get("PRAJA_DB_PREPARE_THRESHOLD", "5")),
+    })
 
-# A cache every gunicorn worker shares (the map payloads and their version key): files under var/
+# A cache every web process shares (the map payloads and their version key): files under var/
 # by default; point PRAJA_CACHE_DIR elsewhere, or use Redis on a multi-machine deployment.
 CACHES = {
     "default": {
