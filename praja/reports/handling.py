@@ -427,11 +427,13 @@ def risk_counts(report: Report) -> bool:
     return report.category in cats and bool(risk_place(report))
 
 
-def risk_record(report_id: int, *, defer: bool = False) -> bool:
+def risk_record(report_id: int, *, defer: bool = False, quiet: bool = True) -> bool:
     """A verified report becomes an incident of the risk index (the same receipt again only updates it).
     The report's row is read locked, so a rejection being written waits, and a report rejected meanwhile
     records nothing (its withdrawal runs after the rejection commits).
-    `defer`: its desa is noted for `score_pending` instead of scored now (praja.risk.services)."""
+    `defer`: its desa is noted for `score_pending` instead of scored now (praja.risk.services).
+    `quiet` (a request): a failure is logged and answers False; otherwise (the job) it is raised, so that the job
+    is tried again."""
     try:
         from praja.risk.services import record_incident
 
@@ -444,6 +446,8 @@ def risk_record(report_id: int, *, defer: bool = False) -> bool:
             record_incident(risk_place(report), on, weights.get(report.severity, 1.0), ref=report.receipt,
                             defer=defer)
     except Exception:  # noqa: BLE001 - the risk index must not block handling; it is logged
+        if not quiet:
+            raise
         log.exception("risk incident for report %s not recorded", report_id)
         return False
     return True

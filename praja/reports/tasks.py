@@ -16,7 +16,7 @@ def risk_incident(report_id: int) -> int:
     recorded, else 0."""
     from praja.reports import handling
 
-    if not handling.risk_record(report_id, defer=True):
+    if not handling.risk_record(report_id, defer=True, quiet=False):  # a failure fails the job: it is tried again
         return 0
     jobs.submit("risk.score_pending", title=_("Skor kerawanan setelah verifikasi"))
     return 1

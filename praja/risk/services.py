@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -579,10 +579,22 @@ def record_incident(
     return signal
 
 
+NOTE_ATTEMPTS = 3
+
+
 def note_pending(codes: Iterable[str]) -> None:
-    """The desa of these TPS or desa wait for `score_pending()`."""
+    """The desa of these TPS or desa wait for `score_pending()`. Two writers noting the same desa at once (two job
+    workers, or a scoring run taking the note between one writer's look-up and its INSERT) make one INSERT fail on
+    the primary key: the note is then tried again (in a savepoint), never lost."""
     for desa in sorted({ix.desa_of(c) for c in codes if c}):
-        PendingIncidentScore.objects.update_or_create(desa=desa)
+        for attempt in range(NOTE_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    PendingIncidentScore.objects.update_or_create(desa=desa)
+                break
+            except IntegrityError:
+                if attempt == NOTE_ATTEMPTS - 1:
+                    raise
 
 
 def score_pending() -> int:

@@ -230,3 +230,25 @@ def test_the_demo_district_gets_the_malang_figures_marked_generated_and_scored(d
     n = values.count()
     services.load_demo_values("35.07")
     assert IndicatorValue.objects.count() == n
+
+
+def test_a_desa_noted_by_two_writers_at_once_is_noted_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two job workers note the same desa: one INSERT fails on the primary key (the other's note, or a scoring run
+    # that took it meanwhile); the note is tried again, not lost with the incident it belongs to.
+    from django.db import IntegrityError
+
+    from praja.risk.models import PendingIncidentScore
+
+    real = PendingIncidentScore.objects.update_or_create
+    calls: list[dict[str, str]] = []
+
+    def racing(**kwargs: str) -> object:
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise IntegrityError('duplicate key value violates unique constraint "risk_pendingincidentscore_pkey"')
+        return real(**kwargs)
+
+    monkeypatch.setattr(PendingIncidentScore.objects, "update_or_create", racing)
+    services.note_pending(["35.07.01.2001/003"])
+    assert list(PendingIncidentScore.objects.values_list("desa", flat=True)) == ["35.07.01.2001"]
+    assert len(calls) == 2
