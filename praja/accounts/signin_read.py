@@ -128,13 +128,14 @@ class _Reader:
             f" LEFT JOIN {qn(RoleAssignment._meta.db_table)} a ON a.{assignment_person} = p.{person_pk}"
             f" WHERE u.{user_pk} = %s" + (f" ORDER BY {order}" if order else "")
         )
-        self.converters: list[list[Callable[..., Any]]] = []
+        # each column's expression and the converters the ORM would apply to it
+        self.converters: list[tuple[Any, list[Callable[..., Any]]]] = []
         field: Any
         for model, fields in zip(self.models, self.fields, strict=True):
             for field in fields:
                 col = field.get_col(model._meta.db_table)
-                self.converters.append(connection.ops.get_db_converters(col) + field.get_db_converters(connection))
-        self.cols = [f.get_col(m._meta.db_table) for m, fs in zip(self.models, self.fields, strict=True) for f in fs]
+                self.converters.append(
+                    (col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
 
     def read(self, user_pk: Any) -> Any:
         """The user with ``user.person`` and ``person.assignments.all()`` answered from memory; None when there
@@ -166,12 +167,12 @@ class _Reader:
 
     def _convert(self, raw: Sequence[Any], connection: Any) -> list[Any]:
         values = list(raw)
-        for i, converters in enumerate(self.converters):
+        for i, (col, converters) in enumerate(self.converters):
             value = values[i]
             if value is None:
                 continue
             for convert in converters:
-                value = convert(value, self.cols[i], connection)
+                value = convert(value, col, connection)
             values[i] = value
         return values
 
